@@ -1,0 +1,488 @@
+/*
+ * layout.c: where the files of a SmartOS platform build live on disk.
+ *
+ * Two layouts exist in the wild:
+ *   canonical  <root>/<build>/platform/i86pc/kernel/amd64/unix
+ *   legacy     <root>/platform-<build>/i86pc/kernel/amd64/unix
+ * SmartOS only boots from URLs of the canonical form (krtld finds its
+ * modules from argv[0]), so legacy trees are served behind canonical
+ * names.  Everything that turns a request into a path lives here, so
+ * that no adapter ever joins a user-supplied segment to a root itself.
+ */
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pxekit.h"
+
+#define LEGACY_PREFIX      "platform-"
+#define LEGACY_PREFIX_LEN  (sizeof(LEGACY_PREFIX) - 1)
+#define CANON_INFIX        "/platform/"
+#define CANON_INFIX_LEN    (sizeof(CANON_INFIX) - 1)
+
+/* Paths of the served files below a build's platform directory. */
+static const char *const file_suffix[PXE_FILE_COUNT] = {
+    [PXE_FILE_KERNEL] = "i86pc/kernel/amd64/unix",
+    [PXE_FILE_ARCHIVE] = "i86pc/amd64/boot_archive",
+    [PXE_FILE_HASH] = "i86pc/amd64/boot_archive.hash",
+    [PXE_FILE_MANIFEST] = "i86pc/amd64/boot_archive.manifest",
+};
+
+static int scan_add(pxe_scan_t *scan, size_t *cap, size_t max,
+    const pxe_build_t *b);
+static void scan_probe(int rootfd, const char *dir, const char *platform,
+    pxe_build_t *b);
+static int stat_regular(int rootfd, const char *path, struct stat *st);
+static int cmp_build(const void *a, const void *b);
+static int split_request(const char *path, size_t len, const char **name,
+    const char **rest, size_t *restlen, pxe_layout_e *layout);
+static int inside_root(const char *root, const char *rel);
+
+void
+pxe_scan_init(pxe_scan_t *scan)
+{
+    scan->builds = NULL;
+    scan->nbuilds = 0;
+}
+
+void
+pxe_scan_free(pxe_scan_t *scan)
+{
+    free(scan->builds);
+    scan->builds = NULL;
+    scan->nbuilds = 0;
+}
+
+static int
+stat_regular(int rootfd, const char *path, struct stat *st)
+{
+    if (fstatat(rootfd, path, st, 0) != 0) {
+        return 0;
+    }
+    return S_ISREG(st->st_mode);
+}
+
+/*
+ * Fills in what is on disk for one build whose directory is dir and whose
+ * platform directory is platform (both relative to the root).
+ */
+static void
+scan_probe(int rootfd, const char *dir, const char *platform, pxe_build_t *b)
+{
+    char         path[PXE_PATH_MAX];
+    struct stat  st;
+    int          kernel, archive;
+
+    b->kernel_size = -1;
+    b->archive_size = -1;
+    b->mtime = 0;
+
+    (void) snprintf(path, sizeof(path), "%s/%s", platform,
+                    file_suffix[PXE_FILE_KERNEL]);
+    kernel = stat_regular(rootfd, path, &st);
+    if (kernel) {
+        b->kernel_size = (int64_t) st.st_size;
+        b->mtime = st.st_mtime;
+    }
+
+    (void) snprintf(path, sizeof(path), "%s/%s", platform,
+                    file_suffix[PXE_FILE_ARCHIVE]);
+    archive = stat_regular(rootfd, path, &st);
+    if (archive) {
+        b->archive_size = (int64_t) st.st_size;
+        if (st.st_mtime > b->mtime) {
+            b->mtime = st.st_mtime;
+        }
+    }
+
+    (void) snprintf(path, sizeof(path), "%s/%s", platform,
+                    file_suffix[PXE_FILE_HASH]);
+    b->hash = stat_regular(rootfd, path, &st);
+
+    (void) snprintf(path, sizeof(path), "%s/%s", platform,
+                    file_suffix[PXE_FILE_MANIFEST]);
+    b->manifest = stat_regular(rootfd, path, &st);
+
+    (void) snprintf(path, sizeof(path), "%s/disable", dir);
+    b->disabled = fstatat(rootfd, path, &st, 0) == 0;
+
+    b->bootable = kernel && archive;
+}
+
+static int
+scan_add(pxe_scan_t *scan, size_t *cap, size_t max, const pxe_build_t *b)
+{
+    pxe_build_t  *p;
+    size_t        ncap;
+
+    if (scan->nbuilds >= max) {
+        return PXE_ETOOMANY;
+    }
+    if (scan->nbuilds == *cap) {
+        ncap = *cap ? *cap * 2 : 16;
+        if (ncap > max) {
+            ncap = max;
+        }
+        p = realloc(scan->builds, ncap * sizeof(*p));
+        if (p == NULL) {
+            return PXE_ENOMEM;
+        }
+        scan->builds = p;
+        *cap = ncap;
+    }
+    scan->builds[scan->nbuilds++] = *b;
+    return PXE_OK;
+}
+
+/* Newest first; for one name, the entry to keep first. */
+static int
+cmp_build(const void *a, const void *b)
+{
+    const pxe_build_t  *x = a, *y = b;
+    int                 c;
+
+    c = pxe_buildname_cmp_newest(x->name, y->name);
+    if (c != 0) {
+        return c;
+    }
+    /* A bootable copy wins over a broken one, then canonical over legacy. */
+    if (x->bootable != y->bootable) {
+        return x->bootable ? -1 : 1;
+    }
+    return (int) x->layout - (int) y->layout;
+}
+
+int
+pxe_scan(const char *root, size_t max_builds, pxe_scan_t *scan)
+{
+    DIR            *dir;
+    struct dirent  *de;
+    pxe_build_t     b;
+    struct stat     st;
+    size_t          cap = 0, i, j, namelen;
+    int             rootfd, rc = PXE_OK, saved;
+    char            platform[PXE_BUILDNAME_LEN + CANON_INFIX_LEN + 1];
+
+    pxe_scan_init(scan);
+    if (max_builds == 0 || max_builds > PXE_BUILDS_MAX) {
+        max_builds = PXE_BUILDS_MAX;
+    }
+
+    rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0) {
+        return errno == ENOENT || errno == ENOTDIR ? PXE_ENOENT : PXE_EIO;
+    }
+    dir = fdopendir(rootfd);
+    if (dir == NULL) {
+        saved = errno;
+        close(rootfd);
+        errno = saved;
+        return PXE_EIO;
+    }
+
+    while ((de = readdir(dir)) != NULL) {
+        namelen = strlen(de->d_name);
+        memset(&b, 0, sizeof(b));
+
+        if (pxe_buildname_valid(de->d_name, namelen)) {
+            b.layout = PXE_LAYOUT_CANONICAL;
+            memcpy(b.name, de->d_name, PXE_BUILDNAME_LEN + 1);
+            (void) snprintf(platform, sizeof(platform), "%s/platform",
+                            b.name);
+            if (fstatat(rootfd, platform, &st, 0) != 0
+                || !S_ISDIR(st.st_mode))
+            {
+                continue;
+            }
+            scan_probe(rootfd, b.name, platform, &b);
+
+        } else if (namelen == LEGACY_PREFIX_LEN + PXE_BUILDNAME_LEN
+                   && memcmp(de->d_name, LEGACY_PREFIX, LEGACY_PREFIX_LEN)
+                      == 0
+                   && pxe_buildname_valid(de->d_name + LEGACY_PREFIX_LEN,
+                                          PXE_BUILDNAME_LEN))
+        {
+            b.layout = PXE_LAYOUT_LEGACY;
+            memcpy(b.name, de->d_name + LEGACY_PREFIX_LEN,
+                   PXE_BUILDNAME_LEN + 1);
+            if (fstatat(rootfd, de->d_name, &st, 0) != 0
+                || !S_ISDIR(st.st_mode))
+            {
+                continue;
+            }
+            scan_probe(rootfd, de->d_name, de->d_name, &b);
+
+        } else {
+            continue;
+        }
+
+        rc = scan_add(scan, &cap, max_builds, &b);
+        if (rc != PXE_OK) {
+            break;
+        }
+    }
+    closedir(dir);
+
+    if (rc != PXE_OK) {
+        pxe_scan_free(scan);
+        return rc;
+    }
+
+    if (scan->nbuilds > 1) {
+        qsort(scan->builds, scan->nbuilds, sizeof(pxe_build_t), cmp_build);
+        for (i = 1, j = 1; i < scan->nbuilds; i++) {
+            if (memcmp(scan->builds[i].name, scan->builds[j - 1].name,
+                       PXE_BUILDNAME_LEN) != 0)
+            {
+                scan->builds[j++] = scan->builds[i];
+            }
+        }
+        scan->nbuilds = j;
+    }
+    return PXE_OK;
+}
+
+const pxe_build_t *
+pxe_scan_find(const pxe_scan_t *scan, const char *name, size_t len)
+{
+    size_t  lo = 0, hi = scan->nbuilds, mid;
+    int     c;
+
+    if (len != PXE_BUILDNAME_LEN) {
+        return NULL;
+    }
+    /* Sorted newest first, i.e. descending bytes. */
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+        c = memcmp(scan->builds[mid].name, name, PXE_BUILDNAME_LEN);
+        if (c == 0) {
+            return &scan->builds[mid];
+        }
+        if (c > 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return NULL;
+}
+
+const pxe_build_t *
+pxe_scan_latest(const pxe_scan_t *scan)
+{
+    size_t  i;
+
+    for (i = 0; i < scan->nbuilds; i++) {
+        if (scan->builds[i].bootable && !scan->builds[i].disabled) {
+            return &scan->builds[i];
+        }
+    }
+    return NULL;
+}
+
+int
+pxe_build_path(const pxe_build_t *b, pxe_file_e file, pxe_buf_t *out)
+{
+    if ((unsigned) file >= PXE_FILE_COUNT) {
+        return PXE_EINVAL;
+    }
+    if (b->layout == PXE_LAYOUT_LEGACY) {
+        return pxe_buf_printf(out, LEGACY_PREFIX "%s/%s", b->name,
+                              file_suffix[file]);
+    }
+    return pxe_buf_printf(out, "%s" CANON_INFIX "%s", b->name,
+                          file_suffix[file]);
+}
+
+int
+pxe_build_url(const char *name, pxe_file_e file, pxe_buf_t *out)
+{
+    if ((unsigned) file >= PXE_FILE_COUNT
+        || !pxe_buildname_valid(name, strnlen(name, PXE_BUILDNAME_LEN + 1)))
+    {
+        return PXE_EINVAL;
+    }
+    return pxe_buf_printf(out, "%s" CANON_INFIX "%s", name,
+                          file_suffix[file]);
+}
+
+int
+pxe_path_check(const char *path, size_t len)
+{
+    const char  *seg, *end, *slash;
+    size_t       seglen;
+
+    if (path == NULL || len == 0) {
+        return PXE_EINVAL;
+    }
+    if (len > PXE_PATH_MAX) {
+        return PXE_ETOOLONG;
+    }
+    if (memchr(path, '\0', len) != NULL) {
+        return PXE_ENUL;
+    }
+
+    end = path + len;
+    for (seg = path; seg <= end; seg = slash + 1) {
+        slash = memchr(seg, '/', (size_t) (end - seg));
+        if (slash == NULL) {
+            slash = end;
+        }
+        seglen = (size_t) (slash - seg);
+        if (seglen == 0) {
+            return PXE_EEMPTYSEG;
+        }
+        if ((seglen == 1 && seg[0] == '.')
+            || (seglen == 2 && seg[0] == '.' && seg[1] == '.'))
+        {
+            return PXE_EDOTDOT;
+        }
+    }
+    return PXE_OK;
+}
+
+/*
+ * Splits "<b>/platform/REST" or "platform-<b>/REST" into the build name
+ * and REST.  PXE_ENOENT when the path has neither form.
+ */
+static int
+split_request(const char *path, size_t len, const char **name,
+    const char **rest, size_t *restlen, pxe_layout_e *layout)
+{
+    if (len > PXE_BUILDNAME_LEN + CANON_INFIX_LEN
+        && memcmp(path + PXE_BUILDNAME_LEN, CANON_INFIX, CANON_INFIX_LEN) == 0
+        && pxe_buildname_valid(path, PXE_BUILDNAME_LEN))
+    {
+        *name = path;
+        *rest = path + PXE_BUILDNAME_LEN + CANON_INFIX_LEN;
+        *layout = PXE_LAYOUT_CANONICAL;
+
+    } else if (len > LEGACY_PREFIX_LEN + PXE_BUILDNAME_LEN + 1
+               && memcmp(path, LEGACY_PREFIX, LEGACY_PREFIX_LEN) == 0
+               && path[LEGACY_PREFIX_LEN + PXE_BUILDNAME_LEN] == '/'
+               && pxe_buildname_valid(path + LEGACY_PREFIX_LEN,
+                                      PXE_BUILDNAME_LEN))
+    {
+        *name = path + LEGACY_PREFIX_LEN;
+        *rest = path + LEGACY_PREFIX_LEN + PXE_BUILDNAME_LEN + 1;
+        *layout = PXE_LAYOUT_LEGACY;
+
+    } else {
+        return PXE_ENOENT;
+    }
+    *restlen = len - (size_t) (*rest - path);
+    return PXE_OK;
+}
+
+int
+pxe_request_file(const char *path, size_t len,
+    char name[PXE_BUILDNAME_LEN + 1], pxe_file_e *file)
+{
+    const char    *n, *rest;
+    size_t         restlen;
+    pxe_layout_e   layout;
+    int            rc, f;
+
+    rc = pxe_path_check(path, len);
+    if (rc != PXE_OK) {
+        return rc;
+    }
+    rc = split_request(path, len, &n, &rest, &restlen, &layout);
+    if (rc != PXE_OK) {
+        return rc;
+    }
+    for (f = 0; f < PXE_FILE_COUNT; f++) {
+        if (restlen == strlen(file_suffix[f])
+            && memcmp(rest, file_suffix[f], restlen) == 0)
+        {
+            memcpy(name, n, PXE_BUILDNAME_LEN);
+            name[PXE_BUILDNAME_LEN] = '\0';
+            *file = (pxe_file_e) f;
+            return PXE_OK;
+        }
+    }
+    return PXE_ENOENT;
+}
+
+/* 1 when root/rel, with every symlink followed, is still under root. */
+static int
+inside_root(const char *root, const char *rel)
+{
+    char    *rroot, *rfile;
+    char     joined[PATH_MAX];
+    size_t   n;
+    int      inside = 0;
+
+    if ((size_t) snprintf(joined, sizeof(joined), "%s/%s", root, rel)
+        >= sizeof(joined))
+    {
+        return 0;
+    }
+    rroot = realpath(root, NULL);
+    rfile = realpath(joined, NULL);
+    if (rroot != NULL && rfile != NULL) {
+        n = strlen(rroot);
+        inside = strncmp(rfile, rroot, n) == 0
+                 && (rfile[n] == '/' || (n == 1 && rroot[0] == '/'));
+    }
+    free(rroot);
+    free(rfile);
+    return inside;
+}
+
+int
+pxe_layout_resolve(const char *root, const char *path, size_t len,
+    pxe_buf_t *out)
+{
+    const char    *name, *rest;
+    size_t         restlen;
+    pxe_layout_e   layout;
+    char           cand[2][PXE_PATH_MAX + CANON_INFIX_LEN + 1];
+    struct stat    st;
+    int            rc, i, rootfd, found = -1, notreg = 0;
+
+    rc = pxe_path_check(path, len);
+    if (rc != PXE_OK) {
+        return rc;
+    }
+    rc = split_request(path, len, &name, &rest, &restlen, &layout);
+    if (rc != PXE_OK) {
+        return rc;
+    }
+
+    /* Canonical candidate first: a migrated tree wins over its leftovers. */
+    (void) snprintf(cand[0], sizeof(cand[0]), "%.*s" CANON_INFIX "%.*s",
+                    PXE_BUILDNAME_LEN, name, (int) restlen, rest);
+    (void) snprintf(cand[1], sizeof(cand[1]), LEGACY_PREFIX "%.*s/%.*s",
+                    PXE_BUILDNAME_LEN, name, (int) restlen, rest);
+
+    rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0) {
+        return errno == ENOENT || errno == ENOTDIR ? PXE_ENOENT : PXE_EIO;
+    }
+    for (i = 0; i < 2 && found < 0; i++) {
+        if (fstatat(rootfd, cand[i], &st, 0) == 0) {
+            if (S_ISREG(st.st_mode)) {
+                found = i;
+            } else {
+                notreg = 1;
+            }
+        }
+    }
+    close(rootfd);
+
+    if (found < 0) {
+        return notreg ? PXE_ENOTREG : PXE_ENOENT;
+    }
+    if (!inside_root(root, cand[found])) {
+        return PXE_ESYMLINK;
+    }
+    return pxe_buf_adds(out, cand[found]);
+}

@@ -1,0 +1,227 @@
+/*
+ * pxekit.h: the one public header of libpxekit, the core that the Kea hook,
+ * the nginx module and pxekit-remap call.  Everything here decides or
+ * parses; nothing here logs, exits or keeps global state, so Kea's threads
+ * and nginx's workers can call any function at any time.
+ *
+ * Conventions:
+ *   - every exported symbol starts with pxe_ (checked by a test with nm);
+ *   - functions return a status (PXE_OK == 0) and pxe_strerror() names it;
+ *   - callers own the structs; every *_init has a *_free that is safe to
+ *     call twice;
+ *   - every output goes through a pxe_buf_t with a hard maximum and fails
+ *     whole, never truncated.
+ */
+
+#ifndef PXEKIT_H
+#define PXEKIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define PXE_WARN_UNUSED __attribute__((warn_unused_result))
+#else
+#define PXE_WARN_UNUSED
+#endif
+
+/* ---- status codes (status.c) ------------------------------------------ */
+
+enum {
+    PXE_OK = 0,
+    PXE_ENOMEM,         /* an allocation failed */
+    PXE_ETOOBIG,        /* the output would exceed its bound */
+    PXE_EINVAL,         /* a malformed argument or input */
+    PXE_EBUILDNAME,     /* not a valid YYYYMMDDThhmmssZ build name */
+    PXE_EDOTDOT,        /* a path has a "." or ".." segment */
+    PXE_EEMPTYSEG,      /* a path has an empty segment ("a//b", "/a") */
+    PXE_ENUL,           /* a path or value contains a NUL byte */
+    PXE_ETOOLONG,       /* a path is longer than PXE_PATH_MAX */
+    PXE_ESYMLINK,       /* a path resolves outside the root */
+    PXE_ENOENT,         /* no such build or file */
+    PXE_ENOTREG,        /* exists, but is not a regular file */
+    PXE_EIO,            /* a system call failed; errno is kept */
+    PXE_EUNSAFE,        /* a value cannot be put into an iPXE script */
+    PXE_ETOOMANY,       /* more items than the stated maximum */
+    PXE_ESYNTAX,        /* a pattern, template or rule does not parse */
+    PXE_ENOMATCH,       /* no rule matched */
+    PXE_ELOOP,          /* an evaluation did not terminate */
+    PXE_STATUS_MAX
+};
+
+/* A fixed sentence for each status; never NULL, even for unknown codes. */
+const char *pxe_strerror(int status);
+
+/* ---- bounded buffer (buf.c) ------------------------------------------- */
+
+/*
+ * Limits that are part of the protocols pxekit speaks.  Each use of a
+ * pxe_buf_t names its maximum; these are the ones shared by adapters.
+ */
+#define PXE_BOOTFILE_MAX     128        /* BOOTP `file` field */
+#define PXE_SNAME_MAX        64         /* BOOTP `sname` field */
+#define PXE_OPTION_MAX       255        /* one DHCPv4 option's payload */
+#define PXE_PATH_MAX         1024       /* a request path under the root */
+#define PXE_SCRIPT_MAX       (1024 * 1024)   /* a generated iPXE script */
+#define PXE_BUILDS_MAX       100000     /* builds one scan will list */
+
+/*
+ * How a growing buffer gets memory.  nginx passes a pool-backed allocator
+ * (free may do nothing), Kea and the CLI the default malloc one (NULL).
+ */
+typedef struct pxe_allocator_s {
+    void  *(*alloc)(void *ctx, size_t size);
+    void   (*free)(void *ctx, void *ptr);
+    void    *ctx;
+} pxe_allocator_t;
+
+typedef struct pxe_buf_s {
+    char                   *data;   /* NUL-terminated while len < cap */
+    size_t                  len;
+    size_t                  cap;    /* bytes of data, 0 when measuring */
+    size_t                  max;    /* hard maximum of len */
+    const pxe_allocator_t  *allocator;  /* NULL: fixed or malloc */
+    unsigned                fixed:1;    /* caller's memory, never grown */
+    unsigned                measure:1;  /* count only, write nothing */
+} pxe_buf_t;
+
+/* A growing buffer, at most max bytes; allocator NULL means malloc. */
+void pxe_buf_init(pxe_buf_t *b, size_t max, const pxe_allocator_t *allocator);
+/* The caller's memory: at most cap - 1 bytes plus a NUL. */
+void pxe_buf_init_fixed(pxe_buf_t *b, char *mem, size_t cap);
+/* Counts what would be written (first pass of measure-then-fill). */
+void pxe_buf_init_measure(pxe_buf_t *b, size_t max);
+/* Frees what pxe_buf_init allocated; safe to call twice. */
+void pxe_buf_free(pxe_buf_t *b);
+/* Forgets the content, keeps the memory. */
+void pxe_buf_reset(pxe_buf_t *b);
+
+/*
+ * Appending fails whole with PXE_ETOOBIG past the maximum (or PXE_ENOMEM);
+ * a growing buffer is then freed, so no truncated result can escape.
+ */
+int pxe_buf_add(pxe_buf_t *b, const void *mem, size_t len) PXE_WARN_UNUSED;
+int pxe_buf_adds(pxe_buf_t *b, const char *s) PXE_WARN_UNUSED;
+int pxe_buf_addc(pxe_buf_t *b, char c) PXE_WARN_UNUSED;
+int pxe_buf_printf(pxe_buf_t *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    PXE_WARN_UNUSED;
+
+/* ---- SmartOS build names (buildname.c) -------------------------------- */
+
+/* "20121004T212912Z": a UTC timestamp, the name of a platform build. */
+#define PXE_BUILDNAME_LEN    16
+
+typedef struct pxe_buildname_s {
+    int   year, month, day, hour, minute, second;
+} pxe_buildname_t;
+
+/* Strict: exactly 16 bytes, real calendar values (leap years included). */
+int pxe_buildname_parse(const char *s, size_t len, pxe_buildname_t *out);
+/* 1 if s[0..len) is a valid build name, else 0. */
+int pxe_buildname_valid(const char *s, size_t len);
+/*
+ * Orders valid names newest first (qsort-compatible on char pointers of
+ * valid names): negative when a is newer than b.
+ */
+int pxe_buildname_cmp_newest(const char *a, const char *b);
+
+/* ---- builds on disk (layout.c) ---------------------------------------- */
+
+typedef enum {
+    PXE_LAYOUT_CANONICAL = 1,   /* <build>/platform/i86pc/... */
+    PXE_LAYOUT_LEGACY = 2       /* platform-<build>/i86pc/... */
+} pxe_layout_e;
+
+/* The files of a build that pxekit serves, in boot order. */
+typedef enum {
+    PXE_FILE_KERNEL = 0,        /* i86pc/kernel/amd64/unix */
+    PXE_FILE_ARCHIVE,           /* i86pc/amd64/boot_archive */
+    PXE_FILE_HASH,              /* i86pc/amd64/boot_archive.hash */
+    PXE_FILE_MANIFEST,          /* i86pc/amd64/boot_archive.manifest */
+    PXE_FILE_COUNT
+} pxe_file_e;
+
+typedef struct pxe_build_s {
+    char            name[PXE_BUILDNAME_LEN + 1];
+    pxe_layout_e    layout;
+    unsigned        bootable:1;     /* kernel and archive regular files */
+    unsigned        disabled:1;     /* a `disable` file in its directory */
+    unsigned        hash:1;         /* boot_archive.hash is a regular file */
+    unsigned        manifest:1;
+    int64_t         kernel_size;    /* -1 when missing */
+    int64_t         archive_size;   /* -1 when missing */
+    time_t          mtime;          /* newest of kernel and archive */
+} pxe_build_t;
+
+typedef struct pxe_scan_s {
+    pxe_build_t    *builds;         /* newest first */
+    size_t          nbuilds;
+} pxe_scan_t;
+
+void pxe_scan_init(pxe_scan_t *scan);
+/*
+ * Lists the builds under root in both layouts (a build present in both is
+ * reported once, canonical).  Directory entries that are not build names
+ * are ignored.  At most max_builds (0: PXE_BUILDS_MAX), else PXE_ETOOMANY.
+ * On error scan is left empty.
+ */
+int pxe_scan(const char *root, size_t max_builds, pxe_scan_t *scan);
+void pxe_scan_free(pxe_scan_t *scan);
+/* The build of that name, or NULL. */
+const pxe_build_t *pxe_scan_find(const pxe_scan_t *scan, const char *name,
+    size_t len);
+/* The newest build that is bootable and not disabled, or NULL. */
+const pxe_build_t *pxe_scan_latest(const pxe_scan_t *scan);
+
+/*
+ * The path of one file of a build relative to the root, in the layout it
+ * is stored in ("platform-<b>/i86pc/amd64/boot_archive").  Pure string
+ * work: no system call.
+ */
+int pxe_build_path(const pxe_build_t *b, pxe_file_e file, pxe_buf_t *out);
+/* The canonical relative URL path ("<b>/platform/i86pc/amd64/boot_archive"). */
+int pxe_build_url(const char *name, pxe_file_e file, pxe_buf_t *out);
+
+/*
+ * Checks a relative request path before it touches a file system: not
+ * empty, no NUL, no empty, "." or ".." segment, no leading "/", at most
+ * PXE_PATH_MAX bytes.  Returns PXE_OK or the specific error.
+ */
+int pxe_path_check(const char *path, size_t len);
+
+/*
+ * Parses a canonical ("<b>/platform/i86pc/kernel/amd64/unix") or legacy
+ * ("platform-<b>/i86pc/kernel/amd64/unix") request for one of the served
+ * files.  PXE_ENOENT when the path is well formed but names no such file.
+ */
+int pxe_request_file(const char *path, size_t len,
+    char name[PXE_BUILDNAME_LEN + 1], pxe_file_e *file);
+
+/*
+ * Maps a request path of either form to the file that exists under root
+ * (canonical preferred), writing the relative path into out.  Refuses
+ * anything pxe_path_check refuses, and a result whose real path leaves the
+ * root (PXE_ESYMLINK).
+ */
+int pxe_layout_resolve(const char *root, const char *path, size_t len,
+    pxe_buf_t *out);
+
+/* @@ipxe: iPXE script writer (ipxe.c) @@ */
+
+/* @@policy: DHCP client decoding and boot-file rules (dhcpopt.c, policy.c) @@ */
+
+/* @@remap: tftp-hpa 5.2 remap rules (remap.c) @@ */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PXEKIT_H */

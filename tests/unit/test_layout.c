@@ -1,0 +1,378 @@
+/*
+ * test_layout.c: scanning both layouts, mapping requests to files, and
+ * refusing every way out of the root.  Trees are built fresh per test.
+ */
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "test.h"
+#include "../common/tree.h"
+
+#define NEWEST   "20240101T000000Z"
+#define LEGACY   "20230615T120000Z"
+#define OLDER    "20121004T212912Z"
+#define BROKEN   "20200101T000000Z"
+#define OFF      "20250101T000000Z"
+
+static int
+setup_tree(void **state)
+{
+    char  *root = fixture_tmpdir();
+
+    if (root == NULL
+        || fixture_build(root, NEWEST, PXE_LAYOUT_CANONICAL, FX_MANIFEST, 1000)
+        || fixture_build(root, LEGACY, PXE_LAYOUT_LEGACY, 0, 2000)
+        || fixture_build(root, OLDER, PXE_LAYOUT_CANONICAL, FX_NO_HASH, 3000)
+        || fixture_build(root, BROKEN, PXE_LAYOUT_CANONICAL, FX_NO_ARCHIVE, 1)
+        || fixture_build(root, OFF, PXE_LAYOUT_CANONICAL, FX_DISABLED, 10))
+    {
+        return -1;
+    }
+    *state = root;
+    return 0;
+}
+
+static int
+teardown_tree(void **state)
+{
+    fixture_rmtree(*state);
+    free(*state);
+    return 0;
+}
+
+static void
+touch(const char *root, const char *rel)
+{
+    char  p[PATH_MAX];
+
+    snprintf(p, sizeof(p), "%s/%s", root, rel);
+    assert_int_equal(fixture_mkdirs(p), 0);
+}
+
+static void
+test_scan_finds_both_layouts(void **state)
+{
+    const char         *root = *state;
+    pxe_scan_t          s;
+    const pxe_build_t  *b;
+
+    /* Not builds: must never be listed. */
+    touch(root, "latest");
+    touch(root, "20231301T000000Z/platform");
+    touch(root, "platform-2023");
+    touch(root, "platform-20230615T120000Zx");
+
+    assert_int_equal(pxe_scan(root, 0, &s), PXE_OK);
+    assert_int_equal(s.nbuilds, 5);
+    assert_string_equal(s.builds[0].name, OFF);
+    assert_string_equal(s.builds[1].name, NEWEST);
+    assert_string_equal(s.builds[2].name, LEGACY);
+    assert_string_equal(s.builds[3].name, BROKEN);
+    assert_string_equal(s.builds[4].name, OLDER);
+
+    b = pxe_scan_find(&s, LEGACY, 16);
+    assert_non_null(b);
+    assert_int_equal(b->layout, PXE_LAYOUT_LEGACY);
+    assert_true(b->bootable);
+    assert_true(b->hash);
+    assert_int_equal(b->archive_size, 2000);
+    assert_int_equal(b->kernel_size, 4096);
+    assert_true(b->mtime > 0);
+
+    b = pxe_scan_find(&s, NEWEST, 16);
+    assert_int_equal(b->layout, PXE_LAYOUT_CANONICAL);
+    assert_true(b->manifest);
+    assert_false(b->disabled);
+
+    b = pxe_scan_find(&s, OLDER, 16);
+    assert_true(b->bootable);
+    assert_false(b->hash);
+
+    b = pxe_scan_find(&s, BROKEN, 16);
+    assert_false(b->bootable);
+    assert_int_equal(b->archive_size, -1);
+
+    b = pxe_scan_find(&s, OFF, 16);
+    assert_true(b->disabled);
+    assert_true(b->bootable);
+
+    assert_null(pxe_scan_find(&s, "20990101T000000Z", 16));
+    assert_null(pxe_scan_find(&s, "latest", 6));
+
+    /* The newest bootable, enabled build is the default. */
+    assert_string_equal(pxe_scan_latest(&s)->name, NEWEST);
+
+    pxe_scan_free(&s);
+    pxe_scan_free(&s);
+    assert_int_equal(s.nbuilds, 0);
+}
+
+static void
+test_scan_prefers_bootable_then_canonical(void **state)
+{
+    const char         *root = *state;
+    pxe_scan_t          s;
+    const pxe_build_t  *b;
+
+    /* Half-migrated: an empty canonical dir beside the bootable legacy. */
+    touch(root, LEGACY "/platform");
+    assert_int_equal(pxe_scan(root, 0, &s), PXE_OK);
+    b = pxe_scan_find(&s, LEGACY, 16);
+    assert_int_equal(b->layout, PXE_LAYOUT_LEGACY);
+    assert_true(b->bootable);
+    pxe_scan_free(&s);
+
+    /* Both complete: canonical wins. */
+    assert_int_equal(fixture_build(root, LEGACY, PXE_LAYOUT_CANONICAL, 0, 5),
+                     0);
+    assert_int_equal(pxe_scan(root, 0, &s), PXE_OK);
+    assert_int_equal(s.nbuilds, 5);
+    b = pxe_scan_find(&s, LEGACY, 16);
+    assert_int_equal(b->layout, PXE_LAYOUT_CANONICAL);
+    assert_int_equal(b->archive_size, 5);
+    pxe_scan_free(&s);
+}
+
+static void
+test_scan_limits_and_errors(void **state)
+{
+    const char  *root = *state;
+    pxe_scan_t   s;
+    char         p[PATH_MAX];
+
+    assert_int_equal(pxe_scan(root, 3, &s), PXE_ETOOMANY);
+    assert_null(s.builds);
+    assert_int_equal(s.nbuilds, 0);
+
+    snprintf(p, sizeof(p), "%s/nonexistent", root);
+    assert_int_equal(pxe_scan(p, 0, &s), PXE_ENOENT);
+    snprintf(p, sizeof(p), "%s/" NEWEST "/platform/i86pc/kernel/amd64/unix",
+             root);
+    assert_int_equal(pxe_scan(p, 0, &s), PXE_ENOENT);
+
+    /* An empty root has no builds and no latest. */
+    snprintf(p, sizeof(p), "%s/empty", root);
+    touch(root, "empty");
+    assert_int_equal(pxe_scan(p, 0, &s), PXE_OK);
+    assert_int_equal(s.nbuilds, 0);
+    assert_null(pxe_scan_latest(&s));
+    pxe_scan_free(&s);
+}
+
+static void
+test_build_paths_and_urls(void **state)
+{
+    pxe_build_t  b;
+    char         mem[256];
+    pxe_buf_t    out;
+
+    (void) state;
+    memset(&b, 0, sizeof(b));
+    strcpy(b.name, OLDER);
+    b.layout = PXE_LAYOUT_LEGACY;
+    pxe_buf_init_fixed(&out, mem, sizeof(mem));
+    assert_int_equal(pxe_build_path(&b, PXE_FILE_ARCHIVE, &out), PXE_OK);
+    assert_string_equal(mem, "platform-" OLDER "/i86pc/amd64/boot_archive");
+
+    b.layout = PXE_LAYOUT_CANONICAL;
+    pxe_buf_reset(&out);
+    assert_int_equal(pxe_build_path(&b, PXE_FILE_KERNEL, &out), PXE_OK);
+    assert_string_equal(mem, OLDER "/platform/i86pc/kernel/amd64/unix");
+
+    pxe_buf_reset(&out);
+    assert_int_equal(pxe_build_url(OLDER, PXE_FILE_HASH, &out), PXE_OK);
+    assert_string_equal(mem, OLDER "/platform/i86pc/amd64/boot_archive.hash");
+    pxe_buf_reset(&out);
+    assert_int_equal(pxe_build_url(OLDER, PXE_FILE_MANIFEST, &out), PXE_OK);
+    assert_string_equal(mem,
+                        OLDER "/platform/i86pc/amd64/boot_archive.manifest");
+
+    assert_int_equal(pxe_build_url("../etc", PXE_FILE_KERNEL, &out),
+                     PXE_EINVAL);
+    assert_int_equal(pxe_build_url(OLDER, PXE_FILE_COUNT, &out), PXE_EINVAL);
+    assert_int_equal(pxe_build_path(&b, (pxe_file_e) 42, &out), PXE_EINVAL);
+}
+
+static void
+test_path_check(void **state)
+{
+    char  big[PXE_PATH_MAX + 2];
+
+    (void) state;
+    assert_int_equal(pxe_path_check("a/b/c", 5), PXE_OK);
+    assert_int_equal(pxe_path_check("a..b/.c/c.", 10), PXE_OK);
+    assert_int_equal(pxe_path_check("", 0), PXE_EINVAL);
+    assert_int_equal(pxe_path_check(NULL, 3), PXE_EINVAL);
+    assert_int_equal(pxe_path_check("../x", 4), PXE_EDOTDOT);
+    assert_int_equal(pxe_path_check("a/../x", 6), PXE_EDOTDOT);
+    assert_int_equal(pxe_path_check("a/..", 4), PXE_EDOTDOT);
+    assert_int_equal(pxe_path_check("a/./x", 5), PXE_EDOTDOT);
+    assert_int_equal(pxe_path_check(".", 1), PXE_EDOTDOT);
+    assert_int_equal(pxe_path_check("/etc/passwd", 11), PXE_EEMPTYSEG);
+    assert_int_equal(pxe_path_check("a//b", 4), PXE_EEMPTYSEG);
+    assert_int_equal(pxe_path_check("a/b/", 4), PXE_EEMPTYSEG);
+    assert_int_equal(pxe_path_check("a\0b", 3), PXE_ENUL);
+
+    memset(big, 'a', sizeof(big));
+    assert_int_equal(pxe_path_check(big, PXE_PATH_MAX), PXE_OK);
+    assert_int_equal(pxe_path_check(big, PXE_PATH_MAX + 1), PXE_ETOOLONG);
+}
+
+static void
+test_request_file(void **state)
+{
+    char        name[PXE_BUILDNAME_LEN + 1];
+    pxe_file_e  f;
+    const char *p;
+
+    (void) state;
+    p = OLDER "/platform/i86pc/kernel/amd64/unix";
+    assert_int_equal(pxe_request_file(p, strlen(p), name, &f), PXE_OK);
+    assert_string_equal(name, OLDER);
+    assert_int_equal(f, PXE_FILE_KERNEL);
+
+    p = "platform-" OLDER "/i86pc/amd64/boot_archive.hash";
+    assert_int_equal(pxe_request_file(p, strlen(p), name, &f), PXE_OK);
+    assert_int_equal(f, PXE_FILE_HASH);
+
+    p = OLDER "/platform/i86pc/amd64/boot_archive.manifest";
+    assert_int_equal(pxe_request_file(p, strlen(p), name, &f), PXE_OK);
+    assert_int_equal(f, PXE_FILE_MANIFEST);
+
+    p = OLDER "/platform/i86pc/amd64/boot_archive.gz";
+    assert_int_equal(pxe_request_file(p, strlen(p), name, &f), PXE_ENOENT);
+    p = OLDER "/platform/i86pc/amd64/boot_archive/";
+    assert_int_equal(pxe_request_file(p, strlen(p), name, &f),
+                     PXE_EEMPTYSEG);
+    p = "20231301T000000Z/platform/i86pc/kernel/amd64/unix";
+    assert_int_equal(pxe_request_file(p, strlen(p), name, &f), PXE_ENOENT);
+    p = OLDER "/platform/../../../etc/passwd";
+    assert_int_equal(pxe_request_file(p, strlen(p), name, &f), PXE_EDOTDOT);
+    p = "menu.ipxe";
+    assert_int_equal(pxe_request_file(p, strlen(p), name, &f), PXE_ENOENT);
+}
+
+static void
+test_resolve_either_form(void **state)
+{
+    const char  *root = *state;
+    char         mem[PXE_PATH_MAX + 64];
+    pxe_buf_t    out;
+    const char  *p;
+
+    pxe_buf_init_fixed(&out, mem, sizeof(mem));
+
+    /* Canonical request, legacy tree. */
+    p = LEGACY "/platform/i86pc/kernel/amd64/unix";
+    assert_int_equal(pxe_layout_resolve(root, p, strlen(p), &out), PXE_OK);
+    assert_string_equal(mem, "platform-" LEGACY "/i86pc/kernel/amd64/unix");
+
+    /* Legacy request, canonical tree. */
+    pxe_buf_reset(&out);
+    p = "platform-" NEWEST "/i86pc/amd64/boot_archive.manifest";
+    assert_int_equal(pxe_layout_resolve(root, p, strlen(p), &out), PXE_OK);
+    assert_string_equal(mem, NEWEST "/platform/i86pc/amd64/boot_archive.manifest");
+
+    /* Not served: missing, a directory, not a build path. */
+    p = BROKEN "/platform/i86pc/amd64/boot_archive";
+    assert_int_equal(pxe_layout_resolve(root, p, strlen(p), &out), PXE_ENOENT);
+    p = NEWEST "/platform/i86pc/amd64";
+    assert_int_equal(pxe_layout_resolve(root, p, strlen(p), &out),
+                     PXE_ENOTREG);
+    p = "etc/passwd";
+    assert_int_equal(pxe_layout_resolve(root, p, strlen(p), &out), PXE_ENOENT);
+}
+
+static void
+test_resolve_refuses_escapes(void **state)
+{
+    const char  *root = *state;
+    char         mem[PXE_PATH_MAX + 64], p[PATH_MAX], outside[PATH_MAX];
+    pxe_buf_t    out;
+    const char  *req;
+    FILE        *f;
+
+    pxe_buf_init_fixed(&out, mem, sizeof(mem));
+
+    req = NEWEST "/platform/../../../../etc/passwd";
+    assert_int_equal(pxe_layout_resolve(root, req, strlen(req), &out),
+                     PXE_EDOTDOT);
+    req = NEWEST "/platform//i86pc/kernel/amd64/unix";
+    assert_int_equal(pxe_layout_resolve(root, req, strlen(req), &out),
+                     PXE_EEMPTYSEG);
+    assert_int_equal(pxe_layout_resolve(root, NEWEST "/platform/x\0y", 29,
+                                        &out), PXE_ENUL);
+
+    /* A symlink inside a build that points out of the root. */
+    snprintf(outside, sizeof(outside), "%s.outside", root);
+    f = fopen(outside, "w");
+    assert_non_null(f);
+    fputs("secret\n", f);
+    fclose(f);
+    snprintf(p, sizeof(p), "%s/" NEWEST "/platform/i86pc/amd64/leak", root);
+    assert_int_equal(symlink(outside, p), 0);
+    req = NEWEST "/platform/i86pc/amd64/leak";
+    assert_int_equal(pxe_layout_resolve(root, req, strlen(req), &out),
+                     PXE_ESYMLINK);
+    assert_int_equal(out.len, 0);
+
+    /* A symlink that stays inside is fine. */
+    snprintf(p, sizeof(p), "%s/" NEWEST "/platform/i86pc/amd64/alias", root);
+    assert_int_equal(symlink("boot_archive", p), 0);
+    req = NEWEST "/platform/i86pc/amd64/alias";
+    assert_int_equal(pxe_layout_resolve(root, req, strlen(req), &out), PXE_OK);
+    unlink(outside);
+}
+
+static void
+test_scan_many_builds(void **state)
+{
+    const char  *root = *state;
+    pxe_scan_t   s;
+    char         name[32], p[PATH_MAX];
+    int          i;
+
+    snprintf(p, sizeof(p), "%s/many", root);
+    for (i = 0; i < 300; i++) {
+        snprintf(name, sizeof(name), "201907%02dT%02d%02d00Z",
+                 1 + i % 28, i / 60, i % 60);
+        assert_int_equal(fixture_build(p, name, i % 2 ? PXE_LAYOUT_LEGACY
+                                                 : PXE_LAYOUT_CANONICAL,
+                                       0, 1), 0);
+    }
+    assert_int_equal(pxe_scan(p, 0, &s), PXE_OK);
+    assert_int_equal(s.nbuilds, 300);
+    for (i = 1; i < (int) s.nbuilds; i++) {
+        assert_true(strcmp(s.builds[i - 1].name, s.builds[i].name) > 0);
+        assert_ptr_equal(pxe_scan_find(&s, s.builds[i].name, 16),
+                         &s.builds[i]);
+    }
+    pxe_scan_free(&s);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_scan_finds_both_layouts,
+                                        setup_tree, teardown_tree),
+        cmocka_unit_test_setup_teardown(test_scan_prefers_bootable_then_canonical,
+                                        setup_tree, teardown_tree),
+        cmocka_unit_test_setup_teardown(test_scan_limits_and_errors,
+                                        setup_tree, teardown_tree),
+        cmocka_unit_test(test_build_paths_and_urls),
+        cmocka_unit_test(test_path_check),
+        cmocka_unit_test(test_request_file),
+        cmocka_unit_test_setup_teardown(test_resolve_either_form,
+                                        setup_tree, teardown_tree),
+        cmocka_unit_test_setup_teardown(test_resolve_refuses_escapes,
+                                        setup_tree, teardown_tree),
+        cmocka_unit_test_setup_teardown(test_scan_many_builds,
+                                        setup_tree, teardown_tree),
+    };
+    return PXE_RUN_TESTS(tests);
+}
