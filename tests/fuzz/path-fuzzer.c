@@ -1,0 +1,54 @@
+/*
+ * path-fuzzer.c: request paths and build names as they arrive from the
+ * network (lib/layout.c pxe_path_check, pxe_request_file; lib/buildname.c).
+ * Invariants checked: a path the checker accepts has no NUL, no "." or
+ * ".." segment and no empty segment; a parsed request names a valid build.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pxekit.h"
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+    const char  *p = (const char *) data;
+    char         name[PXE_BUILDNAME_LEN + 1];
+    pxe_file_e   file;
+    size_t       i, seg = 0;
+
+    if (size > PXE_PATH_MAX + 16) {
+        return 0;
+    }
+
+    (void) pxe_buildname_valid(p, size);
+
+    if (pxe_path_check(p, size) == PXE_OK) {
+        if (memchr(p, '\0', size) != NULL) {
+            abort();
+        }
+        for (i = 0; i <= size; i++) {
+            if (i == size || p[i] == '/') {
+                if (i == seg
+                    || (i - seg == 1 && p[seg] == '.')
+                    || (i - seg == 2 && p[seg] == '.' && p[seg + 1] == '.'))
+                {
+                    abort();
+                }
+                seg = i + 1;
+            }
+        }
+    }
+
+    if (pxe_request_file(p, size, name, &file) == PXE_OK) {
+        if (!pxe_buildname_valid(name, strlen(name))
+            || (unsigned) file >= PXE_FILE_COUNT)
+        {
+            abort();
+        }
+    }
+    return 0;
+}
