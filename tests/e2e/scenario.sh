@@ -68,11 +68,17 @@ e2e_servers() {
     e2e_start_kea "$PXE_WORK/kea.json" || return 1
 }
 
-# e2e_boot SECONDS: qemu, and for the legacy chain the lifting of the
-# per-MAC class once undionly.kpxe was fetched.  Succeeds when the test
-# kernel reported.
+# e2e_boot SECONDS: qemu, then e2e_await.  Succeeds when the test kernel
+# reported.
 e2e_boot() {
     e2e_start_qemu
+    e2e_await "$1"
+}
+
+# e2e_await SECONDS: for the legacy chain, lifts the per-MAC class once
+# undionly.kpxe was fetched; then waits for the kernel's report.  May run
+# in a subshell (the demo follows the logs meanwhile).
+e2e_await() {
     if [ "$E2E_CHAIN" = legacy ]; then
         if ! e2e_wait_file "$PXE_WORK/logs/tftpd.log" 'RRQ .* undionly\.kpxe' "$1" "$E2E_QEMU_PID"; then
             echo "the ROM never fetched undionly.kpxe" >&2
