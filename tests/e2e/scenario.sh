@@ -12,6 +12,8 @@
 #           forces that first answer; once tftpd logs the fetch, the test
 #           removes the class and reloads Kea (SIGHUP), as an operator's
 #           per-MAC rule would be lifted.
+#   sanboot the boot script sanboots /usr/lib/ipxe/ipxe.iso over HTTP
+#           (HEAD, then ranged GETs that need 206); the ISO's iPXE starts.
 #   tftp    the boot script loads the LEGACY build (platform-<b>/ on
 #           disk) with tftp:// URLs in canonical form; in.tftpd's remap
 #           rule serves them from the legacy tree.
@@ -40,7 +42,10 @@ e2e_prepare() {
     tftp)
         BUILD=$E2E_LEGACY SITE_PREFIX="tftp://$E2E_ADDR/smartos"
         ;;
-    *) echo "unknown chain $E2E_CHAIN (ipxe, legacy, tftp)" >&2; return 2 ;;
+    sanboot)
+        BOOT_URL="http://$E2E_ADDR/sanboot.ipxe"
+        ;;
+    *) echo "unknown chain $E2E_CHAIN (ipxe, legacy, tftp, sanboot)" >&2; return 2 ;;
     esac
     E2E_VARS="PXE_WORK E2E_ADDR E2E_NET E2E_POOL BUILD SITE_PREFIX BOOT_ARGS BOOT_URL PIN_CLASS"
     E2E_BUILD=$BUILD
@@ -58,6 +63,8 @@ e2e_prepare() {
     e2e_subst "$E2E_DIR/conf/nginx-stock.conf.in" "$PXE_WORK/nginx.conf" || return 1
     e2e_subst "$E2E_DIR/conf/boot-stock.ipxe.in" "$www/boot.ipxe" || return 1
     printf '%s\n' "$E2E_REMAP_RULE" >"$PXE_WORK/remap.rules"
+    install -m 0644 /usr/lib/ipxe/ipxe.iso "$www/ipxe.iso"
+    printf '#!ipxe\nsanboot http://%s/ipxe.iso\n' "$E2E_ADDR" >"$www/sanboot.ipxe"
     chmod -R a+rX "$www"
 }
 
@@ -89,6 +96,18 @@ e2e_await() {
         kill -HUP "$E2E_KEA_PID"
     fi
     e2e_wait_boot "$1"
+}
+
+# e2e_wait_iso_ipxe SECONDS: after a sanboot, until the ISO's iPXE runs
+# (it announces itself as the ROM did: a later "initialising devices").
+e2e_wait_iso_ipxe() {
+    local i=0
+    while [ $i -lt $(($1 * 10)) ]; do
+        e2e_serial | sed -n '/Booting from SAN/,$p' | grep -q 'iPXE initialising devices' && return 0
+        kill -0 "$E2E_QEMU_PID" 2>/dev/null || return 1
+        sleep 0.1; i=$((i + 1))
+    done
+    return 1
 }
 
 # e2e_verify: TAP test points on the kernel's report and the servers'
