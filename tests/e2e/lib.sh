@@ -113,10 +113,16 @@ e2e_wait_file() {
     return 1
 }
 
+# The sanitizer runtime goes only into servers that load our instrumented
+# plugins (E2E_STACK=pxekit), never into stock ones.
+e2e_preload() {
+    if [ "${E2E_STACK:-stock}" = pxekit ]; then pxe_preload; fi
+}
+
 # e2e_start_kea CONF: kea-dhcp4 with its raw socket on br0.
 e2e_start_kea() {
     KEA_PIDFILE_DIR="$PXE_WORK/run" KEA_LOCKFILE_DIR="$PXE_WORK/run" \
-        ip netns exec "$E2E_NS" env LD_PRELOAD="$(pxe_preload)" "${KEA_DHCP4:-kea-dhcp4}" -c "$1" \
+        ip netns exec "$E2E_NS" env LD_PRELOAD="$(e2e_preload)" "${KEA_DHCP4:-kea-dhcp4}" -c "$1" \
         >"$PXE_WORK/logs/kea.out" 2>&1 &
     E2E_KEA_PID=$!
     pxe_track $E2E_KEA_PID
@@ -129,7 +135,7 @@ e2e_start_nginx() {
     mkdir -p "$PXE_WORK/nginx"
     # nginx reads $NGINX as a list of inherited sockets: the tests' own
     # NGINX (the binary's path) must not reach it.
-    ip netns exec "$E2E_NS" env -u NGINX LD_PRELOAD="$(pxe_preload)" "${NGINX:-nginx}" -p "$PXE_WORK/nginx" \
+    ip netns exec "$E2E_NS" env -u NGINX LD_PRELOAD="$(e2e_preload)" "${NGINX:-nginx}" -p "$PXE_WORK/nginx" \
         -c "$1" -e "$PXE_WORK/logs/nginx-error.log" -g 'daemon off;' \
         >"$PXE_WORK/logs/nginx.out" 2>&1 &
     E2E_NGINX_PID=$!

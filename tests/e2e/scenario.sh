@@ -18,6 +18,11 @@
 #           disk) with tftp:// URLs in canonical form; in.tftpd's remap
 #           rule serves them from the legacy tree.
 
+# Which servers: "stock" (the default until the plugins are wired in) or
+# "pxekit" (the Kea hook, the nginx module, pxekit-remap generate; their
+# configs are written to the issues' contracts but not yet run).
+E2E_STACK=${E2E_STACK:-stock}
+
 E2E_BOOT_ARGS='console=ttyb,ttyb-mode="115200,8,n,1,-",smartos=true,noimport=false'
 E2E_CANONICAL=20261101T080000Z
 E2E_LEGACY=20261015T000000Z
@@ -48,6 +53,18 @@ e2e_prepare() {
     *) echo "unknown chain $E2E_CHAIN (ipxe, legacy, tftp, sanboot)" >&2; return 2 ;;
     esac
     E2E_VARS="PXE_WORK E2E_ADDR E2E_NET E2E_POOL BUILD SITE_PREFIX BOOT_ARGS BOOT_URL PIN_CLASS"
+    E2E_KEA_IN=$E2E_DIR/conf/kea-stock.json.in
+    E2E_NGINX_IN=$E2E_DIR/conf/nginx-stock.conf.in
+    if [ "$E2E_STACK" = pxekit ]; then
+        e2e_find_plugins || return 1
+        E2E_KEA_IN=$E2E_DIR/conf/kea-pxekit.json.in
+        E2E_NGINX_IN=$E2E_DIR/conf/nginx-pxekit.conf.in
+        # The module's generated menu replaces the hand-written script.
+        case $E2E_CHAIN in ipxe|legacy) BOOT_URL="http://$E2E_ADDR/smartos/menu.ipxe" ;; esac
+        PIN_RULE=""
+        [ "$E2E_CHAIN" = legacy ] && PIN_RULE="{ \"mac\": \"^${E2E_MAC}\$\", \"boot-file\": \"undionly.kpxe\" },"
+        E2E_VARS="$E2E_VARS PIN_RULE KEA_HOOK NGINX_MODULE"
+    fi
     E2E_BUILD=$BUILD
     if [ "$E2E_CHAIN" = tftp ]; then
         E2E_PLATFORM=$www/smartos/platform-$BUILD
@@ -59,13 +76,28 @@ e2e_prepare() {
     "$E2E_DIR/mksite" "$www/smartos" "$tests_builddir/e2e/kernel/unix" \
         >"$PXE_WORK/logs/mksite.out" 2>&1 || { cat "$PXE_WORK/logs/mksite.out" >&2; return 1; }
     install -m 0644 /usr/lib/ipxe/undionly.kpxe "$www/undionly.kpxe"
-    e2e_subst "$E2E_DIR/conf/kea-stock.json.in" "$PXE_WORK/kea.json" || return 1
-    e2e_subst "$E2E_DIR/conf/nginx-stock.conf.in" "$PXE_WORK/nginx.conf" || return 1
+    e2e_subst "$E2E_KEA_IN" "$PXE_WORK/kea.json" || return 1
+    e2e_subst "$E2E_NGINX_IN" "$PXE_WORK/nginx.conf" || return 1
     e2e_subst "$E2E_DIR/conf/boot-stock.ipxe.in" "$www/boot.ipxe" || return 1
-    printf '%s\n' "$E2E_REMAP_RULE" >"$PXE_WORK/remap.rules"
+    if [ "$E2E_STACK" = pxekit ]; then
+        "$REMAP_BIN" generate "$www" --prefix smartos >"$PXE_WORK/remap.rules" || return 1
+    else
+        printf '%s\n' "$E2E_REMAP_RULE" >"$PXE_WORK/remap.rules"
+    fi
     install -m 0644 /usr/lib/ipxe/ipxe.iso "$www/ipxe.iso"
     printf '#!ipxe\nsanboot http://%s/ipxe.iso\n' "$E2E_ADDR" >"$www/sanboot.ipxe"
     chmod -R a+rX "$www"
+}
+
+# e2e_find_plugins: the built hook, module and remap tool (E2E_STACK=pxekit).
+e2e_find_plugins() {
+    local b=${top_builddir:-$tests_builddir/..}
+    KEA_HOOK=${KEA_HOOK:-$(find "$b/kea-hook" -name libdhcp_pxekit.so 2>/dev/null | head -n 1)}
+    NGINX_MODULE=${NGINX_MODULE:-$(find "$b/nginx-module" -name ngx_http_pxekit_module.so 2>/dev/null | head -n 1)}
+    REMAP_BIN=${REMAP_BIN:-$b/tftp-remap/pxekit-remap}
+    [ -f "$KEA_HOOK" ] || { echo "E2E_STACK=pxekit: no libdhcp_pxekit.so under $b/kea-hook" >&2; return 1; }
+    [ -f "$NGINX_MODULE" ] || { echo "E2E_STACK=pxekit: no ngx_http_pxekit_module.so under $b/nginx-module" >&2; return 1; }
+    [ -x "$REMAP_BIN" ] || { echo "E2E_STACK=pxekit: no $REMAP_BIN" >&2; return 1; }
 }
 
 # e2e_servers: nginx, in.tftpd (over the same tree), kea-dhcp4.
@@ -91,8 +123,8 @@ e2e_await() {
             echo "the ROM never fetched undionly.kpxe" >&2
             return 1
         fi
-        PIN_CLASS=""
-        e2e_subst "$E2E_DIR/conf/kea-stock.json.in" "$PXE_WORK/kea.json" || return 1
+        PIN_CLASS="" PIN_RULE=""
+        e2e_subst "$E2E_KEA_IN" "$PXE_WORK/kea.json" || return 1
         kill -HUP "$E2E_KEA_PID"
     fi
     e2e_wait_boot "$1"
