@@ -73,7 +73,7 @@ e2e_prepare() {
         E2E_PLATFORM=$www/smartos/$BUILD/platform
         E2E_URL=http://$E2E_ADDR/smartos/$BUILD/platform
     fi
-    "$E2E_DIR/mksite" "$www/smartos" "$tests_builddir/e2e/kernel/unix" \
+    "$E2E_DIR/mksite" "$www/smartos" "$tests_builddir/e2e/kernel/unix" ${E2E_ARCHIVE_BYTES:-} \
         >"$PXE_WORK/logs/mksite.out" 2>&1 || { cat "$PXE_WORK/logs/mksite.out" >&2; return 1; }
     install -m 0644 /usr/lib/ipxe/undionly.kpxe "$www/undionly.kpxe"
     e2e_subst "$E2E_KEA_IN" "$PXE_WORK/kea.json" || return 1
