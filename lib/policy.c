@@ -60,6 +60,7 @@ static int policy_error(pxe_policy_err_t *err, int status, long rule,
     ;
 static const char *type_name(const pxe_value_t *v);
 static int key_is(const pxe_value_t *v, const char *key);
+static int key_repeated(const pxe_value_t *map, size_t i);
 static int parse_ipv4(const pxe_value_t *v, uint8_t out[4]);
 static int parse_sname(const pxe_value_t *v, char *out, size_t *len);
 static int load_rule(pxe_policy_t *p, struct pxe_rule_s *r, long idx,
@@ -129,6 +130,23 @@ static int
 key_is(const pxe_value_t *v, const char *key)
 {
     return v->key.len == strlen(key) && memcmp(v->key.data, key, v->key.len) == 0;
+}
+
+/* Kea maps cannot repeat a key, but other callers' trees can. */
+static int
+key_repeated(const pxe_value_t *map, size_t i)
+{
+    size_t  j;
+
+    for (j = 0; j < i; j++) {
+        if (map->items[j].key.len == map->items[i].key.len
+            && memcmp(map->items[j].key.data, map->items[i].key.data,
+                      map->items[i].key.len) == 0)
+        {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 static int
@@ -228,6 +246,14 @@ pxe_policy_load(pxe_policy_t *p, const pxe_value_t *params,
     for (i = 0; i < params->nitems; i++) {
         const pxe_value_t  *v = &params->items[i];
 
+        if (key_repeated(params, i)) {
+            char  key[32];
+
+            snprintf(key, sizeof(key), "%.*s",
+                     (int) (v->key.len < 31 ? v->key.len : 31), v->key.data);
+            rc = policy_error(err, PXE_EINVAL, -1, key, "given twice");
+            goto fail;
+        }
         if (key_is(v, "next-server")) {
             if (parse_ipv4(v, p->next_server) != PXE_OK) {
                 rc = policy_error(err, PXE_EINVAL, -1, "next-server",
@@ -333,6 +359,13 @@ load_rule(pxe_policy_t *p, struct pxe_rule_s *r, long idx,
     for (i = 0; i < map->nitems; i++) {
         const pxe_value_t  *v = &map->items[i];
 
+        if (key_repeated(map, i)) {
+            char  key[32];
+
+            snprintf(key, sizeof(key), "%.*s",
+                     (int) (v->key.len < 31 ? v->key.len : 31), v->key.data);
+            return policy_error(err, PXE_EINVAL, idx, key, "given twice");
+        }
         if (key_is(v, "ipxe")) {
             if (v->type != PXE_VALUE_BOOL) {
                 return policy_error(err, PXE_EINVAL, idx, "ipxe",

@@ -76,7 +76,7 @@ fz_decide(const pxe_policy_t *p)
             (void) pxe_client_set_option(&c, PXE_OPT_USER_CLASS,
                                          (const uint8_t *) "iPXE", 4);
         }
-        pxe_client_set_classes(&c, &cls, i);
+        pxe_client_set_classes(&c, &cls, i > 0 ? 1 : 0);
         if (pxe_policy_decide(p, &c, &d) == PXE_OK
             && (d.rule < 0 || (size_t) d.rule >= p->nrules
                 || d.file_len > PXE_OPTION_MAX

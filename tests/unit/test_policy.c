@@ -375,6 +375,19 @@ test_load_errors(void **state)
                    "expected a class name or a non-empty list of them");
     }
     {
+        /* Found by policy-fuzzer: a repeated key leaked its pattern. */
+        const pxe_value_t  v = VMAP("", NS, VLIST("rules",
+            VMAP("", VSTR("mac", "^52"), VSTR("mac", "4"), BF)));
+        load_fails(&v, PXE_EINVAL, 0, "mac", "rule 0, key 'mac': given "
+                   "twice");
+    }
+    {
+        const pxe_value_t  v = VMAP("", NS, NS, VLIST("rules",
+            VMAP("", BF)));
+        load_fails(&v, PXE_EINVAL, -1, "next-server", "key 'next-server': "
+                   "given twice");
+    }
+    {
         const pxe_value_t  v = VSTR("", "x");
         load_fails(&v, PXE_EINVAL, -1, "", "parameters: expected a map, got "
                    "a string");
