@@ -75,10 +75,10 @@ static int load_boot_file(struct pxe_rule_s *r, long idx,
     const pxe_value_t *v, pxe_policy_err_t *err);
 static void rule_free(struct pxe_rule_s *r);
 static int rule_matches(const pxe_policy_t *p, const struct pxe_rule_s *r,
-    const pxe_client_t *c, pcre2_match_data *md, const char *mac,
+    const pxe_client_t *c, pcre2_match_data **md, const char *mac,
     size_t mac_len);
 static int pat_match(const pxe_policy_t *p, const pcre2_code *code,
-    const uint8_t *s, size_t len, pcre2_match_data *md);
+    const uint8_t *s, size_t len, pcre2_match_data **md);
 
 /* "rule 2, key 'arch': expected ...", or without the parts not known. */
 static int
@@ -583,18 +583,28 @@ load_boot_file(struct pxe_rule_s *r, long idx, const pxe_value_t *v,
     return PXE_OK;
 }
 
+/*
+ * Match data is made on first use, per call, never shared: Kea runs
+ * decisions on many threads at once.  Any error (allocation, match
+ * limit, JIT stack) is "no match": fail closed.
+ */
 static int
 pat_match(const pxe_policy_t *p, const pcre2_code *code, const uint8_t *s,
-    size_t len, pcre2_match_data *md)
+    size_t len, pcre2_match_data **md)
 {
-    /* Any error (limit hit, JIT stack) is "no match": fail closed. */
-    return pcre2_match(code, (PCRE2_SPTR) s, len, 0, 0, md,
+    if (*md == NULL) {
+        *md = pcre2_match_data_create(1, NULL);
+        if (*md == NULL) {
+            return 0;
+        }
+    }
+    return pcre2_match(code, (PCRE2_SPTR) s, len, 0, 0, *md,
                        (pcre2_match_context *) p->match_ctx) >= 0;
 }
 
 static int
 rule_matches(const pxe_policy_t *p, const struct pxe_rule_s *r,
-    const pxe_client_t *c, pcre2_match_data *md, const char *mac,
+    const pxe_client_t *c, pcre2_match_data **md, const char *mac,
     size_t mac_len)
 {
     size_t  i, j;
@@ -661,12 +671,36 @@ rule_matches(const pxe_policy_t *p, const struct pxe_rule_s *r,
     return 1;
 }
 
+/* By hand: snprintf costs more than the rest of a decision. */
+static size_t
+format_uint(unsigned v, char *out)
+{
+    char    tmp[10];
+    size_t  n = 0, i;
+
+    do {
+        tmp[n++] = (char) ('0' + v % 10);
+        v /= 10;
+    } while (v > 0 && n < sizeof(tmp));
+    for (i = 0; i < n; i++) {
+        out[i] = tmp[n - 1 - i];
+    }
+    return n;
+}
+
 static size_t
 format_ipv4(const uint8_t ip[4], char *out)
 {
-    int  n = sprintf(out, "%u.%u.%u.%u", ip[0], ip[1], ip[2], ip[3]);
+    size_t  n = 0;
+    int     i;
 
-    return n > 0 ? (size_t) n : 0;
+    for (i = 0; i < 4; i++) {
+        if (i > 0) {
+            out[n++] = '.';
+        }
+        n += format_uint(ip[i], out + n);
+    }
+    return n;
 }
 
 int
@@ -700,25 +734,18 @@ pxe_policy_decide(const pxe_policy_t *p, const pxe_client_t *c,
     }
     if (c->narch > 0) {
         vars.v[PXE_VAR_ARCH].data = arch;
-        vars.v[PXE_VAR_ARCH].len = (size_t) sprintf(arch, "%u",
-                                                    (unsigned) c->arch[0]);
+        vars.v[PXE_VAR_ARCH].len = format_uint(c->arch[0], arch);
     }
     if (c->hostname_len > 0) {
         vars.v[PXE_VAR_HOSTNAME].data = c->hostname;
         vars.v[PXE_VAR_HOSTNAME].len = c->hostname_len;
     }
 
-    /* Per call, never shared: Kea runs this on many threads at once. */
-    md = pcre2_match_data_create(1, NULL);
-    if (md == NULL) {
-        return PXE_ENOMEM;
-    }
-
     for (i = 0; i < p->nrules; i++) {
         const struct pxe_rule_s  *r = &p->rules[i];
         const uint8_t            *nsip;
 
-        if (!rule_matches(p, r, c, md, mac, mb.len)) {
+        if (!rule_matches(p, r, c, &md, mac, mb.len)) {
             continue;
         }
         nsip = r->has_next_server ? r->next_server : p->next_server;
@@ -762,7 +789,9 @@ pxe_policy_decide(const pxe_policy_t *p, const pxe_client_t *c,
         rc = PXE_OK;
         break;
     }
-    pcre2_match_data_free(md);
+    if (md != NULL) {
+        pcre2_match_data_free(md);
+    }
     return rc;
 }
 
