@@ -35,6 +35,16 @@ const unsigned QUERY_OPTIONS[] = {
     PXE_OPT_IPXE_ENCAP, PXE_OPT_PRL, PXE_OPT_HOSTNAME
 };
 
+bool
+isQueryOption(unsigned code) {
+    for (auto const wanted : QUERY_OPTIONS) {
+        if (code == wanted) {
+            return (true);
+        }
+    }
+    return (false);
+}
+
 const char*
 kindName(pxe_kind_e kind) {
     switch (kind) {
@@ -49,17 +59,23 @@ kindName(pxe_kind_e kind) {
     }
 }
 
-const char*
+/// @brief Statistic names as strings, built once (StatsMgr takes
+/// std::string; a temporary per packet showed in profiles).
+const std::string&
 kindStat(pxe_kind_e kind) {
+    static const std::string pxe(STAT_PXE);
+    static const std::string http(STAT_HTTP);
+    static const std::string ipxe(STAT_IPXE);
+    static const std::string none(STAT_NON_BOOT);
     switch (kind) {
     case PXE_KIND_PXE:
-        return (STAT_PXE);
+        return (pxe);
     case PXE_KIND_HTTP:
-        return (STAT_HTTP);
+        return (http);
     case PXE_KIND_IPXE:
-        return (STAT_IPXE);
+        return (ipxe);
     default:
-        return (STAT_NON_BOOT);
+        return (none);
     }
 }
 
@@ -243,17 +259,20 @@ PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
             pxe_client_set_ip(&client, &ip[0]);
         }
     }
-    for (auto const code : QUERY_OPTIONS) {
-        OptionPtr opt = query->getOption(code);
-        if (!opt) {
+    // One walk over the query's options (getOption per code costs more
+    // than the whole decision).  Option 93 is a typed array: only
+    // toBinary() gives its bytes.
+    const bool debug = pxekit_logger.isDebugEnabled(DBG_PXEKIT_DECISION);
+    for (auto const& entry : query->options_) {
+        unsigned code = entry.first;
+        if (!isQueryOption(code) || !entry.second) {
             continue;
         }
-        // Option 93 is a typed array: only toBinary() gives its bytes.
-        OptionBuffer data = opt->toBinary(false);
+        OptionBuffer data = entry.second->toBinary(false);
         int rc = pxe_client_set_option(&client, code,
                                        data.empty() ? NULL : &data[0],
                                        data.size());
-        if (rc != PXE_OK) {
+        if (rc != PXE_OK && debug) {
             LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_BAD_OPTION)
                 .arg(query->getLabel()).arg(code).arg(pxe_strerror(rc));
         }
@@ -278,14 +297,18 @@ PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
     StatsMgr& stats = StatsMgr::instance();
     stats.addValue(kindStat(d.kind), static_cast<int64_t>(1));
     if (d.kind == PXE_KIND_NONE) {
-        LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_NOT_NETBOOT)
-            .arg(query->getLabel());
+        if (debug) {
+            LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_NOT_NETBOOT)
+                .arg(query->getLabel());
+        }
         return;
     }
     if (d.skipped > 0) {
         stats.addValue(STAT_SKIPPED, static_cast<int64_t>(d.skipped));
-        LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_RULE_SKIPPED)
-            .arg(query->getLabel()).arg(d.skipped);
+        if (debug) {
+            LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_RULE_SKIPPED)
+                .arg(query->getLabel()).arg(d.skipped);
+        }
     }
 
     std::string file;
@@ -307,15 +330,19 @@ PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
                 setOption(response, DHO_BOOT_FILE_NAME, file);
             }
         }
-        LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_DECISION)
-            .arg(query->getLabel()).arg(d.rule).arg(kindName(d.kind))
-            .arg(file).arg(d.file_field ? "yes" : "no")
-            .arg(d.option67 ? "yes" : "no")
-            .arg(toAddress(d.next_server).toText());
+        if (debug) {
+            LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_DECISION)
+                .arg(query->getLabel()).arg(d.rule).arg(kindName(d.kind))
+                .arg(file).arg(d.file_field ? "yes" : "no")
+                .arg(d.option67 ? "yes" : "no")
+                .arg(toAddress(d.next_server).toText());
+        }
     } else {
         stats.addValue(STAT_NO_MATCH, static_cast<int64_t>(1));
-        LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_NO_MATCH)
-            .arg(query->getLabel()).arg(kindName(d.kind));
+        if (debug) {
+            LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_NO_MATCH)
+                .arg(query->getLabel()).arg(kindName(d.kind));
+        }
     }
     // Kea may have chosen the file itself (host reservation, class).
     if (file.empty()) {
@@ -323,8 +350,10 @@ PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
     }
     if (pxe_http_boot_echo(&client, file.data(), file.size())) {
         setOption(response, DHO_VENDOR_CLASS_IDENTIFIER, "HTTPClient");
-        LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_HTTP_ECHO)
-            .arg(query->getLabel()).arg(file);
+        if (debug) {
+            LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_HTTP_ECHO)
+                .arg(query->getLabel()).arg(file);
+        }
     }
 }
 

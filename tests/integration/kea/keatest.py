@@ -158,8 +158,13 @@ class Kea:
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 return False
-            if os.path.exists(self.sock_path) and "DHCP4_STARTED" in self.log():
-                return True
+            # Kea answers commands from its main loop, i.e. once serving.
+            if os.path.exists(self.sock_path):
+                try:
+                    if self.command("version-get").get("result") == 0:
+                        return True
+                except (OSError, ValueError):
+                    pass
             time.sleep(0.1)
         return False
 
