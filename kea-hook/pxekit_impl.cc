@@ -260,37 +260,42 @@ PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
         }
     }
     // One walk over the query's options (getOption per code costs more
-    // than the whole decision).  Option 93 is a typed array: only
-    // toBinary() gives its bytes.
+    // than the whole decision).  String and binary options hold their
+    // payload as data; the typed arrays (55, 93) only give it through
+    // toBinary().
     const bool debug = pxekit_logger.isDebugEnabled(DBG_PXEKIT_DECISION);
     for (auto const& entry : query->options_) {
         unsigned code = entry.first;
         if (!isQueryOption(code) || !entry.second) {
             continue;
         }
-        OptionBuffer data = entry.second->toBinary(false);
+        OptionBuffer packed;
+        const OptionBuffer* data = &entry.second->getData();
+        if (code == PXE_OPT_CLIENT_ARCH || code == PXE_OPT_PRL ||
+            data->empty()) {
+            packed = entry.second->toBinary(false);
+            data = &packed;
+        }
         int rc = pxe_client_set_option(&client, code,
-                                       data.empty() ? NULL : &data[0],
-                                       data.size());
+                                       data->empty() ? NULL : &(*data)[0],
+                                       data->size());
         if (rc != PXE_OK && debug) {
             LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_BAD_OPTION)
                 .arg(query->getLabel()).arg(code).arg(pxe_strerror(rc));
         }
     }
-    std::vector<std::string> names;
+    // The class names stay in the query while we decide: point at them.
+    pxe_str_t classes[PXE_CLASSES_MAX];
+    size_t nclasses = 0;
     for (auto const& name : query->getClasses()) {
-        if (names.size() == PXE_CLASSES_MAX) {
+        if (nclasses == PXE_CLASSES_MAX) {
             break;
         }
-        names.push_back(name);
+        classes[nclasses].data = name.data();
+        classes[nclasses].len = name.size();
+        ++nclasses;
     }
-    std::vector<pxe_str_t> classes(names.size());
-    for (size_t i = 0; i < names.size(); ++i) {
-        classes[i].data = names[i].data();
-        classes[i].len = names[i].size();
-    }
-    pxe_client_set_classes(&client, classes.empty() ? NULL : &classes[0],
-                           classes.size());
+    pxe_client_set_classes(&client, classes, nclasses);
 
     pxe_decision_t d;
     int rc = pxe_policy_decide(&policy_, &client, &d);

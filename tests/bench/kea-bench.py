@@ -7,7 +7,9 @@ relay mode on loopback, every client a BIOS PXE ROM: 93=0, 60 PXEClient):
   nohook   Kea alone;
   native   Kea's own client classes doing the iPXE / EFI / BIOS split
            (what a site would write without pxekit);
-  pxekit   libdhcp_pxekit.so with 20 rules, the client matching the last.
+  pxekit   libdhcp_pxekit.so with 20 rules, the client matching the last;
+  pxekit3  (callgrind only) the hook with native's three-way split, to
+           separate the hooks framework's cost from the rules'.
 
 1. Throughput at saturation: ROUNDS interleaved rounds of SECONDS each;
    DORA/s and Kea CPU (utime+stime from /proc) per DORA, as ratios to
@@ -17,9 +19,12 @@ relay mode on loopback, every client a BIOS PXE ROM: 93=0, 60 PXEClient):
    difference / (N2 - N1) cancels start-up and shutdown.
 3. The core alone: tests/bench/kea-decide, ns per decision for 1/20/200.
 
-    tests/bench/kea-bench.py [--rounds 3] [--seconds 4] [--no-callgrind]
+    top_builddir=$PWD/build-bench tests/bench/kea-bench.py [--rounds 3]
+        [--seconds 4] [--no-throughput] [--no-callgrind]
 
-Run from anywhere; top_builddir defaults to ./build.
+top_builddir defaults to ./build.  The default build has no -O (empty
+CFLAGS): benchmark a build configured with CFLAGS="-O2 -g"
+CXXFLAGS="-O2 -g", as BENCHMARKS.md says.
 """
 
 import argparse
@@ -63,6 +68,12 @@ def config(kind, kea):
              "boot-file-name": "ipxe.efi", "next-server": "192.0.2.10"},
             {"name": "bios", "test": "option[93].hex == 0x0000",
              "boot-file-name": "undionly.kpxe", "next-server": "192.0.2.10"},
+        ]
+    elif kind == "pxekit3":
+        d4["hooks-libraries"][0]["parameters"]["rules"] = [
+            {"ipxe": True, "boot-file": "http://192.0.2.10/smartos/menu.ipxe"},
+            {"arch": [7, 9], "boot-file": "ipxe.efi"},
+            {"arch": 0, "boot-file": "undionly.kpxe"},
         ]
     else:
         rules = []
@@ -148,6 +159,7 @@ def main():
     ap.add_argument("--n1", type=int, default=100)
     ap.add_argument("--n2", type=int, default=400)
     ap.add_argument("--no-callgrind", action="store_true")
+    ap.add_argument("--no-throughput", action="store_true")
     a = ap.parse_args()
     kinds = ["nohook", "native", "pxekit"]
     wd = workdir()
@@ -155,18 +167,19 @@ def main():
         print("machine: %s, %d cores; kea-dhcp4 %s" % (
             os.uname().machine, os.cpu_count(),
             subprocess.run([KEA_DHCP4, "-v"], capture_output=True, text=True).stdout.strip()))
-        print("1. saturation, %d interleaved rounds of %d s (perfdhcp -r 20000)" % (a.rounds, a.seconds))
-        res = throughput(wd, kinds, a.rounds, a.seconds)
-        med = {k: (sorted(x[0] for x in v)[len(v) // 2], sorted(x[1] for x in v)[len(v) // 2])
-               for k, v in res.items()}
-        for k in kinds:
-            print("  median %-7s %7.0f DORA/s (x%.2f)  %6.1f us CPU/DORA (x%.2f)" % (
-                k, med[k][0], med[k][0] / med["nohook"][0], med[k][1], med[k][1] / med["nohook"][1]))
+        if not a.no_throughput:
+            print("1. saturation, %d interleaved rounds of %d s (perfdhcp -r 20000)" % (a.rounds, a.seconds))
+            res = throughput(wd, kinds, a.rounds, a.seconds)
+            med = {k: (sorted(x[0] for x in v)[len(v) // 2], sorted(x[1] for x in v)[len(v) // 2])
+                   for k, v in res.items()}
+            for k in kinds:
+                print("  median %-7s %7.0f DORA/s (x%.2f)  %6.1f us CPU/DORA (x%.2f)" % (
+                    k, med[k][0], med[k][0] / med["nohook"][0], med[k][1], med[k][1] / med["nohook"][1]))
         if not a.no_callgrind:
             print("2. callgrind Ir/DORA: (Ir(%d) - Ir(%d)) / %d, perfdhcp -r 40"
                   % (a.n2, a.n1, a.n2 - a.n1))
             base = None
-            for k in kinds:
+            for k in kinds + ["pxekit3"]:
                 ir1, acks1 = callgrind(wd, k, a.n1)
                 ir2, acks2 = callgrind(wd, k, a.n2)
                 per = (ir2 - ir1) / float(acks2 - acks1) if acks2 > acks1 else float("nan")
