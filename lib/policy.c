@@ -8,7 +8,6 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 
 #include <arpa/inet.h>
-#include <inttypes.h>
 #include <pcre2.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -63,8 +62,8 @@ static int key_is(const pxe_value_t *v, const char *key);
 static int key_repeated(const pxe_value_t *map, size_t i);
 static int parse_ipv4(const pxe_value_t *v, uint8_t out[4]);
 static int parse_sname(const pxe_value_t *v, char *out, size_t *len);
-static int load_rule(pxe_policy_t *p, struct pxe_rule_s *r, long idx,
-    const pxe_value_t *map, pxe_policy_err_t *err);
+static int load_rule(struct pxe_rule_s *r, long idx, const pxe_value_t *map,
+    pxe_policy_err_t *err);
 static int load_arch(struct pxe_rule_s *r, long idx, const pxe_value_t *v,
     pxe_policy_err_t *err);
 static int load_classes(struct pxe_rule_s *r, long idx,
@@ -292,15 +291,13 @@ pxe_policy_load(pxe_policy_t *p, const pxe_value_t *params,
         } else if (key_is(v, "rules")) {
             rules = v;
         } else {
-            rc = policy_error(err, PXE_EINVAL, -1, "", "unknown parameter");
-            if (err != NULL) {
-                snprintf(err->key, sizeof(err->key), "%.*s",
-                         (int) (v->key.len < 31 ? v->key.len : 31),
-                         v->key.data);
-                snprintf(err->msg, sizeof(err->msg),
-                         "key '%s': unknown parameter (known: next-server, "
-                         "server-hostname, option-67, rules)", err->key);
-            }
+            char  key[32];
+
+            snprintf(key, sizeof(key), "%.*s",
+                     (int) (v->key.len < 31 ? v->key.len : 31), v->key.data);
+            rc = policy_error(err, PXE_EINVAL, -1, key, "unknown parameter "
+                              "(known: next-server, server-hostname, "
+                              "option-67, rules)");
             goto fail;
         }
     }
@@ -332,7 +329,7 @@ pxe_policy_load(pxe_policy_t *p, const pxe_value_t *params,
     pcre2_set_depth_limit(p->match_ctx, POLICY_MATCH_LIMIT);
     p->nrules = rules->nitems;
     for (i = 0; i < rules->nitems; i++) {
-        rc = load_rule(p, &p->rules[i], (long) i, &rules->items[i], err);
+        rc = load_rule(&p->rules[i], (long) i, &rules->items[i], err);
         if (rc != PXE_OK) {
             goto fail;
         }
@@ -345,13 +342,12 @@ fail:
 }
 
 static int
-load_rule(pxe_policy_t *p, struct pxe_rule_s *r, long idx,
-    const pxe_value_t *map, pxe_policy_err_t *err)
+load_rule(struct pxe_rule_s *r, long idx, const pxe_value_t *map,
+    pxe_policy_err_t *err)
 {
     size_t  i;
     int     rc;
 
-    (void) p;
     if (map->type != PXE_VALUE_MAP) {
         return policy_error(err, PXE_EINVAL, idx, NULL,
                             "expected a map, got %s", type_name(map));

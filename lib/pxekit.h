@@ -295,7 +295,10 @@ void pxe_client_set_classes(pxe_client_t *c, const pxe_str_t *classes,
  */
 int pxe_client_set_option(pxe_client_t *c, unsigned code,
     const uint8_t *data, size_t len);
-/* The decoders themselves, for callers that hold one payload. */
+/*
+ * The decoders themselves, for callers that hold one payload.  arch has
+ * room for PXE_ARCH_MAX values, off and ilen for PXE_USER_CLASS_MAX.
+ */
 int pxe_opt_arch(const uint8_t *data, size_t len, uint16_t *arch,
     size_t *narch);
 int pxe_opt_user_class(const uint8_t *data, size_t len, uint8_t *off,
