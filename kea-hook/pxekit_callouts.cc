@@ -63,6 +63,10 @@ pkt4_send(CalloutHandle& handle) {
         LOG_ERROR(pxekit_logger, PXEKIT_PROCESS_ERROR)
             .arg(query ? query->getLabel() : std::string("(no query)"))
             .arg(ex.what());
+    } catch (...) {
+        LOG_ERROR(pxekit_logger, PXEKIT_PROCESS_ERROR)
+            .arg(query ? query->getLabel() : std::string("(no query)"))
+            .arg("unknown exception");
     }
     return (0);
 }
@@ -94,6 +98,9 @@ pxekit_explain(CalloutHandle& handle) {
     } catch (const std::exception& ex) {
         LOG_ERROR(pxekit_logger, PXEKIT_EXPLAIN_ERROR).arg(ex.what());
         response = createAnswer(CONTROL_RESULT_ERROR, ex.what());
+    } catch (...) {
+        LOG_ERROR(pxekit_logger, PXEKIT_EXPLAIN_ERROR).arg("unknown exception");
+        response = createAnswer(CONTROL_RESULT_ERROR, "unknown exception");
     }
     handle.setArgument("response", response);
     return (0);
