@@ -111,6 +111,7 @@ def throughput(wd, kinds, rounds, seconds):
         for kind in order:
             kea = Kea(wd, "%s-t%d" % (kind, r))
             if not kea.start(config(kind, kea)):
+                kea.stop()
                 sys.exit("kea-dhcp4 (%s) did not start:\n%s" % (kind, kea.log()[-2000:]))
             t0 = cpu_ticks(kea.proc.pid)
             out, acks = perfdhcp(kea, ["-r", "20000", "-p", str(seconds)])
@@ -138,6 +139,7 @@ def callgrind(wd, kind, n):
     keatest.KEA_DHCP4 = wrapper
     try:
         if not kea.start(config(kind, kea)):
+            kea.stop()
             sys.exit("kea-dhcp4 under valgrind (%s) did not start:\n%s" % (kind, kea.log()[-2000:]))
     finally:
         keatest.KEA_DHCP4 = saved
