@@ -1,0 +1,406 @@
+// pxekit_impl.cc: Kea Elements and packets to libpxekit calls, and back.
+
+#include <asiolink/io_address.h>
+#include <dhcp/dhcp4.h>
+#include <dhcp/option_string.h>
+#include <exceptions/exceptions.h>
+#include <stats/stats_mgr.h>
+
+#include <cstring>
+#include <sstream>
+
+#include "pxekit_impl.h"
+#include "pxekit_log.h"
+
+using namespace isc::asiolink;
+using namespace isc::data;
+using namespace isc::dhcp;
+using namespace isc::stats;
+
+namespace isc {
+namespace pxekit {
+
+const char* const STAT_IPXE = "pxekit.ipxe-clients";
+const char* const STAT_PXE = "pxekit.legacy-pxe-clients";
+const char* const STAT_HTTP = "pxekit.http-boot-clients";
+const char* const STAT_NON_BOOT = "pxekit.non-boot-clients";
+const char* const STAT_NO_MATCH = "pxekit.no-match";
+const char* const STAT_SKIPPED = "pxekit.skipped-rules";
+
+namespace {
+
+/// @brief The options the core decodes, in the order it wants them.
+const unsigned QUERY_OPTIONS[] = {
+    PXE_OPT_CLIENT_ARCH, PXE_OPT_USER_CLASS, PXE_OPT_VENDOR_CLASS,
+    PXE_OPT_IPXE_ENCAP, PXE_OPT_PRL, PXE_OPT_HOSTNAME
+};
+
+bool
+isQueryOption(unsigned code) {
+    for (auto const wanted : QUERY_OPTIONS) {
+        if (code == wanted) {
+            return (true);
+        }
+    }
+    return (false);
+}
+
+const char*
+kindName(pxe_kind_e kind) {
+    switch (kind) {
+    case PXE_KIND_PXE:
+        return ("pxe");
+    case PXE_KIND_HTTP:
+        return ("http");
+    case PXE_KIND_IPXE:
+        return ("ipxe");
+    default:
+        return ("none");
+    }
+}
+
+/// @brief Statistic names as strings, built once (StatsMgr takes
+/// std::string; a temporary per packet showed in profiles).
+const std::string&
+kindStat(pxe_kind_e kind) {
+    static const std::string pxe(STAT_PXE);
+    static const std::string http(STAT_HTTP);
+    static const std::string ipxe(STAT_IPXE);
+    static const std::string none(STAT_NON_BOOT);
+    switch (kind) {
+    case PXE_KIND_PXE:
+        return (pxe);
+    case PXE_KIND_HTTP:
+        return (http);
+    case PXE_KIND_IPXE:
+        return (ipxe);
+    default:
+        return (none);
+    }
+}
+
+IOAddress
+toAddress(const uint8_t ip[4]) {
+    return (IOAddress::fromBytes(AF_INET, ip));
+}
+
+/// @brief The boot file a reply already carries (file field, else 67).
+std::string
+replyBootFile(const Pkt4Ptr& response) {
+    OptionBuffer file = response->getFile();
+    size_t len = 0;
+    while (len < file.size() && file[len] != 0) {
+        ++len;
+    }
+    if (len > 0) {
+        return (std::string(file.begin(), file.begin() + len));
+    }
+    OptionPtr opt = response->getOption(DHO_BOOT_FILE_NAME);
+    if (opt) {
+        OptionBuffer data = opt->toBinary(false);
+        return (std::string(data.begin(), data.end()));
+    }
+    return (std::string());
+}
+
+void
+setOption(const Pkt4Ptr& response, uint16_t code, const std::string& value) {
+    while (response->delOption(code)) {
+    }
+    OptionPtr opt(new OptionString(Option::V4, code, value));
+    response->addOption(opt);
+}
+
+} // end of anonymous namespace
+
+ValueTree::ValueTree(const ConstElementPtr& elem) {
+    std::memset(&root_, 0, sizeof(root_));
+    convert(elem, root_);
+}
+
+pxe_str_t
+ValueTree::keep(const std::string& s) {
+    strings_.push_back(s);
+    pxe_str_t out;
+    out.data = strings_.back().data();
+    out.len = strings_.back().size();
+    return (out);
+}
+
+void
+ValueTree::convert(const ConstElementPtr& elem, pxe_value_t& out) {
+    if (!elem) {
+        out.type = PXE_VALUE_NULL;
+        return;
+    }
+    switch (elem->getType()) {
+    case Element::integer:
+        out.type = PXE_VALUE_INT;
+        out.integer = elem->intValue();
+        break;
+    case Element::real:
+        out.type = PXE_VALUE_REAL;
+        break;
+    case Element::boolean:
+        out.type = PXE_VALUE_BOOL;
+        out.boolean = elem->boolValue() ? 1 : 0;
+        break;
+    case Element::string:
+        out.type = PXE_VALUE_STRING;
+        out.string = keep(elem->stringValue());
+        break;
+    case Element::list: {
+        const std::vector<ElementPtr>& list = elem->listValue();
+        out.type = PXE_VALUE_LIST;
+        arrays_.push_back(std::vector<pxe_value_t>(list.size()));
+        std::vector<pxe_value_t>& items = arrays_.back();
+        for (size_t i = 0; i < list.size(); ++i) {
+            std::memset(&items[i], 0, sizeof(items[i]));
+            convert(list[i], items[i]);
+        }
+        out.items = items.empty() ? NULL : &items[0];
+        out.nitems = items.size();
+        break;
+    }
+    case Element::map: {
+        const std::map<std::string, ConstElementPtr>& map = elem->mapValue();
+        out.type = PXE_VALUE_MAP;
+        arrays_.push_back(std::vector<pxe_value_t>(map.size()));
+        std::vector<pxe_value_t>& items = arrays_.back();
+        size_t i = 0;
+        for (auto const& member : map) {
+            std::memset(&items[i], 0, sizeof(items[i]));
+            convert(member.second, items[i]);
+            items[i].key = keep(member.first);
+            ++i;
+        }
+        out.items = items.empty() ? NULL : &items[0];
+        out.nitems = items.size();
+        break;
+    }
+    default:
+        out.type = PXE_VALUE_NULL;
+        break;
+    }
+}
+
+PxekitImpl::PxekitImpl() {
+    pxe_policy_init(&policy_);
+}
+
+PxekitImpl::~PxekitImpl() {
+    pxe_policy_free(&policy_);
+}
+
+void
+PxekitImpl::configure(const ConstElementPtr& params) {
+    ValueTree tree(params);
+    pxe_policy_err_t err;
+    if (pxe_policy_load(&policy_, tree.root(), &err) != PXE_OK) {
+        isc_throw(BadValue, err.msg);
+    }
+    rule_stats_.clear();
+    for (size_t i = 0; i < policy_.nrules; ++i) {
+        std::ostringstream name;
+        name << "pxekit.rule[" << i << "].matches";
+        rule_stats_.push_back(name.str());
+    }
+}
+
+std::string
+PxekitImpl::nextServer() const {
+    return (toAddress(policy_.next_server).toText());
+}
+
+void
+PxekitImpl::initStats() const {
+    StatsMgr& stats = StatsMgr::instance();
+    const char* const names[] = {
+        STAT_IPXE, STAT_PXE, STAT_HTTP, STAT_NON_BOOT, STAT_NO_MATCH,
+        STAT_SKIPPED
+    };
+    for (auto const& name : names) {
+        stats.setValue(name, static_cast<int64_t>(0));
+    }
+    for (auto const& name : rule_stats_) {
+        stats.setValue(name, static_cast<int64_t>(0));
+    }
+}
+
+void
+PxekitImpl::removeStats() const {
+    StatsMgr& stats = StatsMgr::instance();
+    const char* const names[] = {
+        STAT_IPXE, STAT_PXE, STAT_HTTP, STAT_NON_BOOT, STAT_NO_MATCH,
+        STAT_SKIPPED
+    };
+    for (auto const& name : names) {
+        stats.del(name);
+    }
+    for (auto const& name : rule_stats_) {
+        stats.del(name);
+    }
+}
+
+void
+PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
+    pxe_client_t client;
+    pxe_client_init(&client);
+
+    HWAddrPtr hw = query->getHWAddr();
+    if (hw && !hw->hwaddr_.empty()) {
+        (void) pxe_client_set_mac(&client, &hw->hwaddr_[0],
+                                  hw->hwaddr_.size());
+    }
+    const IOAddress& yiaddr = response->getYiaddr();
+    if (yiaddr.isV4() && !yiaddr.isV4Zero()) {
+        std::vector<uint8_t> ip = yiaddr.toBytes();
+        if (ip.size() == 4) {
+            pxe_client_set_ip(&client, &ip[0]);
+        }
+    }
+    // One walk over the query's options (getOption per code costs more
+    // than the whole decision).  String and binary options hold their
+    // payload as data; the typed arrays (55, 93) only give it through
+    // toBinary().
+    const bool debug = pxekit_logger.isDebugEnabled(DBG_PXEKIT_DECISION);
+    for (auto const& entry : query->options_) {
+        unsigned code = entry.first;
+        if (!isQueryOption(code) || !entry.second) {
+            continue;
+        }
+        OptionBuffer packed;
+        const OptionBuffer* data = &entry.second->getData();
+        if (code == PXE_OPT_CLIENT_ARCH || code == PXE_OPT_PRL ||
+            data->empty()) {
+            packed = entry.second->toBinary(false);
+            data = &packed;
+        }
+        int rc = pxe_client_set_option(&client, code,
+                                       data->empty() ? NULL : &(*data)[0],
+                                       data->size());
+        if (rc != PXE_OK && debug) {
+            LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_BAD_OPTION)
+                .arg(query->getLabel()).arg(code).arg(pxe_strerror(rc));
+        }
+    }
+    // The class names stay in the query while we decide: point at them.
+    pxe_str_t classes[PXE_CLASSES_MAX];
+    size_t nclasses = 0;
+    for (auto const& name : query->getClasses()) {
+        if (nclasses == PXE_CLASSES_MAX) {
+            break;
+        }
+        classes[nclasses].data = name.data();
+        classes[nclasses].len = name.size();
+        ++nclasses;
+    }
+    pxe_client_set_classes(&client, classes, nclasses);
+
+    pxe_decision_t d;
+    int rc = pxe_policy_decide(&policy_, &client, &d);
+    StatsMgr& stats = StatsMgr::instance();
+    stats.addValue(kindStat(d.kind), static_cast<int64_t>(1));
+    if (d.kind == PXE_KIND_NONE) {
+        if (debug) {
+            LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_NOT_NETBOOT)
+                .arg(query->getLabel());
+        }
+        return;
+    }
+    if (d.skipped > 0) {
+        stats.addValue(STAT_SKIPPED, static_cast<int64_t>(d.skipped));
+        if (debug) {
+            LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_RULE_SKIPPED)
+                .arg(query->getLabel()).arg(d.skipped);
+        }
+    }
+
+    std::string file;
+    if (rc == PXE_OK) {
+        stats.addValue(rule_stats_[d.rule], static_cast<int64_t>(1));
+        response->setSiaddr(toAddress(d.next_server));
+        if (d.sname_len > 0) {
+            response->setSname(reinterpret_cast<const uint8_t*>(d.sname),
+                               d.sname_len);
+        }
+        if (d.file_len > 0) {
+            file.assign(d.file, d.file_len);
+            // The field stays empty when the name only fits in option 67.
+            response->setFile(reinterpret_cast<const uint8_t*>(d.file),
+                              d.file_field ? d.file_len : 0);
+            while (response->delOption(DHO_BOOT_FILE_NAME)) {
+            }
+            if (d.option67) {
+                setOption(response, DHO_BOOT_FILE_NAME, file);
+            }
+        }
+        if (debug) {
+            LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_DECISION)
+                .arg(query->getLabel()).arg(d.rule).arg(kindName(d.kind))
+                .arg(file).arg(d.file_field ? "yes" : "no")
+                .arg(d.option67 ? "yes" : "no")
+                .arg(toAddress(d.next_server).toText());
+        }
+    } else {
+        stats.addValue(STAT_NO_MATCH, static_cast<int64_t>(1));
+        if (debug) {
+            LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_NO_MATCH)
+                .arg(query->getLabel()).arg(kindName(d.kind));
+        }
+    }
+    // Kea may have chosen the file itself (host reservation, class).
+    if (file.empty()) {
+        file = replyBootFile(response);
+    }
+    if (pxe_http_boot_echo(&client, file.data(), file.size())) {
+        setOption(response, DHO_VENDOR_CLASS_IDENTIFIER, "HTTPClient");
+        if (debug) {
+            LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_HTTP_ECHO)
+                .arg(query->getLabel()).arg(file);
+        }
+    }
+}
+
+ElementPtr
+PxekitImpl::explain(const ConstElementPtr& args) const {
+    ValueTree tree(args);
+    pxe_client_t client;
+    pxe_str_t classes[PXE_CLASSES_MAX];
+    pxe_policy_err_t err;
+    if (pxe_client_from_value(&client, tree.root(), classes, PXE_CLASSES_MAX,
+                              &err) != PXE_OK) {
+        isc_throw(BadValue, err.msg);
+    }
+    pxe_decision_t d;
+    int rc = pxe_policy_decide(&policy_, &client, &d);
+
+    ElementPtr out = Element::createMap();
+    out->set("kind", Element::create(std::string(kindName(d.kind))));
+    out->set("skipped", Element::create(static_cast<int64_t>(d.skipped)));
+    if (rc != PXE_OK) {
+        out->set("rule", Element::create());
+        return (out);
+    }
+    std::string file(d.file, d.file_len);
+    out->set("rule", Element::create(static_cast<int64_t>(d.rule)));
+    out->set("next-server",
+             Element::create(toAddress(d.next_server).toText()));
+    out->set("file", Element::create(d.file_field ? file : std::string()));
+    if (d.option67) {
+        out->set("option-67", Element::create(file));
+    } else {
+        out->set("option-67", Element::create());
+    }
+    if (d.sname_len > 0) {
+        out->set("server-hostname",
+                 Element::create(std::string(d.sname, d.sname_len)));
+    }
+    if (pxe_http_boot_echo(&client, file.data(), file.size())) {
+        out->set("vendor-class", Element::create(std::string("HTTPClient")));
+    }
+    return (out);
+}
+
+} // end of namespace isc::pxekit
+} // end of namespace isc

@@ -1,0 +1,107 @@
+// pxekit_impl.h: the adapter between Kea and libpxekit.
+//
+// It translates, it does not decide: Kea Elements become pxe_value_t trees
+// for the core to validate, packet options become bytes and lengths for
+// the core to decode, and the core's decision is applied to the reply.
+
+#ifndef PXEKIT_IMPL_H
+#define PXEKIT_IMPL_H
+
+#include <cc/data.h>
+#include <dhcp/pkt4.h>
+
+#include <boost/shared_ptr.hpp>
+
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "pxekit.h"
+
+namespace isc {
+namespace pxekit {
+
+/// @brief A Kea Element tree as the core's pxe_value_t tree.
+///
+/// Owns every string and array the values point to, so the tree lives as
+/// long as this object.
+class ValueTree {
+public:
+    /// @brief Translates elem (may be null: a NULL value).
+    explicit ValueTree(const isc::data::ConstElementPtr& elem);
+
+    /// @brief The translated root.
+    const pxe_value_t* root() const {
+        return (&root_);
+    }
+
+private:
+    void convert(const isc::data::ConstElementPtr& elem, pxe_value_t& out);
+    pxe_str_t keep(const std::string& s);
+
+    std::deque<std::string> strings_;
+    std::deque<std::vector<pxe_value_t> > arrays_;
+    pxe_value_t root_;
+};
+
+/// @brief The loaded configuration and what applies it to packets.
+///
+/// Immutable after configure(): the packet path only reads it, which is
+/// what makes multi_threading_compatible() honest.
+class PxekitImpl {
+public:
+    PxekitImpl();
+    ~PxekitImpl();
+
+    /// @brief Validates and loads the hook parameters.
+    ///
+    /// @throw isc::BadValue with the core's message, which names the rule
+    /// index and the key ("rule 2, key 'arch': ...").
+    void configure(const isc::data::ConstElementPtr& params);
+
+    /// @brief Creates this library's statistics at zero.
+    void initStats() const;
+
+    /// @brief Removes them (unload).
+    void removeStats() const;
+
+    /// @brief Applies the policy to a reply about to be sent.
+    void process(const isc::dhcp::Pkt4Ptr& query,
+                 const isc::dhcp::Pkt4Ptr& response) const;
+
+    /// @brief The pxekit-explain answer for a described client.
+    ///
+    /// @throw isc::BadValue naming the bad argument.
+    isc::data::ElementPtr explain(const isc::data::ConstElementPtr& args) const;
+
+    /// @brief Number of rules loaded.
+    size_t ruleCount() const {
+        return (policy_.nrules);
+    }
+
+    /// @brief The default next-server, as text.
+    std::string nextServer() const;
+
+private:
+    PxekitImpl(const PxekitImpl&);
+    PxekitImpl& operator=(const PxekitImpl&);
+
+    pxe_policy_t policy_;
+    std::vector<std::string> rule_stats_;
+};
+
+/// @brief Pointer to the loaded configuration.
+typedef boost::shared_ptr<PxekitImpl> PxekitImplPtr;
+
+/// @brief Names of the statistics, as statistic-get-all shows them.
+extern const char* const STAT_IPXE;
+extern const char* const STAT_PXE;
+extern const char* const STAT_HTTP;
+extern const char* const STAT_NON_BOOT;
+extern const char* const STAT_NO_MATCH;
+extern const char* const STAT_SKIPPED;
+
+} // end of namespace isc::pxekit
+} // end of namespace isc
+
+#endif // PXEKIT_IMPL_H

@@ -1,0 +1,335 @@
+/*
+ * dhcpopt.c: decoders for the DHCPv4 options that tell a netbooting
+ * client apart (93, 77, 60, 175, 55, 12).  Payloads come straight from the
+ * wire: every length is checked before a byte is read, and a malformed
+ * payload decodes to nothing rather than to a guess.
+ */
+
+#include <string.h>
+
+#include "pxekit.h"
+
+static int hexval(int ch);
+
+void
+pxe_client_init(pxe_client_t *c)
+{
+    memset(c, 0, sizeof(*c));
+}
+
+int
+pxe_client_set_mac(pxe_client_t *c, const uint8_t *mac, size_t len)
+{
+    c->mac_len = 0;
+    if (len > PXE_MAC_MAX || (len > 0 && mac == NULL)) {
+        return PXE_EINVAL;
+    }
+    if (len > 0) {
+        memcpy(c->mac, mac, len);
+    }
+    c->mac_len = len;
+    return PXE_OK;
+}
+
+void
+pxe_client_set_ip(pxe_client_t *c, const uint8_t ip[4])
+{
+    memcpy(c->ip, ip, 4);
+    c->has_ip = 1;
+}
+
+void
+pxe_client_set_classes(pxe_client_t *c, const pxe_str_t *classes, size_t n)
+{
+    c->classes = classes;
+    c->nclasses = n;
+}
+
+/*
+ * Option 93 (RFC 4578) is a list of uint16 in network order.  An odd or
+ * zero length cannot be a list: decode nothing rather than half a value.
+ */
+int
+pxe_opt_arch(const uint8_t *data, size_t len, uint16_t *arch, size_t *narch)
+{
+    size_t  i;
+
+    *narch = 0;
+    if (len == 0 || len % 2 != 0 || len / 2 > PXE_ARCH_MAX || data == NULL) {
+        return PXE_EINVAL;
+    }
+    for (i = 0; i < len / 2; i++) {
+        arch[i] = (uint16_t) ((data[2 * i] << 8) | data[2 * i + 1]);
+    }
+    *narch = len / 2;
+    return PXE_OK;
+}
+
+/*
+ * Option 77 comes in two shapes: RFC 3004 instances (length byte, then
+ * that many bytes, each non-empty, filling the payload exactly), or, as
+ * iPXE and many ROMs send it, one raw string.  A payload that is not a
+ * valid instance list is one raw instance.  ("iPXE" cannot be mistaken:
+ * 'i' is 105, longer than what follows.)
+ */
+int
+pxe_opt_user_class(const uint8_t *data, size_t len, uint8_t *off,
+    uint8_t *ilen, size_t *n)
+{
+    size_t  pos, count;
+
+    *n = 0;
+    if (len == 0 || len > PXE_OPTION_MAX || data == NULL) {
+        return PXE_EINVAL;
+    }
+    pos = 0;
+    count = 0;
+    while (pos < len) {
+        size_t  l = data[pos];
+
+        if (l == 0 || l > len - pos - 1 || count == PXE_USER_CLASS_MAX) {
+            break;
+        }
+        off[count] = (uint8_t) (pos + 1);
+        ilen[count] = (uint8_t) l;
+        count++;
+        pos += 1 + l;
+    }
+    if (pos != len) {
+        off[0] = 0;
+        ilen[0] = (uint8_t) len;
+        count = 1;
+    }
+    *n = count;
+    return PXE_OK;
+}
+
+int
+pxe_opt_requests(const uint8_t *data, size_t len, unsigned code)
+{
+    size_t  i;
+
+    if (data == NULL) {
+        return 0;
+    }
+    for (i = 0; i < len; i++) {
+        if (data[i] == code) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Only what a DNS label allows: ${hostname} goes into a path or URL. */
+int
+pxe_opt_hostname_valid(const uint8_t *data, size_t len)
+{
+    size_t  i;
+
+    if (len == 0 || len > PXE_OPTION_MAX || data == NULL) {
+        return 0;
+    }
+    for (i = 0; i < len; i++) {
+        uint8_t  ch = data[i];
+
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')
+              || (ch >= '0' && ch <= '9') || ch == '.' || ch == '-'))
+        {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int
+user_class_is_ipxe(const pxe_client_t *c)
+{
+    size_t  i;
+
+    for (i = 0; i < c->nuser_class; i++) {
+        if (c->uc_len[i] == 4
+            && memcmp(c->user_class + c->uc_off[i], "iPXE", 4) == 0)
+        {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int
+pxe_client_set_option(pxe_client_t *c, unsigned code, const uint8_t *data,
+    size_t len)
+{
+    int  rc;
+
+    if (len > 0 && data == NULL) {
+        return PXE_EINVAL;
+    }
+    switch (code) {
+    case PXE_OPT_CLIENT_ARCH:
+        /* Present at all means a PXE client, whatever the payload. */
+        c->has_arch = 1;
+        return pxe_opt_arch(data, len, c->arch, &c->narch);
+
+    case PXE_OPT_USER_CLASS:
+        c->has_user_class = 0;
+        c->user_class_len = 0;
+        rc = pxe_opt_user_class(data, len, c->uc_off, c->uc_len,
+                                &c->nuser_class);
+        if (rc != PXE_OK) {
+            return rc;
+        }
+        memcpy(c->user_class, data, len);
+        c->user_class_len = len;
+        c->has_user_class = 1;
+        if (user_class_is_ipxe(c)) {
+            c->ipxe = 1;
+        }
+        return PXE_OK;
+
+    case PXE_OPT_VENDOR_CLASS:
+        c->has_vendor_class = 0;
+        c->vendor_class_len = 0;
+        if (len == 0 || len > PXE_OPTION_MAX) {
+            return PXE_EINVAL;
+        }
+        memcpy(c->vendor_class, data, len);
+        c->vendor_class_len = len;
+        c->has_vendor_class = 1;
+        return PXE_OK;
+
+    case PXE_OPT_IPXE_ENCAP:
+        /* iPXE's feature flags; only presence matters here. */
+        if (len > PXE_OPTION_MAX) {
+            return PXE_EINVAL;
+        }
+        c->has_175 = 1;
+        c->ipxe = 1;
+        return PXE_OK;
+
+    case PXE_OPT_PRL:
+        if (len > PXE_OPTION_MAX) {
+            return PXE_EINVAL;
+        }
+        c->wants_bootfile = (unsigned) pxe_opt_requests(data, len,
+                                                        PXE_OPT_BOOTFILE);
+        return PXE_OK;
+
+    case PXE_OPT_HOSTNAME:
+        c->hostname[0] = '\0';
+        c->hostname_len = 0;
+        if (!pxe_opt_hostname_valid(data, len)) {
+            return PXE_EINVAL;
+        }
+        memcpy(c->hostname, data, len);
+        c->hostname[len] = '\0';
+        c->hostname_len = len;
+        return PXE_OK;
+
+    default:
+        return PXE_OK;
+    }
+}
+
+static int
+starts_with(const uint8_t *data, size_t len, const char *prefix)
+{
+    size_t  plen = strlen(prefix);
+
+    return len >= plen && memcmp(data, prefix, plen) == 0;
+}
+
+pxe_kind_e
+pxe_client_kind(const pxe_client_t *c)
+{
+    size_t  i;
+
+    if (c->ipxe) {
+        return PXE_KIND_IPXE;
+    }
+    if (c->has_vendor_class
+        && starts_with(c->vendor_class, c->vendor_class_len, "HTTPClient"))
+    {
+        return PXE_KIND_HTTP;
+    }
+    /* RFC 4578: 16 (x64), 19 (arm64) and 15 (ia32) are UEFI HTTP. */
+    for (i = 0; i < c->narch; i++) {
+        if (c->arch[i] == 15 || c->arch[i] == 16 || c->arch[i] == 19) {
+            return PXE_KIND_HTTP;
+        }
+    }
+    if (c->has_arch
+        || (c->has_vendor_class
+            && starts_with(c->vendor_class, c->vendor_class_len,
+                           "PXEClient")))
+    {
+        return PXE_KIND_PXE;
+    }
+    return PXE_KIND_NONE;
+}
+
+int
+pxe_client_mac_string(const pxe_client_t *c, pxe_buf_t *out)
+{
+    static const char  hex[] = "0123456789abcdef";
+    char               s[PXE_MACSTR_MAX];
+    size_t             i, n;
+
+    n = 0;
+    for (i = 0; i < c->mac_len; i++) {
+        if (i > 0) {
+            s[n++] = ':';
+        }
+        s[n++] = hex[c->mac[i] >> 4];
+        s[n++] = hex[c->mac[i] & 0x0f];
+    }
+    return pxe_buf_add(out, s, n);
+}
+
+static int
+hexval(int ch)
+{
+    if (ch >= '0' && ch <= '9') {
+        return ch - '0';
+    }
+    if (ch >= 'a' && ch <= 'f') {
+        return ch - 'a' + 10;
+    }
+    if (ch >= 'A' && ch <= 'F') {
+        return ch - 'A' + 10;
+    }
+    return -1;
+}
+
+/* Pairs of hex digits separated by ':' or '-', 1 to PXE_MAC_MAX bytes. */
+int
+pxe_client_parse_mac(pxe_client_t *c, const char *s, size_t len)
+{
+    uint8_t  mac[PXE_MAC_MAX];
+    size_t   pos, n;
+
+    n = 0;
+    pos = 0;
+    for ( ;; ) {
+        int  hi, lo;
+
+        if (len - pos < 2 || n == PXE_MAC_MAX) {
+            return PXE_EINVAL;
+        }
+        hi = hexval((unsigned char) s[pos]);
+        lo = hexval((unsigned char) s[pos + 1]);
+        if (hi < 0 || lo < 0) {
+            return PXE_EINVAL;
+        }
+        mac[n++] = (uint8_t) (hi << 4 | lo);
+        pos += 2;
+        if (pos == len) {
+            break;
+        }
+        if (s[pos] != ':' && s[pos] != '-') {
+            return PXE_EINVAL;
+        }
+        pos++;
+    }
+    return pxe_client_set_mac(c, mac, n);
+}

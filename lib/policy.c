@@ -1,0 +1,945 @@
+/*
+ * policy.c: the boot-file rules.  An ordered list, first match wins; all
+ * of a rule's match keys must hold.  Loading checks every key and type and
+ * compiles every pattern (PCRE2, JIT) once; deciding only reads the
+ * policy, so Kea's packet threads share it without locks.
+ */
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <arpa/inet.h>
+#include <pcre2.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pxekit.h"
+
+/* Backtracking bound: a pattern from the config against a 255-byte
+ * option must not be able to stall a packet thread. */
+#define POLICY_MATCH_LIMIT   100000
+
+enum {
+    PAT_VENDOR_CLASS = 0,
+    PAT_USER_CLASS,
+    PAT_MAC,
+    PAT_COUNT
+};
+
+struct pxe_rule_s {
+    pcre2_code  *pat[PAT_COUNT];
+    uint16_t    *arch;
+    size_t       narch;
+    pxe_str_t   *classes;
+    size_t       nclasses;
+    char        *class_mem;
+    char        *boot_file;
+    size_t       boot_file_len;
+    uint8_t      next_server[4];
+    char         sname[PXE_SNAME_MAX];
+    size_t       sname_len;
+    unsigned     has_ipxe:1;
+    unsigned     ipxe:1;
+    unsigned     has_boot_file:1;
+    unsigned     has_next_server:1;
+};
+
+static const char *const pat_keys[PAT_COUNT] = {
+    [PAT_VENDOR_CLASS] = "vendor-class",
+    [PAT_USER_CLASS] = "user-class",
+    [PAT_MAC] = "mac",
+};
+
+static int policy_error(pxe_policy_err_t *err, int status, long rule,
+    const char *key, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+static const char *type_name(const pxe_value_t *v);
+static int key_is(const pxe_value_t *v, const char *key);
+static int key_repeated(const pxe_value_t *map, size_t i);
+static int parse_ipv4(const pxe_value_t *v, uint8_t out[4]);
+static int parse_sname(const pxe_value_t *v, char *out, size_t *len);
+static int load_rule(struct pxe_rule_s *r, long idx, const pxe_value_t *map,
+    pxe_policy_err_t *err);
+static int load_arch(struct pxe_rule_s *r, long idx, const pxe_value_t *v,
+    pxe_policy_err_t *err);
+static int load_classes(struct pxe_rule_s *r, long idx,
+    const pxe_value_t *v, pxe_policy_err_t *err);
+static int load_pattern(struct pxe_rule_s *r, int which, long idx,
+    const pxe_value_t *v, pxe_policy_err_t *err);
+static int load_boot_file(struct pxe_rule_s *r, long idx,
+    const pxe_value_t *v, pxe_policy_err_t *err);
+static void rule_free(struct pxe_rule_s *r);
+static int rule_matches(const pxe_policy_t *p, const struct pxe_rule_s *r,
+    const pxe_client_t *c, pcre2_match_data **md, const char *mac,
+    size_t mac_len);
+static int pat_match(const pxe_policy_t *p, const pcre2_code *code,
+    const uint8_t *s, size_t len, pcre2_match_data **md);
+
+/* "rule 2, key 'arch': expected ...", or without the parts not known. */
+static int
+policy_error(pxe_policy_err_t *err, int status, long rule, const char *key,
+    const char *fmt, ...)
+{
+    va_list  ap;
+    int      n = 0;
+
+    if (err == NULL) {
+        return status;
+    }
+    err->status = status;
+    err->rule = rule;
+    snprintf(err->key, sizeof(err->key), "%s", key != NULL ? key : "");
+    if (rule >= 0 && key != NULL) {
+        n = snprintf(err->msg, sizeof(err->msg), "rule %ld, key '%.31s': ",
+                     rule, key);
+    } else if (rule >= 0) {
+        n = snprintf(err->msg, sizeof(err->msg), "rule %ld: ", rule);
+    } else if (key != NULL) {
+        n = snprintf(err->msg, sizeof(err->msg), "key '%.31s': ", key);
+    }
+    if (n < 0 || (size_t) n >= sizeof(err->msg)) {
+        n = 0;
+    }
+    va_start(ap, fmt);
+    vsnprintf(err->msg + n, sizeof(err->msg) - (size_t) n, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+static const char *
+type_name(const pxe_value_t *v)
+{
+    switch (v->type) {
+    case PXE_VALUE_NULL:   return "null";
+    case PXE_VALUE_BOOL:   return "a boolean";
+    case PXE_VALUE_INT:    return "an integer";
+    case PXE_VALUE_REAL:   return "a real number";
+    case PXE_VALUE_STRING: return "a string";
+    case PXE_VALUE_LIST:   return "a list";
+    case PXE_VALUE_MAP:    return "a map";
+    }
+    return "an unknown type";
+}
+
+static int
+key_is(const pxe_value_t *v, const char *key)
+{
+    return v->key.len == strlen(key) && memcmp(v->key.data, key, v->key.len) == 0;
+}
+
+/* Kea maps cannot repeat a key, but other callers' trees can. */
+static int
+key_repeated(const pxe_value_t *map, size_t i)
+{
+    size_t  j;
+
+    for (j = 0; j < i; j++) {
+        if (map->items[j].key.len == map->items[i].key.len
+            && memcmp(map->items[j].key.data, map->items[i].key.data,
+                      map->items[i].key.len) == 0)
+        {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int
+parse_ipv4(const pxe_value_t *v, uint8_t out[4])
+{
+    char  s[INET_ADDRSTRLEN];
+
+    if (v->type != PXE_VALUE_STRING || v->string.len >= sizeof(s)
+        || memchr(v->string.data, '\0', v->string.len) != NULL)
+    {
+        return PXE_EINVAL;
+    }
+    memcpy(s, v->string.data, v->string.len);
+    s[v->string.len] = '\0';
+    return inet_pton(AF_INET, s, out) == 1 ? PXE_OK : PXE_EINVAL;
+}
+
+/* sname is a NUL-terminated 64-byte field: at most 63 printable bytes. */
+static int
+parse_sname(const pxe_value_t *v, char *out, size_t *len)
+{
+    size_t  i;
+
+    if (v->type != PXE_VALUE_STRING || v->string.len == 0
+        || v->string.len >= PXE_SNAME_MAX)
+    {
+        return PXE_EINVAL;
+    }
+    for (i = 0; i < v->string.len; i++) {
+        unsigned char  ch = (unsigned char) v->string.data[i];
+
+        if (ch <= 0x20 || ch >= 0x7f) {
+            return PXE_EINVAL;
+        }
+    }
+    memcpy(out, v->string.data, v->string.len);
+    *len = v->string.len;
+    return PXE_OK;
+}
+
+void
+pxe_policy_init(pxe_policy_t *p)
+{
+    memset(p, 0, sizeof(*p));
+}
+
+void
+pxe_policy_free(pxe_policy_t *p)
+{
+    size_t  i;
+
+    if (p->rules != NULL) {
+        for (i = 0; i < p->nrules; i++) {
+            rule_free(&p->rules[i]);
+        }
+        free(p->rules);
+    }
+    if (p->match_ctx != NULL) {
+        pcre2_match_context_free(p->match_ctx);
+    }
+    memset(p, 0, sizeof(*p));
+}
+
+static void
+rule_free(struct pxe_rule_s *r)
+{
+    int  i;
+
+    for (i = 0; i < PAT_COUNT; i++) {
+        pcre2_code_free(r->pat[i]);
+    }
+    free(r->arch);
+    free(r->classes);
+    free(r->class_mem);
+    free(r->boot_file);
+    memset(r, 0, sizeof(*r));
+}
+
+int
+pxe_policy_load(pxe_policy_t *p, const pxe_value_t *params,
+    pxe_policy_err_t *err)
+{
+    const pxe_value_t  *rules = NULL;
+    size_t              i;
+    int                 have_ns = 0, rc;
+
+    pxe_policy_free(p);
+    if (err != NULL) {
+        memset(err, 0, sizeof(*err));
+        err->rule = -1;
+    }
+    if (params == NULL || params->type != PXE_VALUE_MAP) {
+        return policy_error(err, PXE_EINVAL, -1, NULL,
+                            "parameters: expected a map, got %s",
+                            params == NULL ? "nothing" : type_name(params));
+    }
+    for (i = 0; i < params->nitems; i++) {
+        const pxe_value_t  *v = &params->items[i];
+
+        if (key_repeated(params, i)) {
+            char  key[32];
+
+            snprintf(key, sizeof(key), "%.*s",
+                     (int) (v->key.len < 31 ? v->key.len : 31), v->key.data);
+            rc = policy_error(err, PXE_EINVAL, -1, key, "given twice");
+            goto fail;
+        }
+        if (key_is(v, "next-server")) {
+            if (parse_ipv4(v, p->next_server) != PXE_OK) {
+                rc = policy_error(err, PXE_EINVAL, -1, "next-server",
+                                  "expected an IPv4 address string");
+                goto fail;
+            }
+            have_ns = 1;
+        } else if (key_is(v, "server-hostname")) {
+            if (parse_sname(v, p->server_hostname, &p->server_hostname_len)
+                != PXE_OK)
+            {
+                rc = policy_error(err, PXE_EINVAL, -1, "server-hostname",
+                                  "expected a string of 1 to %d printable "
+                                  "characters", PXE_SNAME_MAX - 1);
+                goto fail;
+            }
+        } else if (key_is(v, "option-67")) {
+            if (v->type == PXE_VALUE_STRING && v->string.len == 4
+                && memcmp(v->string.data, "auto", 4) == 0)
+            {
+                p->option67 = PXE_OPTION67_AUTO;
+            } else if (v->type == PXE_VALUE_STRING && v->string.len == 6
+                       && memcmp(v->string.data, "always", 6) == 0)
+            {
+                p->option67 = PXE_OPTION67_ALWAYS;
+            } else if (v->type == PXE_VALUE_STRING && v->string.len == 5
+                       && memcmp(v->string.data, "never", 5) == 0)
+            {
+                p->option67 = PXE_OPTION67_NEVER;
+            } else {
+                rc = policy_error(err, PXE_EINVAL, -1, "option-67",
+                                  "expected \"auto\", \"always\" or "
+                                  "\"never\"");
+                goto fail;
+            }
+        } else if (key_is(v, "rules")) {
+            rules = v;
+        } else {
+            char  key[32];
+
+            snprintf(key, sizeof(key), "%.*s",
+                     (int) (v->key.len < 31 ? v->key.len : 31), v->key.data);
+            rc = policy_error(err, PXE_EINVAL, -1, key, "unknown parameter "
+                              "(known: next-server, server-hostname, "
+                              "option-67, rules)");
+            goto fail;
+        }
+    }
+    if (!have_ns) {
+        rc = policy_error(err, PXE_EINVAL, -1, "next-server",
+                          "missing (an IPv4 address string is required)");
+        goto fail;
+    }
+    if (rules == NULL || rules->type != PXE_VALUE_LIST || rules->nitems == 0) {
+        rc = policy_error(err, PXE_EINVAL, -1, "rules",
+                          "expected a non-empty list of rules, got %s",
+                          rules == NULL ? "nothing"
+                          : rules->type == PXE_VALUE_LIST ? "an empty list"
+                          : type_name(rules));
+        goto fail;
+    }
+    if (rules->nitems > PXE_RULES_MAX) {
+        rc = policy_error(err, PXE_ETOOMANY, -1, "rules",
+                          "more than %d rules", PXE_RULES_MAX);
+        goto fail;
+    }
+    p->rules = calloc(rules->nitems, sizeof(*p->rules));
+    p->match_ctx = pcre2_match_context_create(NULL);
+    if (p->rules == NULL || p->match_ctx == NULL) {
+        rc = policy_error(err, PXE_ENOMEM, -1, "rules", "out of memory");
+        goto fail;
+    }
+    pcre2_set_match_limit(p->match_ctx, POLICY_MATCH_LIMIT);
+    pcre2_set_depth_limit(p->match_ctx, POLICY_MATCH_LIMIT);
+    p->nrules = rules->nitems;
+    for (i = 0; i < rules->nitems; i++) {
+        rc = load_rule(&p->rules[i], (long) i, &rules->items[i], err);
+        if (rc != PXE_OK) {
+            goto fail;
+        }
+    }
+    return PXE_OK;
+
+fail:
+    pxe_policy_free(p);
+    return rc;
+}
+
+static int
+load_rule(struct pxe_rule_s *r, long idx, const pxe_value_t *map,
+    pxe_policy_err_t *err)
+{
+    size_t  i;
+    int     rc;
+
+    if (map->type != PXE_VALUE_MAP) {
+        return policy_error(err, PXE_EINVAL, idx, NULL,
+                            "expected a map, got %s", type_name(map));
+    }
+    for (i = 0; i < map->nitems; i++) {
+        const pxe_value_t  *v = &map->items[i];
+
+        if (key_repeated(map, i)) {
+            char  key[32];
+
+            snprintf(key, sizeof(key), "%.*s",
+                     (int) (v->key.len < 31 ? v->key.len : 31), v->key.data);
+            return policy_error(err, PXE_EINVAL, idx, key, "given twice");
+        }
+        if (key_is(v, "ipxe")) {
+            if (v->type != PXE_VALUE_BOOL) {
+                return policy_error(err, PXE_EINVAL, idx, "ipxe",
+                                    "expected a boolean, got %s",
+                                    type_name(v));
+            }
+            r->has_ipxe = 1;
+            r->ipxe = v->boolean ? 1 : 0;
+        } else if (key_is(v, "arch")) {
+            if ((rc = load_arch(r, idx, v, err)) != PXE_OK) {
+                return rc;
+            }
+        } else if (key_is(v, "class")) {
+            if ((rc = load_classes(r, idx, v, err)) != PXE_OK) {
+                return rc;
+            }
+        } else if (key_is(v, "vendor-class")) {
+            if ((rc = load_pattern(r, PAT_VENDOR_CLASS, idx, v, err))
+                != PXE_OK)
+            {
+                return rc;
+            }
+        } else if (key_is(v, "user-class")) {
+            if ((rc = load_pattern(r, PAT_USER_CLASS, idx, v, err)) != PXE_OK)
+            {
+                return rc;
+            }
+        } else if (key_is(v, "mac")) {
+            if ((rc = load_pattern(r, PAT_MAC, idx, v, err)) != PXE_OK) {
+                return rc;
+            }
+        } else if (key_is(v, "boot-file")) {
+            if ((rc = load_boot_file(r, idx, v, err)) != PXE_OK) {
+                return rc;
+            }
+        } else if (key_is(v, "next-server")) {
+            if (parse_ipv4(v, r->next_server) != PXE_OK) {
+                return policy_error(err, PXE_EINVAL, idx, "next-server",
+                                    "expected an IPv4 address string");
+            }
+            r->has_next_server = 1;
+        } else if (key_is(v, "server-hostname")) {
+            if (parse_sname(v, r->sname, &r->sname_len) != PXE_OK) {
+                return policy_error(err, PXE_EINVAL, idx, "server-hostname",
+                                    "expected a string of 1 to %d printable "
+                                    "characters", PXE_SNAME_MAX - 1);
+            }
+        } else {
+            char  key[32];
+
+            snprintf(key, sizeof(key), "%.*s",
+                     (int) (v->key.len < 31 ? v->key.len : 31), v->key.data);
+            return policy_error(err, PXE_EINVAL, idx, key,
+                                "unknown key (match: ipxe, arch, class, "
+                                "vendor-class, user-class, mac; action: "
+                                "boot-file, next-server, server-hostname)");
+        }
+    }
+    if (!r->has_boot_file && !r->has_next_server && r->sname_len == 0) {
+        return policy_error(err, PXE_EINVAL, idx, NULL,
+                            "no action (boot-file, next-server or "
+                            "server-hostname)");
+    }
+    return PXE_OK;
+}
+
+static int
+load_arch(struct pxe_rule_s *r, long idx, const pxe_value_t *v,
+    pxe_policy_err_t *err)
+{
+    const pxe_value_t  *items = v;
+    size_t              n = 1, i;
+
+    if (v->type == PXE_VALUE_LIST) {
+        items = v->items;
+        n = v->nitems;
+    }
+    if (n == 0 || (v->type != PXE_VALUE_LIST && v->type != PXE_VALUE_INT)) {
+        goto bad;
+    }
+    r->arch = calloc(n, sizeof(*r->arch));
+    if (r->arch == NULL) {
+        return policy_error(err, PXE_ENOMEM, idx, "arch", "out of memory");
+    }
+    for (i = 0; i < n; i++) {
+        if (items[i].type != PXE_VALUE_INT || items[i].integer < 0
+            || items[i].integer > 65535)
+        {
+            goto bad;
+        }
+        r->arch[i] = (uint16_t) items[i].integer;
+    }
+    r->narch = n;
+    return PXE_OK;
+
+bad:
+    return policy_error(err, PXE_EINVAL, idx, "arch",
+                        "expected an integer 0-65535 or a non-empty list "
+                        "of them");
+}
+
+static int
+load_classes(struct pxe_rule_s *r, long idx, const pxe_value_t *v,
+    pxe_policy_err_t *err)
+{
+    const pxe_value_t  *items = v;
+    size_t              n = 1, i, total = 0, off = 0;
+
+    if (v->type == PXE_VALUE_LIST) {
+        items = v->items;
+        n = v->nitems;
+    }
+    if (n == 0 || (v->type != PXE_VALUE_LIST && v->type != PXE_VALUE_STRING)) {
+        goto bad;
+    }
+    for (i = 0; i < n; i++) {
+        if (items[i].type != PXE_VALUE_STRING || items[i].string.len == 0
+            || items[i].string.len > PXE_OPTION_MAX)
+        {
+            goto bad;
+        }
+        total += items[i].string.len;
+    }
+    r->classes = calloc(n, sizeof(*r->classes));
+    r->class_mem = malloc(total);
+    if (r->classes == NULL || r->class_mem == NULL) {
+        return policy_error(err, PXE_ENOMEM, idx, "class", "out of memory");
+    }
+    for (i = 0; i < n; i++) {
+        memcpy(r->class_mem + off, items[i].string.data, items[i].string.len);
+        r->classes[i].data = r->class_mem + off;
+        r->classes[i].len = items[i].string.len;
+        off += items[i].string.len;
+    }
+    r->nclasses = n;
+    return PXE_OK;
+
+bad:
+    return policy_error(err, PXE_EINVAL, idx, "class",
+                        "expected a class name or a non-empty list of them");
+}
+
+static int
+load_pattern(struct pxe_rule_s *r, int which, long idx, const pxe_value_t *v,
+    pxe_policy_err_t *err)
+{
+    PCRE2_UCHAR  msg[120];
+    PCRE2_SIZE   off;
+    int          ec;
+
+    if (v->type != PXE_VALUE_STRING) {
+        return policy_error(err, PXE_EINVAL, idx, pat_keys[which],
+                            "expected a pattern string, got %s",
+                            type_name(v));
+    }
+    /* Bytes from the wire are not UTF-8: match them as bytes, always. */
+    r->pat[which] = pcre2_compile((PCRE2_SPTR) v->string.data, v->string.len,
+                                  PCRE2_NEVER_UTF | PCRE2_NEVER_UCP, &ec, &off,
+                                  NULL);
+    if (r->pat[which] == NULL) {
+        if (pcre2_get_error_message(ec, msg, sizeof(msg)) < 0) {
+            snprintf((char *) msg, sizeof(msg), "error %d", ec);
+        }
+        return policy_error(err, PXE_ESYNTAX, idx, pat_keys[which],
+                            "bad pattern at offset %zu: %s", (size_t) off,
+                            (const char *) msg);
+    }
+    /* Without JIT the interpreter still answers, only slower. */
+    (void) pcre2_jit_compile(r->pat[which], PCRE2_JIT_COMPLETE);
+    return PXE_OK;
+}
+
+static int
+load_boot_file(struct pxe_rule_s *r, long idx, const pxe_value_t *v,
+    pxe_policy_err_t *err)
+{
+    pxe_vars_t  none;
+    pxe_buf_t   measure;
+    size_t      where = 0;
+    int         rc;
+
+    if (v->type != PXE_VALUE_STRING || v->string.len == 0) {
+        return policy_error(err, PXE_EINVAL, idx, "boot-file",
+                            "expected a non-empty string, got %s",
+                            v->type == PXE_VALUE_STRING ? "an empty string"
+                            : type_name(v));
+    }
+    rc = pxe_template_check(v->string.data, v->string.len, &where);
+    if (rc != PXE_OK) {
+        return policy_error(err, rc, idx, "boot-file",
+                            "%s at offset %zu (variables: ${mac} ${ip} "
+                            "${arch} ${hostname} ${next-server})",
+                            rc == PXE_ENUL ? "NUL byte"
+                            : "unknown variable or unterminated \"${\"",
+                            where);
+    }
+    /* Its literal text alone must fit in option 67, or it never could. */
+    memset(&none, 0, sizeof(none));
+    pxe_buf_init_measure(&measure, PXE_OPTION_MAX);
+    if (pxe_template_expand(v->string.data, v->string.len, &none, &measure)
+        != PXE_OK)
+    {
+        return policy_error(err, PXE_ETOOBIG, idx, "boot-file",
+                            "longer than %d bytes (option 67) even with "
+                            "empty variables", PXE_OPTION_MAX);
+    }
+    r->boot_file = malloc(v->string.len);
+    if (r->boot_file == NULL) {
+        return policy_error(err, PXE_ENOMEM, idx, "boot-file",
+                            "out of memory");
+    }
+    memcpy(r->boot_file, v->string.data, v->string.len);
+    r->boot_file_len = v->string.len;
+    r->has_boot_file = 1;
+    return PXE_OK;
+}
+
+/*
+ * Match data is made on first use, per call, never shared: Kea runs
+ * decisions on many threads at once.  Any error (allocation, match
+ * limit, JIT stack) is "no match": fail closed.
+ */
+static int
+pat_match(const pxe_policy_t *p, const pcre2_code *code, const uint8_t *s,
+    size_t len, pcre2_match_data **md)
+{
+    if (*md == NULL) {
+        *md = pcre2_match_data_create(1, NULL);
+        if (*md == NULL) {
+            return 0;
+        }
+    }
+    return pcre2_match(code, (PCRE2_SPTR) s, len, 0, 0, *md,
+                       (pcre2_match_context *) p->match_ctx) >= 0;
+}
+
+static int
+rule_matches(const pxe_policy_t *p, const struct pxe_rule_s *r,
+    const pxe_client_t *c, pcre2_match_data **md, const char *mac,
+    size_t mac_len)
+{
+    size_t  i, j;
+    int     found;
+
+    if (r->has_ipxe && r->ipxe != c->ipxe) {
+        return 0;
+    }
+    if (r->narch > 0) {
+        found = 0;
+        for (i = 0; i < c->narch && !found; i++) {
+            for (j = 0; j < r->narch; j++) {
+                if (c->arch[i] == r->arch[j]) {
+                    found = 1;
+                    break;
+                }
+            }
+        }
+        if (!found) {
+            return 0;
+        }
+    }
+    if (r->nclasses > 0) {
+        found = 0;
+        for (i = 0; i < c->nclasses && !found; i++) {
+            for (j = 0; j < r->nclasses; j++) {
+                if (c->classes[i].len == r->classes[j].len
+                    && memcmp(c->classes[i].data, r->classes[j].data,
+                              r->classes[j].len) == 0)
+                {
+                    found = 1;
+                    break;
+                }
+            }
+        }
+        if (!found) {
+            return 0;
+        }
+    }
+    if (r->pat[PAT_VENDOR_CLASS] != NULL
+        && (!c->has_vendor_class
+            || !pat_match(p, r->pat[PAT_VENDOR_CLASS], c->vendor_class,
+                          c->vendor_class_len, md)))
+    {
+        return 0;
+    }
+    if (r->pat[PAT_USER_CLASS] != NULL) {
+        found = 0;
+        for (i = 0; c->has_user_class && i < c->nuser_class && !found; i++) {
+            found = pat_match(p, r->pat[PAT_USER_CLASS],
+                              c->user_class + c->uc_off[i], c->uc_len[i], md);
+        }
+        if (!found) {
+            return 0;
+        }
+    }
+    if (r->pat[PAT_MAC] != NULL
+        && (c->mac_len == 0
+            || !pat_match(p, r->pat[PAT_MAC], (const uint8_t *) mac, mac_len,
+                          md)))
+    {
+        return 0;
+    }
+    return 1;
+}
+
+/* By hand: snprintf costs more than the rest of a decision. */
+static size_t
+format_uint(unsigned v, char *out)
+{
+    char    tmp[10];
+    size_t  n = 0, i;
+
+    do {
+        tmp[n++] = (char) ('0' + v % 10);
+        v /= 10;
+    } while (v > 0 && n < sizeof(tmp));
+    for (i = 0; i < n; i++) {
+        out[i] = tmp[n - 1 - i];
+    }
+    return n;
+}
+
+static size_t
+format_ipv4(const uint8_t ip[4], char *out)
+{
+    size_t  n = 0;
+    int     i;
+
+    for (i = 0; i < 4; i++) {
+        if (i > 0) {
+            out[n++] = '.';
+        }
+        n += format_uint(ip[i], out + n);
+    }
+    return n;
+}
+
+int
+pxe_policy_decide(const pxe_policy_t *p, const pxe_client_t *c,
+    pxe_decision_t *d)
+{
+    pcre2_match_data  *md = NULL;
+    pxe_vars_t         vars;
+    pxe_buf_t          mb, fb;
+    char               mac[PXE_MACSTR_MAX], ip[16], ns[16], arch[8];
+    size_t             i;
+    int                rc = PXE_ENOMATCH;
+
+    memset(d, 0, sizeof(*d));
+    d->rule = -1;
+    d->kind = pxe_client_kind(c);
+    if (d->kind == PXE_KIND_NONE || p->nrules == 0) {
+        return PXE_ENOMATCH;
+    }
+
+    pxe_buf_init_fixed(&mb, mac, sizeof(mac));
+    if (pxe_client_mac_string(c, &mb) != PXE_OK) {
+        return PXE_EINVAL;
+    }
+    memset(&vars, 0, sizeof(vars));
+    vars.v[PXE_VAR_MAC].data = mac;
+    vars.v[PXE_VAR_MAC].len = mb.len;
+    if (c->has_ip) {
+        vars.v[PXE_VAR_IP].data = ip;
+        vars.v[PXE_VAR_IP].len = format_ipv4(c->ip, ip);
+    }
+    if (c->narch > 0) {
+        vars.v[PXE_VAR_ARCH].data = arch;
+        vars.v[PXE_VAR_ARCH].len = format_uint(c->arch[0], arch);
+    }
+    if (c->hostname_len > 0) {
+        vars.v[PXE_VAR_HOSTNAME].data = c->hostname;
+        vars.v[PXE_VAR_HOSTNAME].len = c->hostname_len;
+    }
+
+    for (i = 0; i < p->nrules; i++) {
+        const struct pxe_rule_s  *r = &p->rules[i];
+        const uint8_t            *nsip;
+
+        if (!rule_matches(p, r, c, &md, mac, mb.len)) {
+            continue;
+        }
+        nsip = r->has_next_server ? r->next_server : p->next_server;
+        d->file_len = 0;
+        d->file[0] = '\0';
+        if (r->has_boot_file) {
+            vars.v[PXE_VAR_NEXT_SERVER].data = ns;
+            vars.v[PXE_VAR_NEXT_SERVER].len = format_ipv4(nsip, ns);
+            pxe_buf_init_fixed(&fb, d->file, sizeof(d->file));
+            if (pxe_template_expand(r->boot_file, r->boot_file_len, &vars,
+                                    &fb) != PXE_OK
+                || fb.len == 0)
+            {
+                d->skipped++;
+                continue;
+            }
+            d->file_len = fb.len;
+            /* BOOTP's file is NUL-terminated: 127 bytes of name at most. */
+            d->file_field = fb.len < PXE_BOOTFILE_MAX;
+            if (!d->file_field && p->option67 == PXE_OPTION67_NEVER) {
+                d->skipped++;
+                d->file_len = 0;
+                d->file[0] = '\0';
+                continue;
+            }
+            d->option67 = p->option67 == PXE_OPTION67_ALWAYS
+                          || (p->option67 == PXE_OPTION67_AUTO
+                              && (c->wants_bootfile || !d->file_field));
+            d->vendor_echo = (unsigned) pxe_http_boot_echo(c, d->file,
+                                                           d->file_len);
+        }
+        memcpy(d->next_server, nsip, 4);
+        if (r->sname_len > 0) {
+            memcpy(d->sname, r->sname, r->sname_len);
+            d->sname_len = r->sname_len;
+        } else if (p->server_hostname_len > 0) {
+            memcpy(d->sname, p->server_hostname, p->server_hostname_len);
+            d->sname_len = p->server_hostname_len;
+        }
+        d->rule = (long) i;
+        rc = PXE_OK;
+        break;
+    }
+    if (md != NULL) {
+        pcre2_match_data_free(md);
+    }
+    return rc;
+}
+
+int
+pxe_http_boot_echo(const pxe_client_t *c, const char *file, size_t len)
+{
+    static const char *const  schemes[] = { "http://", "https://" };
+    size_t                    i, j, n;
+
+    if (!c->has_vendor_class || c->vendor_class_len < 10
+        || memcmp(c->vendor_class, "HTTPClient", 10) != 0 || file == NULL)
+    {
+        return 0;
+    }
+    for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
+        n = strlen(schemes[i]);
+        if (len < n) {
+            continue;
+        }
+        for (j = 0; j < n; j++) {
+            char  ch = file[j];
+
+            if (ch >= 'A' && ch <= 'Z') {
+                ch = (char) (ch - 'A' + 'a');
+            }
+            if (ch != schemes[i][j]) {
+                break;
+            }
+        }
+        if (j == n) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int
+pxe_client_from_value(pxe_client_t *c, const pxe_value_t *args,
+    pxe_str_t *classes, size_t max_classes, pxe_policy_err_t *err)
+{
+    size_t  i, j, n = 0;
+    int     wants = 1;
+
+    pxe_client_init(c);
+    if (err != NULL) {
+        memset(err, 0, sizeof(*err));
+        err->rule = -1;
+    }
+    if (args == NULL || args->type != PXE_VALUE_MAP) {
+        return policy_error(err, PXE_EINVAL, -1, NULL,
+                            "arguments: expected a map");
+    }
+    for (i = 0; i < args->nitems; i++) {
+        const pxe_value_t  *v = &args->items[i];
+
+        if (key_is(v, "mac")) {
+            if (v->type != PXE_VALUE_STRING
+                || pxe_client_parse_mac(c, v->string.data, v->string.len)
+                   != PXE_OK)
+            {
+                return policy_error(err, PXE_EINVAL, -1, "mac",
+                                    "expected \"aa:bb:cc:dd:ee:ff\"");
+            }
+        } else if (key_is(v, "arch")) {
+            const pxe_value_t  *items = v;
+            size_t              na = 1;
+
+            if (v->type == PXE_VALUE_LIST) {
+                items = v->items;
+                na = v->nitems;
+            } else if (v->type != PXE_VALUE_INT) {
+                na = 0;
+            }
+            if (na == 0 || na > PXE_ARCH_MAX) {
+                return policy_error(err, PXE_EINVAL, -1, "arch",
+                                    "expected an integer 0-65535 or a "
+                                    "non-empty list of them");
+            }
+            for (j = 0; j < na; j++) {
+                if (items[j].type != PXE_VALUE_INT || items[j].integer < 0
+                    || items[j].integer > 65535)
+                {
+                    return policy_error(err, PXE_EINVAL, -1, "arch",
+                                        "expected an integer 0-65535 or a "
+                                        "non-empty list of them");
+                }
+                c->arch[j] = (uint16_t) items[j].integer;
+            }
+            c->narch = na;
+            c->has_arch = 1;
+        } else if (key_is(v, "user-class") || key_is(v, "vendor-class")
+                   || key_is(v, "hostname"))
+        {
+            unsigned  code = key_is(v, "user-class") ? PXE_OPT_USER_CLASS
+                             : key_is(v, "vendor-class") ? PXE_OPT_VENDOR_CLASS
+                             : PXE_OPT_HOSTNAME;
+
+            if (v->type != PXE_VALUE_STRING
+                || pxe_client_set_option(c, code,
+                                         (const uint8_t *) v->string.data,
+                                         v->string.len) != PXE_OK)
+            {
+                return policy_error(err, PXE_EINVAL, -1,
+                                    code == PXE_OPT_USER_CLASS ? "user-class"
+                                    : code == PXE_OPT_VENDOR_CLASS
+                                    ? "vendor-class" : "hostname",
+                                    "expected a non-empty string%s",
+                                    code == PXE_OPT_HOSTNAME
+                                    ? " of [A-Za-z0-9.-]" : "");
+            }
+        } else if (key_is(v, "ip")) {
+            uint8_t  ip[4];
+
+            if (parse_ipv4(v, ip) != PXE_OK) {
+                return policy_error(err, PXE_EINVAL, -1, "ip",
+                                    "expected an IPv4 address string");
+            }
+            pxe_client_set_ip(c, ip);
+        } else if (key_is(v, "requests-bootfile")) {
+            if (v->type != PXE_VALUE_BOOL) {
+                return policy_error(err, PXE_EINVAL, -1, "requests-bootfile",
+                                    "expected a boolean");
+            }
+            wants = v->boolean;
+        } else if (key_is(v, "classes")) {
+            const pxe_value_t  *items = v;
+            size_t              nc = 1;
+
+            if (v->type == PXE_VALUE_LIST) {
+                items = v->items;
+                nc = v->nitems;
+            }
+            for (j = 0; j < nc; j++) {
+                if (items[j].type != PXE_VALUE_STRING || n == max_classes) {
+                    return policy_error(err, PXE_EINVAL, -1, "classes",
+                                        "expected a class name or a list "
+                                        "of at most %zu", max_classes);
+                }
+                classes[n++] = items[j].string;
+            }
+        } else {
+            char  key[32];
+
+            snprintf(key, sizeof(key), "%.*s",
+                     (int) (v->key.len < 31 ? v->key.len : 31), v->key.data);
+            return policy_error(err, PXE_EINVAL, -1, key,
+                                "unknown argument (known: mac, arch, "
+                                "user-class, vendor-class, classes, "
+                                "hostname, ip, requests-bootfile)");
+        }
+    }
+    c->wants_bootfile = wants ? 1 : 0;
+    pxe_client_set_classes(c, classes, n);
+    return PXE_OK;
+}

@@ -1,0 +1,129 @@
+/*
+ * template.c: boot-file templates, "http://host/menu.ipxe?mac=${mac}".
+ * Variables are checked when the configuration is loaded, so a typo is a
+ * refused config, never a literal "${mca}" sent to a client.  A "$" not
+ * followed by "{" is literal.
+ */
+
+#include <string.h>
+
+#include "pxekit.h"
+
+static const char *const var_names[PXE_VAR_COUNT] = {
+    [PXE_VAR_MAC] = "mac",
+    [PXE_VAR_IP] = "ip",
+    [PXE_VAR_ARCH] = "arch",
+    [PXE_VAR_HOSTNAME] = "hostname",
+    [PXE_VAR_NEXT_SERVER] = "next-server",
+};
+
+static int var_lookup(const char *name, size_t len);
+
+static int
+var_lookup(const char *name, size_t len)
+{
+    int  i;
+
+    for (i = 0; i < PXE_VAR_COUNT; i++) {
+        if (strlen(var_names[i]) == len && memcmp(var_names[i], name, len) == 0)
+        {
+            return i;
+        }
+    }
+    return -1;
+}
+
+/*
+ * Walks the template; for each "${name}" returns its variable through
+ * *var, the literal run before it through *lit_len.  One parser for check
+ * and expand keeps them from disagreeing.
+ */
+static int
+next_piece(const char *t, size_t len, size_t *pos, size_t *lit_len, int *var,
+    size_t *where)
+{
+    size_t  p = *pos, start = *pos, end;
+
+    *var = -1;
+    while (p < len) {
+        if (t[p] == '\0') {
+            if (where != NULL) {
+                *where = p;
+            }
+            return PXE_ENUL;
+        }
+        if (t[p] == '$' && p + 1 < len && t[p + 1] == '{') {
+            break;
+        }
+        p++;
+    }
+    *lit_len = p - start;
+    if (p == len) {
+        *pos = p;
+        return PXE_OK;
+    }
+    end = p + 2;
+    while (end < len && t[end] != '}') {
+        end++;
+    }
+    if (end == len) {
+        if (where != NULL) {
+            *where = p;
+        }
+        return PXE_ESYNTAX;
+    }
+    *var = var_lookup(t + p + 2, end - p - 2);
+    if (*var < 0) {
+        if (where != NULL) {
+            *where = p;
+        }
+        return PXE_ESYNTAX;
+    }
+    *pos = end + 1;
+    return PXE_OK;
+}
+
+int
+pxe_template_check(const char *tmpl, size_t len, size_t *where)
+{
+    size_t  pos = 0, lit;
+    int     var, rc;
+
+    if (tmpl == NULL && len > 0) {
+        return PXE_EINVAL;
+    }
+    while (pos < len) {
+        rc = next_piece(tmpl, len, &pos, &lit, &var, where);
+        if (rc != PXE_OK) {
+            return rc;
+        }
+    }
+    return PXE_OK;
+}
+
+int
+pxe_template_expand(const char *tmpl, size_t len, const pxe_vars_t *vars,
+    pxe_buf_t *out)
+{
+    size_t  pos = 0, start, lit;
+    int     var, rc;
+
+    while (pos < len) {
+        start = pos;
+        rc = next_piece(tmpl, len, &pos, &lit, &var, NULL);
+        if (rc != PXE_OK) {
+            pxe_buf_free(out);
+            return rc;
+        }
+        if (lit > 0 && (rc = pxe_buf_add(out, tmpl + start, lit)) != PXE_OK) {
+            return rc;
+        }
+        if (var >= 0 && vars->v[var].data != NULL && vars->v[var].len > 0) {
+            rc = pxe_buf_add(out, vars->v[var].data, vars->v[var].len);
+            if (rc != PXE_OK) {
+                return rc;
+            }
+        }
+    }
+    return PXE_OK;
+}

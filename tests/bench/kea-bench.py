@@ -1,0 +1,199 @@
+#!/usr/bin/python3
+"""kea-bench.py: the Kea hook's cost, against kea-dhcp4's own baseline in
+the same run.  Not a test: prints numbers for BENCHMARKS.md.
+
+Three kea-dhcp4 configurations, same subnet, same clients (perfdhcp in
+relay mode on loopback, every client a BIOS PXE ROM: 93=0, 60 PXEClient):
+  nohook   Kea alone;
+  native   Kea's own client classes doing the iPXE / EFI / BIOS split
+           (what a site would write without pxekit);
+  pxekit   libdhcp_pxekit.so with 20 rules, the client matching the last;
+  pxekit3  (callgrind only) the hook with native's three-way split, to
+           separate the hooks framework's cost from the rules'.
+
+1. Throughput at saturation: ROUNDS interleaved rounds of SECONDS each;
+   DORA/s and Kea CPU (utime+stime from /proc) per DORA, as ratios to
+   nohook.  Noisy on a shared box (NOTES.md: +-30%).
+2. Callgrind: user-space instructions per DORA (repeatable): Kea under
+   valgrind, perfdhcp at a low rate, two runs of N1 and N2 exchanges; the
+   difference / (N2 - N1) cancels start-up and shutdown.
+3. The core alone: tests/bench/kea-decide, ns per decision for 1/20/200.
+
+    top_builddir=$PWD/build-bench tests/bench/kea-bench.py [--rounds 3]
+        [--seconds 4] [--no-throughput] [--no-callgrind]
+
+top_builddir defaults to ./build.  The default build has no -O (empty
+CFLAGS): benchmark a build configured with CFLAGS="-O2 -g"
+CXXFLAGS="-O2 -g", as BENCHMARKS.md says.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+os.environ.setdefault("top_srcdir", os.path.normpath(os.path.join(HERE, "../..")))
+os.environ.setdefault("top_builddir", os.path.join(os.environ["top_srcdir"], "build"))
+sys.path.insert(0, os.path.join(HERE, "../integration/kea"))
+from keatest import Kea, read_kea_json, EXAMPLE, KEA_DHCP4, workdir, cleanup  # noqa: E402
+
+PERFDHCP = shutil.which("perfdhcp") or "/usr/sbin/perfdhcp"
+PXE_OPTS = ["-o", "93,0000", "-o", "60,505845436c69656e743a417263683a30303030303a554e44493a303032303031"]
+
+
+def config(kind, kea):
+    c = kea.localize(read_kea_json(EXAMPLE))
+    d4 = c["Dhcp4"]
+    d4["loggers"][0]["severity"] = "WARN"
+    d4["subnet4"][0]["pools"] = [{"pool": "192.0.2.0 - 192.0.2.255"}]
+    d4["subnet4"][0]["subnet"] = "192.0.2.0/24"
+    # perfdhcp walks MACs: give it room (a /16) so the pool never runs dry.
+    d4["subnet4"][0]["subnet"] = "10.0.0.0/16"
+    d4["subnet4"][0]["pools"] = [{"pool": "10.0.0.10 - 10.0.255.250"}]
+    d4["subnet4"][0]["option-data"] = [{"name": "routers", "data": "10.0.0.1"}]
+    d4["subnet4"][0]["reservations"] = []
+    d4["valid-lifetime"] = 60
+    if kind == "nohook":
+        d4["hooks-libraries"] = []
+    elif kind == "native":
+        d4["hooks-libraries"] = []
+        d4["client-classes"] = [
+            {"name": "ipxe", "test": "option[77].hex == 'iPXE'",
+             "boot-file-name": "http://192.0.2.10/smartos/menu.ipxe", "next-server": "192.0.2.10"},
+            {"name": "efi", "test": "option[93].hex == 0x0007 or option[93].hex == 0x0009",
+             "boot-file-name": "ipxe.efi", "next-server": "192.0.2.10"},
+            {"name": "bios", "test": "option[93].hex == 0x0000",
+             "boot-file-name": "undionly.kpxe", "next-server": "192.0.2.10"},
+        ]
+    elif kind == "pxekit3":
+        d4["hooks-libraries"][0]["parameters"]["rules"] = [
+            {"ipxe": True, "boot-file": "http://192.0.2.10/smartos/menu.ipxe"},
+            {"arch": [7, 9], "boot-file": "ipxe.efi"},
+            {"arch": 0, "boot-file": "undionly.kpxe"},
+        ]
+    else:
+        rules = []
+        for i in range(19):
+            r = [{"arch": [100 + i]}, {"mac": "^aa:bb:%02x:" % i},
+                 {"vendor-class": "^Vendor%d:" % i}, {"class": "rack-%d" % i}][i % 4]
+            r["boot-file"] = "undionly.kpxe"
+            rules.append(r)
+        rules.append({"boot-file": "http://${next-server}/smartos/menu.ipxe?mac=${mac}"})
+        d4["hooks-libraries"][0]["parameters"]["rules"] = rules
+    return c
+
+
+def cpu_ticks(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def perfdhcp(kea, extra):
+    cmd = [PERFDHCP, "-4", "-l", "127.0.0.1", "-L", str(kea.cport), "-N", str(kea.sport),
+           "-R", "60000"] + PXE_OPTS + extra + ["127.0.0.1"]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    out = p.stdout + p.stderr
+    m = re.search(r"sent packets: (\d+).*?received packets: (\d+)", out, re.S)
+    acks = re.findall(r"received packets: (\d+)", out)
+    return out, (int(acks[1]) if len(acks) > 1 else 0)
+
+
+def throughput(wd, kinds, rounds, seconds):
+    res = {k: [] for k in kinds}
+    hz = os.sysconf("SC_CLK_TCK")
+    for r in range(rounds):
+        order = kinds[r % len(kinds):] + kinds[:r % len(kinds)]
+        for kind in order:
+            kea = Kea(wd, "%s-t%d" % (kind, r))
+            if not kea.start(config(kind, kea)):
+                kea.stop()
+                sys.exit("kea-dhcp4 (%s) did not start:\n%s" % (kind, kea.log()[-2000:]))
+            t0 = cpu_ticks(kea.proc.pid)
+            out, acks = perfdhcp(kea, ["-r", "20000", "-p", str(seconds)])
+            t1 = cpu_ticks(kea.proc.pid)
+            kea.stop()
+            rate = acks / float(seconds)
+            cpu_us = (t1 - t0) * 1e6 / hz / acks if acks else float("nan")
+            res[kind].append((rate, cpu_us))
+            print("  round %d %-7s %7.0f DORA/s  %6.1f us CPU/DORA" % (r + 1, kind, rate, cpu_us))
+            sys.stdout.flush()
+    return res
+
+
+def callgrind(wd, kind, n):
+    kea = Kea(wd, "%s-cg%d" % (kind, n))
+    out = os.path.join(kea.dir, "callgrind.out")
+    # valgrind in front of kea-dhcp4: same harness, another binary.
+    import keatest
+    saved = keatest.KEA_DHCP4
+    wrapper = os.path.join(kea.dir, "kea-under-valgrind")
+    with open(wrapper, "w") as f:
+        f.write("#!/bin/sh\nexec valgrind -q --tool=callgrind --callgrind-out-file=%s %s \"$@\"\n"
+                % (out, KEA_DHCP4))
+    os.chmod(wrapper, 0o755)
+    keatest.KEA_DHCP4 = wrapper
+    try:
+        if not kea.start(config(kind, kea)):
+            kea.stop()
+            sys.exit("kea-dhcp4 under valgrind (%s) did not start:\n%s" % (kind, kea.log()[-2000:]))
+    finally:
+        keatest.KEA_DHCP4 = saved
+    _, acks = perfdhcp(kea, ["-r", "40", "-n", str(n)])
+    kea.proc.send_signal(15)
+    kea.proc.wait(120)
+    ir = None
+    with open(out) as f:
+        for line in f:
+            if line.startswith("summary:") or line.startswith("totals:"):
+                ir = int(line.split()[1])
+    return ir, acks
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--seconds", type=int, default=4)
+    ap.add_argument("--n1", type=int, default=100)
+    ap.add_argument("--n2", type=int, default=400)
+    ap.add_argument("--no-callgrind", action="store_true")
+    ap.add_argument("--no-throughput", action="store_true")
+    a = ap.parse_args()
+    kinds = ["nohook", "native", "pxekit"]
+    wd = workdir()
+    try:
+        print("machine: %s, %d cores; kea-dhcp4 %s" % (
+            os.uname().machine, os.cpu_count(),
+            subprocess.run([KEA_DHCP4, "-v"], capture_output=True, text=True).stdout.strip()))
+        if not a.no_throughput:
+            print("1. saturation, %d interleaved rounds of %d s (perfdhcp -r 20000)" % (a.rounds, a.seconds))
+            res = throughput(wd, kinds, a.rounds, a.seconds)
+            med = {k: (sorted(x[0] for x in v)[len(v) // 2], sorted(x[1] for x in v)[len(v) // 2])
+                   for k, v in res.items()}
+            for k in kinds:
+                print("  median %-7s %7.0f DORA/s (x%.2f)  %6.1f us CPU/DORA (x%.2f)" % (
+                    k, med[k][0], med[k][0] / med["nohook"][0], med[k][1], med[k][1] / med["nohook"][1]))
+        if not a.no_callgrind:
+            print("2. callgrind Ir/DORA: (Ir(%d) - Ir(%d)) / %d, perfdhcp -r 40"
+                  % (a.n2, a.n1, a.n2 - a.n1))
+            base = None
+            for k in kinds + ["pxekit3"]:
+                ir1, acks1 = callgrind(wd, k, a.n1)
+                ir2, acks2 = callgrind(wd, k, a.n2)
+                per = (ir2 - ir1) / float(acks2 - acks1) if acks2 > acks1 else float("nan")
+                base = base or per
+                print("  %-7s %8.0f Ir/DORA (x%.3f)  [acks %d, %d]" % (k, per, per / base, acks1, acks2))
+                sys.stdout.flush()
+        decide = os.path.join(os.environ["top_builddir"], "tests/bench/kea-decide")
+        print("3. core decision (decode + decide), worst case: last rule matches")
+        print(subprocess.run([decide], capture_output=True, text=True).stdout.rstrip())
+    finally:
+        cleanup(wd)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,181 @@
+/*
+ * policy-fuzzer.c: lib/policy.c (rule config parser, PCRE2 patterns,
+ * decisions).  The input is a small line language that builds the value
+ * tree an adapter would:
+ *   "R"           start a new rule (a map in "rules")
+ *   "key=text"    a string value  (in the current rule, or top level
+ *                 before the first R)
+ *   "key#123"     an integer;  "key?1" a boolean;  "key[1,2,3" an int list
+ * A loaded policy then decides for a few fixed clients.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pxekit.h"
+
+#define FZ_MAX_RULES  16
+#define FZ_MAX_KEYS   12
+#define FZ_MAX_INTS   8
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+typedef struct {
+    pxe_value_t  top[FZ_MAX_KEYS + 1];
+    size_t       ntop;
+    pxe_value_t  rules[FZ_MAX_RULES];
+    pxe_value_t  keys[FZ_MAX_RULES][FZ_MAX_KEYS];
+    pxe_value_t  ints[(FZ_MAX_RULES + 1) * FZ_MAX_KEYS][FZ_MAX_INTS];
+    size_t       nrules, nlists;
+} fz_tree_t;
+
+/* The input is not NUL-terminated: parse digits within len only. */
+static int64_t
+fz_int(const char *s, size_t len)
+{
+    int64_t  v = 0;
+    size_t   i = 0;
+    int      neg = 0;
+
+    if (len > 0 && s[0] == '-') {
+        neg = 1;
+        i = 1;
+    }
+    for ( ; i < len && i < 12 && s[i] >= '0' && s[i] <= '9'; i++) {
+        v = v * 10 + (s[i] - '0');
+    }
+    return neg ? -v : v;
+}
+
+static void
+fz_decide(const pxe_policy_t *p)
+{
+    static const char *const  vcs[] = {
+        "PXEClient:Arch:00000:UNDI:002001", "HTTPClient:Arch:00016", "x"
+    };
+    pxe_client_t              c;
+    pxe_decision_t            d;
+    pxe_str_t                 cls = { "rack-b", 6 };
+    const uint8_t             ip[4] = { 192, 0, 2, 100 };
+    size_t                    i;
+
+    for (i = 0; i < 3; i++) {
+        pxe_client_init(&c);
+        (void) pxe_client_set_mac(&c, (const uint8_t *) "\x52\x54\x00\x12\x34"
+                                  "\x56", 6);
+        pxe_client_set_ip(&c, ip);
+        (void) pxe_client_set_option(&c, PXE_OPT_CLIENT_ARCH,
+                                     (const uint8_t *) "\x00\x00\x00\x07",
+                                     2 * (i + 1) > 4 ? 4 : 2 * (i + 1));
+        (void) pxe_client_set_option(&c, PXE_OPT_VENDOR_CLASS,
+                                     (const uint8_t *) vcs[i],
+                                     strlen(vcs[i]));
+        if (i == 1) {
+            (void) pxe_client_set_option(&c, PXE_OPT_USER_CLASS,
+                                         (const uint8_t *) "iPXE", 4);
+        }
+        pxe_client_set_classes(&c, &cls, i > 0 ? 1 : 0);
+        if (pxe_policy_decide(p, &c, &d) == PXE_OK
+            && (d.rule < 0 || (size_t) d.rule >= p->nrules
+                || d.file_len > PXE_OPTION_MAX
+                || (d.file_field && d.file_len >= PXE_BOOTFILE_MAX)))
+        {
+            __builtin_trap();
+        }
+    }
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fz_tree_t         *t;
+    pxe_value_t        params, rules_v;
+    pxe_policy_t       p;
+    pxe_policy_err_t   err;
+    const char        *s = (const char *) data, *end = s + size;
+
+    if (size > 8192) {
+        return 0;
+    }
+    t = calloc(1, sizeof(*t));
+    if (t == NULL) {
+        return 0;
+    }
+    while (s < end) {
+        const char   *nl = memchr(s, '\n', (size_t) (end - s));
+        const char   *line_end = nl != NULL ? nl : end;
+        size_t        len = (size_t) (line_end - s), k;
+        pxe_value_t  *v = NULL;
+
+        if (len == 1 && s[0] == 'R') {
+            if (t->nrules < FZ_MAX_RULES) {
+                t->rules[t->nrules].type = PXE_VALUE_MAP;
+                t->rules[t->nrules].items = t->keys[t->nrules];
+                t->nrules++;
+            }
+        } else if (len > 0) {
+            for (k = 0; k < len && strchr("=#?[", s[k]) == NULL; k++) {
+            }
+            if (t->nrules == 0 && t->ntop < FZ_MAX_KEYS) {
+                v = &t->top[t->ntop++];
+            } else if (t->nrules > 0
+                       && t->rules[t->nrules - 1].nitems < FZ_MAX_KEYS)
+            {
+                v = &t->keys[t->nrules - 1][t->rules[t->nrules - 1].nitems++];
+            }
+            if (v != NULL) {
+                v->key.data = s;
+                v->key.len = k;
+                v->type = PXE_VALUE_STRING;
+                v->string.data = k < len ? s + k + 1 : s + len;
+                v->string.len = k < len ? len - k - 1 : 0;
+                if (k < len && s[k] == '#') {
+                    v->type = PXE_VALUE_INT;
+                    v->integer = fz_int(v->string.data, v->string.len);
+                } else if (k < len && s[k] == '?') {
+                    v->type = PXE_VALUE_BOOL;
+                    v->boolean = v->string.len > 0 && v->string.data[0] == '1';
+                } else if (k < len && s[k] == '[') {
+                    pxe_value_t  *list = t->ints[t->nlists++];
+                    size_t        j, n = 0;
+
+                    v->type = PXE_VALUE_LIST;
+                    v->items = list;
+                    for (j = 0; j < v->string.len && n < FZ_MAX_INTS; j++) {
+                        if (j == 0 || v->string.data[j - 1] == ',') {
+                            list[n].type = PXE_VALUE_INT;
+                            list[n].integer = fz_int(v->string.data + j,
+                                                     v->string.len - j);
+                            n++;
+                        }
+                    }
+                    v->nitems = n;
+                }
+            }
+        }
+        s = line_end + 1;
+    }
+    memset(&rules_v, 0, sizeof(rules_v));
+    rules_v.type = PXE_VALUE_LIST;
+    rules_v.key.data = "rules";
+    rules_v.key.len = 5;
+    rules_v.items = t->rules;
+    rules_v.nitems = t->nrules;
+    t->top[t->ntop++] = rules_v;
+    memset(&params, 0, sizeof(params));
+    params.type = PXE_VALUE_MAP;
+    params.items = t->top;
+    params.nitems = t->ntop;
+
+    pxe_policy_init(&p);
+    if (pxe_policy_load(&p, &params, &err) == PXE_OK) {
+        fz_decide(&p);
+    } else if (err.msg[0] == '\0' || p.rules != NULL) {
+        __builtin_trap();
+    }
+    pxe_policy_free(&p);
+    free(t);
+    return 0;
+}

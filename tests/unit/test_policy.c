@@ -1,0 +1,517 @@
+/*
+ * test_policy.c: loading rules (every error names rule and key, exactly),
+ * first match wins, the file/option 67 split, HTTP boot echo.
+ */
+
+#include <string.h>
+
+#include "test.h"
+
+/* Value trees as an adapter would build them from Kea Elements. */
+#define K(k)          .key = { (k), sizeof(k) - 1 }
+#define VSTR(k, s)    { .type = PXE_VALUE_STRING, K(k), \
+                        .string = { (s), sizeof(s) - 1 } }
+#define VINT(k, n)    { .type = PXE_VALUE_INT, K(k), .integer = (n) }
+#define VBOOL(k, b)   { .type = PXE_VALUE_BOOL, K(k), .boolean = (b) }
+#define VREAL(k)      { .type = PXE_VALUE_REAL, K(k) }
+#define ITEMS(...)    .items = (const pxe_value_t[]) { __VA_ARGS__ }, \
+                      .nitems = sizeof((const pxe_value_t[]) { __VA_ARGS__ }) \
+                                / sizeof(pxe_value_t)
+#define VLIST(k, ...) { .type = PXE_VALUE_LIST, K(k), ITEMS(__VA_ARGS__) }
+#define VMAP(k, ...)  { .type = PXE_VALUE_MAP, K(k), ITEMS(__VA_ARGS__) }
+
+/* The issue's example configuration. */
+#define EXAMPLE_RULES                                                     \
+    VLIST("rules",                                                        \
+        VMAP("", VBOOL("ipxe", 1),                                        \
+             VSTR("boot-file",                                            \
+                  "http://192.0.2.10/smartos/menu.ipxe?mac=${mac}")),     \
+        VMAP("", VLIST("arch", VINT("", 7), VINT("", 9)),                 \
+             VSTR("boot-file", "ipxe.efi")),                              \
+        VMAP("", VSTR("class", "rack-b"), VINT("arch", 0),                \
+             VSTR("boot-file", "undionly.kpxe"),                          \
+             VSTR("next-server", "192.0.2.11")),                          \
+        VMAP("", VINT("arch", 0), VSTR("boot-file", "undionly.kpxe")),    \
+        VMAP("", VSTR("vendor-class", "^HTTPClient"),                     \
+             VSTR("boot-file", "http://192.0.2.10/ipxe.efi")))
+
+static void
+load_ok(pxe_policy_t *p, const pxe_value_t *params)
+{
+    pxe_policy_err_t  err;
+    int               rc;
+
+    pxe_policy_init(p);
+    rc = pxe_policy_load(p, params, &err);
+    if (rc != PXE_OK) {
+        print_error("load: %s\n", err.msg);
+    }
+    assert_int_equal(rc, PXE_OK);
+}
+
+static void
+client(pxe_client_t *c, const char *arch, size_t arch_len, const char *vc)
+{
+    pxe_client_init(c);
+    assert_int_equal(pxe_client_set_mac(c,
+                         (const uint8_t *) "\x52\x54\x00\x12\x34\x56", 6),
+                     PXE_OK);
+    if (arch != NULL) {
+        (void) pxe_client_set_option(c, PXE_OPT_CLIENT_ARCH,
+                                     (const uint8_t *) arch, arch_len);
+    }
+    if (vc != NULL) {
+        assert_int_equal(pxe_client_set_option(c, PXE_OPT_VENDOR_CLASS,
+                                               (const uint8_t *) vc,
+                                               strlen(vc)), PXE_OK);
+    }
+}
+
+static void
+test_example_decisions(void **state)
+{
+    const pxe_value_t  params = VMAP("",
+        VSTR("next-server", "192.0.2.10"),
+        VSTR("server-hostname", "boot"),
+        VSTR("option-67", "auto"),
+        EXAMPLE_RULES);
+    pxe_policy_t       p;
+    pxe_client_t       c;
+    pxe_decision_t     d;
+    pxe_str_t          rackb = { "rack-b", 6 };
+
+    (void) state;
+    load_ok(&p, &params);
+    assert_int_equal(p.nrules, 5);
+
+    /* BIOS PXE ROM. */
+    client(&c, "\x00\x00", 2, "PXEClient:Arch:00000:UNDI:002001");
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_int_equal(d.rule, 3);
+    assert_string_equal(d.file, "undionly.kpxe");
+    assert_true(d.file_field);
+    assert_false(d.option67);       /* auto, and not asked for */
+    assert_memory_equal(d.next_server, "\xc0\x00\x02\x0a", 4);
+    assert_int_equal(d.sname_len, 4);
+    assert_memory_equal(d.sname, "boot", 4);
+    assert_int_equal(d.kind, PXE_KIND_PXE);
+
+    /* Same, in class rack-b and asking for 67. */
+    pxe_client_set_classes(&c, &rackb, 1);
+    assert_int_equal(pxe_client_set_option(&c, PXE_OPT_PRL,
+                         (const uint8_t *) "\x01\x43", 2), PXE_OK);
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_int_equal(d.rule, 2);
+    assert_true(d.option67);
+    assert_memory_equal(d.next_server, "\xc0\x00\x02\x0b", 4);
+
+    /* UEFI x64, the second arch value matches. */
+    client(&c, "\x00\x06\x00\x09", 4, NULL);
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_int_equal(d.rule, 1);
+    assert_string_equal(d.file, "ipxe.efi");
+
+    /* iPXE: the loop breaker, a URL with the MAC. */
+    assert_int_equal(pxe_client_set_option(&c, PXE_OPT_USER_CLASS,
+                         (const uint8_t *) "iPXE", 4), PXE_OK);
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_int_equal(d.rule, 0);
+    assert_string_equal(d.file,
+        "http://192.0.2.10/smartos/menu.ipxe?mac=52:54:00:12:34:56");
+    assert_false(d.vendor_echo);
+    assert_int_equal(d.kind, PXE_KIND_IPXE);
+
+    /* UEFI HTTP boot: URL and the HTTPClient echo. */
+    client(&c, "\x00\x10", 2, "HTTPClient:Arch:00016:UNDI:003001");
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_int_equal(d.rule, 4);
+    assert_string_equal(d.file, "http://192.0.2.10/ipxe.efi");
+    assert_true(d.vendor_echo);
+    assert_int_equal(d.kind, PXE_KIND_HTTP);
+
+    /* ARM64 PXE: no rule. */
+    client(&c, "\x00\x0b", 2, "PXEClient:Arch:00011:UNDI:003000");
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_ENOMATCH);
+    assert_int_equal(d.rule, -1);
+    assert_int_equal(d.kind, PXE_KIND_PXE);
+
+    /* Not netbooting: never matched, even by a default rule. */
+    client(&c, NULL, 0, "MSFT 5.0");
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_ENOMATCH);
+    assert_int_equal(d.kind, PXE_KIND_NONE);
+
+    pxe_policy_free(&p);
+    pxe_policy_free(&p);        /* twice is harmless */
+}
+
+static void
+test_long_file_goes_to_option67(void **state)
+{
+    const pxe_value_t  params = VMAP("",
+        VSTR("next-server", "192.0.2.10"),
+        VLIST("rules",
+            VMAP("", VSTR("mac", "^52:"),
+                 VSTR("boot-file", "http://${next-server}/a/very/long/path/"
+                      "that/goes/on/and/on/and/on/and/on/and/on/and/on/and/on/"
+                      "and/on/menu.ipxe?mac=${mac}&h=${hostname}")),
+            VMAP("", VSTR("boot-file", "short.kpxe"))));
+    pxe_policy_t       p;
+    pxe_client_t       c;
+    pxe_decision_t     d;
+
+    (void) state;
+    load_ok(&p, &params);
+    client(&c, "\x00\x00", 2, NULL);
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_int_equal(d.rule, 0);
+    assert_true(d.file_len >= PXE_BOOTFILE_MAX);
+    assert_false(d.file_field);
+    assert_true(d.option67);
+    pxe_policy_free(&p);
+
+    /* option-67 never: that rule is skipped and counted. */
+    {
+        const pxe_value_t  with_never = VMAP("",
+            VSTR("next-server", "192.0.2.10"),
+            VSTR("option-67", "never"),
+            VLIST("rules",
+                VMAP("", VSTR("mac", "^52:"),
+                     VSTR("boot-file", "http://${next-server}/a/very/long/"
+                          "path/that/goes/on/and/on/and/on/and/on/and/on/and/"
+                          "on/and/on/and/on/menu.ipxe?mac=${mac}")),
+                VMAP("", VSTR("boot-file", "short.kpxe"))));
+
+        load_ok(&p, &with_never);
+    }
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_int_equal(d.rule, 1);
+    assert_int_equal(d.skipped, 1);
+    assert_string_equal(d.file, "short.kpxe");
+    assert_true(d.file_field);
+    assert_false(d.option67);
+    pxe_policy_free(&p);
+}
+
+static void
+test_option67_always_and_sname(void **state)
+{
+    const pxe_value_t  params = VMAP("",
+        VSTR("next-server", "10.0.0.1"),
+        VSTR("option-67", "always"),
+        VLIST("rules",
+            VMAP("", VSTR("user-class", "^gpxe$"),
+                 VSTR("server-hostname", "other"),
+                 VSTR("boot-file", "${arch}/${ip}/${hostname}")),
+            VMAP("", VBOOL("ipxe", 0), VSTR("next-server", "10.0.0.2"))));
+    pxe_policy_t       p;
+    pxe_client_t       c;
+    pxe_decision_t     d;
+    const uint8_t      ip[4] = { 10, 0, 0, 99 };
+
+    (void) state;
+    load_ok(&p, &params);
+    client(&c, "\x00\x07", 2, NULL);
+    pxe_client_set_ip(&c, ip);
+    assert_int_equal(pxe_client_set_option(&c, PXE_OPT_HOSTNAME,
+                         (const uint8_t *) "n1", 2), PXE_OK);
+    assert_int_equal(pxe_client_set_option(&c, PXE_OPT_USER_CLASS,
+                         (const uint8_t *) "\x03" "abc" "\x04" "gpxe", 9),
+                     PXE_OK);
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_int_equal(d.rule, 0);
+    assert_string_equal(d.file, "7/10.0.0.99/n1");
+    assert_true(d.option67);
+    assert_int_equal(d.sname_len, 5);
+
+    /* A rule with only next-server: no file at all. */
+    assert_int_equal(pxe_client_set_option(&c, PXE_OPT_USER_CLASS,
+                         (const uint8_t *) "x", 1), PXE_OK);
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_int_equal(d.rule, 1);
+    assert_int_equal(d.file_len, 0);
+    assert_false(d.file_field);
+    assert_false(d.option67);
+    assert_memory_equal(d.next_server, "\x0a\x00\x00\x02", 4);
+    pxe_policy_free(&p);
+}
+
+static void
+test_http_boot_echo(void **state)
+{
+    pxe_client_t  c;
+
+    (void) state;
+    client(&c, "\x00\x10", 2, "HTTPClient:Arch:00016:UNDI:003001");
+    assert_int_equal(pxe_http_boot_echo(&c, "HTTP://x/y", 10), 1);
+    assert_int_equal(pxe_http_boot_echo(&c, "https://x/y", 11), 1);
+    assert_int_equal(pxe_http_boot_echo(&c, "ipxe.efi", 8), 0);
+    assert_int_equal(pxe_http_boot_echo(&c, "http:/", 6), 0);
+    client(&c, "\x00\x07", 2, "PXEClient:Arch:00007");
+    assert_int_equal(pxe_http_boot_echo(&c, "http://x/y", 10), 0);
+}
+
+/* Loads params and asserts the exact error text. */
+static void
+load_fails(const pxe_value_t *params, int status, long rule, const char *key,
+    const char *msg)
+{
+    pxe_policy_t      p;
+    pxe_policy_err_t  err;
+
+    pxe_policy_init(&p);
+    assert_int_equal(pxe_policy_load(&p, params, &err), status);
+    assert_int_equal(err.rule, rule);
+    assert_string_equal(err.key, key);
+    assert_string_equal(err.msg, msg);
+    assert_null(p.rules);
+    assert_int_equal(p.nrules, 0);
+    pxe_policy_free(&p);
+}
+
+#define NS VSTR("next-server", "192.0.2.10")
+#define BF VSTR("boot-file", "x")
+
+static void
+test_load_errors(void **state)
+{
+    (void) state;
+    {
+        const pxe_value_t  v = VMAP("", NS, VLIST("rules",
+            VMAP("", BF), VMAP("", BF),
+            VMAP("", VSTR("arch", "x"), BF)));
+        load_fails(&v, PXE_EINVAL, 2, "arch", "rule 2, key 'arch': expected "
+                   "an integer 0-65535 or a non-empty list of them");
+    }
+    {
+        const pxe_value_t  v = VMAP("", NS, VLIST("rules",
+            VMAP("", VLIST("arch", VINT("", 7), VINT("", 70000)), BF)));
+        load_fails(&v, PXE_EINVAL, 0, "arch", "rule 0, key 'arch': expected "
+                   "an integer 0-65535 or a non-empty list of them");
+    }
+    {
+        const pxe_value_t  v = VMAP("", NS, VLIST("rules",
+            VMAP("", VSTR("mac", "^(52"), BF)));
+        load_fails(&v, PXE_ESYNTAX, 0, "mac", "rule 0, key 'mac': bad "
+                   "pattern at offset 4: missing closing parenthesis");
+    }
+    {
+        const pxe_value_t  v = VMAP("", NS, VLIST("rules",
+            VMAP("", BF), VMAP("", VSTR("boot-file", "m?mac=${mca}"))));
+        load_fails(&v, PXE_ESYNTAX, 1, "boot-file", "rule 1, key "
+                   "'boot-file': unknown variable or unterminated \"${\" at "
+                   "offset 6 (variables: ${mac} ${ip} ${arch} ${hostname} "
+                   "${next-server})");
+    }
+    {
+        const pxe_value_t  v = VMAP("", NS, VLIST("rules",
+            VMAP("", VSTR("colour", "blue"), BF)));
+        load_fails(&v, PXE_EINVAL, 0, "colour", "rule 0, key 'colour': "
+                   "unknown key (match: ipxe, arch, class, vendor-class, "
+                   "user-class, mac; action: boot-file, next-server, "
+                   "server-hostname)");
+    }
+    {
+        const pxe_value_t  v = VMAP("", NS, VLIST("rules",
+            VMAP("", VINT("ipxe", 1), BF)));
+        load_fails(&v, PXE_EINVAL, 0, "ipxe", "rule 0, key 'ipxe': expected "
+                   "a boolean, got an integer");
+    }
+    {
+        const pxe_value_t  v = VMAP("", NS, VLIST("rules",
+            VMAP("", VSTR("next-server", "192.0.2.300"), BF)));
+        load_fails(&v, PXE_EINVAL, 0, "next-server", "rule 0, key "
+                   "'next-server': expected an IPv4 address string");
+    }
+    {
+        const pxe_value_t  v = VMAP("", NS, VLIST("rules",
+            VMAP("", VINT("arch", 0))));
+        load_fails(&v, PXE_EINVAL, 0, "", "rule 0: no action (boot-file, "
+                   "next-server or server-hostname)");
+    }
+    {
+        const pxe_value_t  v = VMAP("", NS, VLIST("rules", VINT("", 1)));
+        load_fails(&v, PXE_EINVAL, 0, "", "rule 0: expected a map, got an "
+                   "integer");
+    }
+    {
+        const pxe_value_t  v = VMAP("", NS,
+            { .type = PXE_VALUE_LIST, K("rules") });
+        load_fails(&v, PXE_EINVAL, -1, "rules", "key 'rules': expected a "
+                   "non-empty list of rules, got an empty list");
+    }
+    {
+        const pxe_value_t  v = VMAP("", NS);
+        load_fails(&v, PXE_EINVAL, -1, "rules", "key 'rules': expected a "
+                   "non-empty list of rules, got nothing");
+    }
+    {
+        const pxe_value_t  v = VMAP("", VSTR("next-server", "boot.example"),
+            VLIST("rules", VMAP("", BF)));
+        load_fails(&v, PXE_EINVAL, -1, "next-server", "key 'next-server': "
+                   "expected an IPv4 address string");
+    }
+    {
+        const pxe_value_t  v = VMAP("", VLIST("rules", VMAP("", BF)));
+        load_fails(&v, PXE_EINVAL, -1, "next-server", "key 'next-server': "
+                   "missing (an IPv4 address string is required)");
+    }
+    {
+        const pxe_value_t  v = VMAP("", NS, VSTR("option-67", "sometimes"),
+            VLIST("rules", VMAP("", BF)));
+        load_fails(&v, PXE_EINVAL, -1, "option-67", "key 'option-67': "
+                   "expected \"auto\", \"always\" or \"never\"");
+    }
+    {
+        const pxe_value_t  v = VMAP("", NS, VREAL("debug"),
+            VLIST("rules", VMAP("", BF)));
+        load_fails(&v, PXE_EINVAL, -1, "debug", "key 'debug': unknown "
+                   "parameter (known: next-server, server-hostname, "
+                   "option-67, rules)");
+    }
+    {
+        const pxe_value_t  v = VMAP("", NS, VLIST("rules",
+            VMAP("", VLIST("class", VSTR("", "a"), VINT("", 2)), BF)));
+        load_fails(&v, PXE_EINVAL, 0, "class", "rule 0, key 'class': "
+                   "expected a class name or a non-empty list of them");
+    }
+    {
+        /* Found by policy-fuzzer: a repeated key leaked its pattern. */
+        const pxe_value_t  v = VMAP("", NS, VLIST("rules",
+            VMAP("", VSTR("mac", "^52"), VSTR("mac", "4"), BF)));
+        load_fails(&v, PXE_EINVAL, 0, "mac", "rule 0, key 'mac': given "
+                   "twice");
+    }
+    {
+        const pxe_value_t  v = VMAP("", NS, NS, VLIST("rules",
+            VMAP("", BF)));
+        load_fails(&v, PXE_EINVAL, -1, "next-server", "key 'next-server': "
+                   "given twice");
+    }
+    {
+        const pxe_value_t  v = VSTR("", "x");
+        load_fails(&v, PXE_EINVAL, -1, "", "parameters: expected a map, got "
+                   "a string");
+    }
+}
+
+static void
+test_boot_file_literal_too_long(void **state)
+{
+    char               lit[300];
+    pxe_value_t        rule_items[1], rule, rules, top[2], params;
+    pxe_policy_t       p;
+    pxe_policy_err_t   err;
+
+    (void) state;
+    memset(lit, 'a', sizeof(lit));
+    memset(rule_items, 0, sizeof(rule_items));
+    rule_items[0].type = PXE_VALUE_STRING;
+    rule_items[0].key.data = "boot-file";
+    rule_items[0].key.len = 9;
+    rule_items[0].string.data = lit;
+    rule_items[0].string.len = 256;
+    memset(&rule, 0, sizeof(rule));
+    rule.type = PXE_VALUE_MAP;
+    rule.items = rule_items;
+    rule.nitems = 1;
+    memset(&rules, 0, sizeof(rules));
+    rules.type = PXE_VALUE_LIST;
+    rules.key.data = "rules";
+    rules.key.len = 5;
+    rules.items = &rule;
+    rules.nitems = 1;
+    memset(top, 0, sizeof(top));
+    top[0].type = PXE_VALUE_STRING;
+    top[0].key.data = "next-server";
+    top[0].key.len = 11;
+    top[0].string.data = "1.2.3.4";
+    top[0].string.len = 7;
+    top[1] = rules;
+    memset(&params, 0, sizeof(params));
+    params.type = PXE_VALUE_MAP;
+    params.items = top;
+    params.nitems = 2;
+
+    pxe_policy_init(&p);
+    assert_int_equal(pxe_policy_load(&p, &params, &err), PXE_ETOOBIG);
+    assert_string_equal(err.msg, "rule 0, key 'boot-file': longer than 255 "
+                        "bytes (option 67) even with empty variables");
+    rule_items[0].string.len = 255;
+    assert_int_equal(pxe_policy_load(&p, &params, &err), PXE_OK);
+    pxe_policy_free(&p);
+}
+
+static void
+test_pattern_limits_fail_closed(void **state)
+{
+    /* Catastrophic backtracking: the match limit ends it as "no match". */
+    const pxe_value_t  params = VMAP("", NS, VLIST("rules",
+        VMAP("", VSTR("vendor-class", "^(a+)+$"), VSTR("boot-file", "slow")),
+        VMAP("", VSTR("boot-file", "fallback"))));
+    pxe_policy_t       p;
+    pxe_client_t       c;
+    pxe_decision_t     d;
+    char               vc[64];
+
+    (void) state;
+    memset(vc, 'a', sizeof(vc));
+    vc[sizeof(vc) - 1] = '\0';
+    vc[sizeof(vc) - 2] = 'b';
+    load_ok(&p, &params);
+    client(&c, "\x00\x00", 2, vc);
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_string_equal(d.file, "fallback");
+    pxe_policy_free(&p);
+}
+
+static void
+test_client_from_value(void **state)
+{
+    const pxe_value_t  args = VMAP("",
+        VSTR("mac", "52:54:00:12:34:56"),
+        VLIST("arch", VINT("", 7), VINT("", 9)),
+        VSTR("user-class", "iPXE"),
+        VSTR("vendor-class", "PXEClient:Arch:00007"),
+        VLIST("classes", VSTR("", "rack-b"), VSTR("", "ALL")),
+        VBOOL("requests-bootfile", 0));
+    const pxe_value_t  bad = VMAP("", VSTR("mac", "zz"));
+    const pxe_value_t  unknown = VMAP("", VSTR("macc", "zz"));
+    pxe_client_t       c;
+    pxe_policy_err_t   err;
+    pxe_str_t          classes[4];
+
+    (void) state;
+    assert_int_equal(pxe_client_from_value(&c, &args, classes, 4, &err),
+                     PXE_OK);
+    assert_int_equal(c.mac_len, 6);
+    assert_int_equal(c.narch, 2);
+    assert_true(c.ipxe);
+    assert_int_equal(c.nclasses, 2);
+    assert_false(c.wants_bootfile);
+    assert_int_equal(pxe_client_from_value(&c, &args, classes, 1, &err),
+                     PXE_EINVAL);
+    assert_string_equal(err.key, "classes");
+    assert_int_equal(pxe_client_from_value(&c, &bad, classes, 4, &err),
+                     PXE_EINVAL);
+    assert_string_equal(err.msg, "key 'mac': expected \"aa:bb:cc:dd:ee:ff\"");
+    assert_int_equal(pxe_client_from_value(&c, &unknown, classes, 4, &err),
+                     PXE_EINVAL);
+    assert_string_equal(err.key, "macc");
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest  tests[] = {
+        cmocka_unit_test(test_example_decisions),
+        cmocka_unit_test(test_long_file_goes_to_option67),
+        cmocka_unit_test(test_option67_always_and_sname),
+        cmocka_unit_test(test_http_boot_echo),
+        cmocka_unit_test(test_load_errors),
+        cmocka_unit_test(test_boot_file_literal_too_long),
+        cmocka_unit_test(test_pattern_limits_fail_closed),
+        cmocka_unit_test(test_client_from_value),
+    };
+
+    return PXE_RUN_TESTS(tests);
+}

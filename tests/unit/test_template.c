@@ -1,0 +1,89 @@
+/* test_template.c: ${var} expansion, refused typos, bounded output. */
+
+#include <string.h>
+
+#include "test.h"
+
+#define CHECK(t) pxe_template_check((t), strlen(t), &where)
+
+static void
+test_check(void **state)
+{
+    size_t  where = 0;
+
+    (void) state;
+    assert_int_equal(CHECK("undionly.kpxe"), PXE_OK);
+    assert_int_equal(CHECK("http://${next-server}/m.ipxe?mac=${mac}&ip=${ip}"
+                           "&a=${arch}&h=${hostname}"), PXE_OK);
+    assert_int_equal(CHECK("cost$5 and ${"), PXE_ESYNTAX);
+    assert_int_equal(where, 11);
+    assert_int_equal(CHECK("x${mca}"), PXE_ESYNTAX);
+    assert_int_equal(where, 1);
+    assert_int_equal(CHECK("${}"), PXE_ESYNTAX);
+    assert_int_equal(CHECK("${MAC}"), PXE_ESYNTAX);
+    assert_int_equal(CHECK("$mac $"), PXE_OK);
+    assert_int_equal(pxe_template_check("a\0b", 3, &where), PXE_ENUL);
+    assert_int_equal(where, 1);
+    assert_int_equal(pxe_template_check("", 0, NULL), PXE_OK);
+}
+
+static void
+test_expand(void **state)
+{
+    pxe_vars_t  vars;
+    pxe_buf_t   b;
+    const char *t = "http://${next-server}/menu.ipxe?mac=${mac}&h=${hostname}$";
+
+    (void) state;
+    memset(&vars, 0, sizeof(vars));
+    vars.v[PXE_VAR_NEXT_SERVER].data = "192.0.2.10";
+    vars.v[PXE_VAR_NEXT_SERVER].len = 10;
+    vars.v[PXE_VAR_MAC].data = "52:54:00:12:34:56";
+    vars.v[PXE_VAR_MAC].len = 17;
+    pxe_buf_init(&b, PXE_BOOTFILE_MAX, NULL);
+    assert_int_equal(pxe_template_expand(t, strlen(t), &vars, &b), PXE_OK);
+    /* An unset variable (no valid hostname) expands to nothing. */
+    assert_string_equal(b.data,
+        "http://192.0.2.10/menu.ipxe?mac=52:54:00:12:34:56&h=$");
+    pxe_buf_free(&b);
+}
+
+static void
+test_expand_bounded(void **state)
+{
+    pxe_vars_t  vars;
+    pxe_buf_t   b;
+    char        mem[32];
+    const char *t = "abcdef${ip}";
+
+    (void) state;
+    memset(&vars, 0, sizeof(vars));
+    vars.v[PXE_VAR_IP].data = "192.0.2.100";
+    vars.v[PXE_VAR_IP].len = 11;
+    pxe_buf_init_fixed(&b, mem, 17);
+    assert_int_equal(pxe_template_expand(t, strlen(t), &vars, &b),
+                     PXE_ETOOBIG);
+    /* Whole failure: nothing partial remains. */
+    assert_int_equal(b.len, 0);
+    assert_string_equal(mem, "");
+    pxe_buf_init_fixed(&b, mem, 18);
+    assert_int_equal(pxe_template_expand(t, strlen(t), &vars, &b), PXE_OK);
+    assert_string_equal(mem, "abcdef192.0.2.100");
+    /* An unchecked bad template fails rather than passing "${" through. */
+    pxe_buf_init_fixed(&b, mem, sizeof(mem));
+    assert_int_equal(pxe_template_expand("a${x}", 5, &vars, &b),
+                     PXE_ESYNTAX);
+    assert_int_equal(b.len, 0);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest  tests[] = {
+        cmocka_unit_test(test_check),
+        cmocka_unit_test(test_expand),
+        cmocka_unit_test(test_expand_bounded),
+    };
+
+    return PXE_RUN_TESTS(tests);
+}
