@@ -449,7 +449,7 @@ ngx_http_pxekit_menu(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf)
         || menu->console != opts.console
         || ngx_strcmp(menu->build, build) != 0
         || menu->args_len != args.len
-        || ngx_memcmp(menu->args, args.data, args.len) != 0)
+        || (args.len && ngx_memcmp(menu->args, args.data, args.len) != 0))
     {
         menu = ngx_alloc(sizeof(ngx_http_pxekit_menu_t), r->connection->log);
         if (menu == NULL) {
@@ -474,7 +474,10 @@ ngx_http_pxekit_menu(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf)
         menu->console = opts.console;
         ngx_memcpy(menu->build, build, sizeof(build));
         menu->args_len = args.len;
-        ngx_memcpy(menu->args, args.data, args.len);
+
+        if (args.len) {
+            ngx_memcpy(menu->args, args.data, args.len);
+        }
 
         ngx_http_pxekit_set_etag(&menu->etag, menu->etag_data, cache->newest,
                                  menu->body.len, (u_char *) menu->body.data);
