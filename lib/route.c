@@ -30,11 +30,7 @@ pxe_route(const char *path, size_t len, pxe_route_t *route)
 
     memset(route, 0, sizeof(*route));
 
-    rc = pxe_path_check(path, len);
-    if (rc != PXE_OK) {
-        return rc;
-    }
-
+    /* Exact names first: they cannot hide a traversal. */
     if (is(path, len, ROUTE_MENU)) {
         route->kind = PXE_ROUTE_MENU;
         return PXE_OK;
@@ -43,36 +39,40 @@ pxe_route(const char *path, size_t len, pxe_route_t *route)
         route->kind = PXE_ROUTE_BUILDS_JSON;
         return PXE_OK;
     }
-
-    if (len > slen && memcmp(path + len - slen, ROUTE_SCRIPT, slen) == 0) {
-        if (is(path, len - slen, ROUTE_LATEST)) {
-            route->kind = PXE_ROUTE_SCRIPT;
-            route->latest = 1;
-            return PXE_OK;
-        }
-        if (len - slen == PXE_BUILDNAME_LEN
-            && pxe_buildname_valid(path, PXE_BUILDNAME_LEN))
-        {
-            route->kind = PXE_ROUTE_SCRIPT;
-            memcpy(route->name, path, PXE_BUILDNAME_LEN);
-            return PXE_OK;
-        }
-        return PXE_ENOENT;
+    if (is(path, len, ROUTE_LATEST ROUTE_SCRIPT)) {
+        route->kind = PXE_ROUTE_SCRIPT;
+        route->latest = 1;
+        return PXE_OK;
     }
-
-    /* "platform-<b>/..." parses as a file too, but is not a URL we serve. */
-    if (len <= PXE_BUILDNAME_LEN || path[PXE_BUILDNAME_LEN] != '/'
-        || !pxe_buildname_valid(path, PXE_BUILDNAME_LEN))
+    if (len == PXE_BUILDNAME_LEN + slen
+        && memcmp(path + PXE_BUILDNAME_LEN, ROUTE_SCRIPT, slen) == 0
+        && pxe_buildname_valid(path, PXE_BUILDNAME_LEN))
     {
-        return PXE_ENOENT;
+        route->kind = PXE_ROUTE_SCRIPT;
+        memcpy(route->name, path, PXE_BUILDNAME_LEN);
+        return PXE_OK;
     }
+
+    /*
+     * The hot path (sanboot reads by many small ranges): one path check
+     * and one name check, both inside pxe_request_file().
+     */
     rc = pxe_request_file(path, len, route->name, &route->file);
-    if (rc != PXE_OK) {
-        memset(route, 0, sizeof(*route));
+    if (rc == PXE_OK) {
+        /* "platform-<b>/..." parses too, but is not a URL we serve. */
+        if (memcmp(path, route->name, PXE_BUILDNAME_LEN) != 0) {
+            memset(route, 0, sizeof(*route));
+            return PXE_ENOENT;
+        }
+        route->kind = PXE_ROUTE_FILE;
+        return PXE_OK;
+    }
+    memset(route, 0, sizeof(*route));
+    if (rc != PXE_ENOENT) {
         return rc;
     }
-    route->kind = PXE_ROUTE_FILE;
-    return PXE_OK;
+    rc = pxe_path_check(path, len);
+    return rc != PXE_OK ? rc : PXE_ENOENT;
 }
 
 int

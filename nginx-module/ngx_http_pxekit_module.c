@@ -40,6 +40,13 @@ typedef struct {
     unsigned                    scanned:1;
     unsigned                    racy:1;
     ngx_http_pxekit_menu_t     *menu;
+
+    /* the last file mapped: sanboot asks for one file many times */
+    const pxe_build_t          *last_build;
+    ngx_uint_t                  last_generation;
+    pxe_file_e                  last_file;
+    ngx_str_t                   path;          /* root "/" relative path */
+    size_t                      root_len;
 } ngx_http_pxekit_cache_t;
 
 
@@ -697,7 +704,6 @@ static ngx_int_t
 ngx_http_pxekit_file(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf,
     pxe_route_t *route)
 {
-    u_char                    *p;
     int                        rc;
     ngx_int_t                  status;
     ngx_uint_t                 level;
@@ -708,8 +714,8 @@ ngx_http_pxekit_file(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf,
     ngx_chain_t                out;
     ngx_open_file_info_t       of;
     const pxe_build_t         *build;
+    ngx_http_pxekit_cache_t   *cache;
     ngx_http_core_loc_conf_t  *clcf;
-    char                       relbuf[PXE_PATH_MAX];
 
     log = r->connection->log;
 
@@ -721,22 +727,36 @@ ngx_http_pxekit_file(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf,
         return NGX_HTTP_NOT_FOUND;
     }
 
-    pxe_buf_init_fixed(&rel, relbuf, sizeof(relbuf));
+    cache = plcf->cache;
 
-    if (pxe_build_path(build, route->file, &rel) != PXE_OK) {
-        return NGX_HTTP_NOT_FOUND;
+    if (cache->last_build != build
+        || cache->last_generation != cache->generation
+        || cache->last_file != route->file)
+    {
+        cache->last_build = NULL;
+
+        pxe_buf_init_fixed(&rel, (char *) cache->path.data + cache->root_len,
+                           PXE_PATH_MAX + 1);
+
+        if (pxe_build_path(build, route->file, &rel) != PXE_OK) {
+            return NGX_HTTP_NOT_FOUND;
+        }
+
+        cache->path.len = cache->root_len + rel.len;
+        cache->last_build = build;
+        cache->last_generation = cache->generation;
+        cache->last_file = route->file;
     }
 
-    path.len = plcf->root.len + 1 + rel.len;
+    /* the request keeps its own copy: the next one may overwrite ours */
+
+    path.len = cache->path.len;
     path.data = ngx_pnalloc(r->pool, path.len + 1);
     if (path.data == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    p = ngx_cpymem(path.data, plcf->root.data, plcf->root.len);
-    *p++ = '/';
-    p = ngx_cpymem(p, rel.data, rel.len);
-    *p = '\0';
+    ngx_memcpy(path.data, cache->path.data, path.len + 1);
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, log, 0,
                    "http pxekit filename: \"%s\"", path.data);
@@ -1261,6 +1281,16 @@ ngx_http_pxekit_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     }
 
     pxe_scan_init(&cache->scan);
+
+    cache->root_len = conf->root.len + 1;
+    cache->path.data = ngx_pnalloc(cf->pool,
+                                   cache->root_len + PXE_PATH_MAX + 1);
+    if (cache->path.data == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memcpy(cache->path.data, conf->root.data, conf->root.len);
+    cache->path.data[conf->root.len] = '/';
 
     cln = ngx_pool_cleanup_add(cf->pool, 0);
     if (cln == NULL) {
