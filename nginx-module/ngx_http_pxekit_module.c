@@ -311,7 +311,8 @@ ngx_http_pxekit_refresh(ngx_http_request_t *r,
     rc = pxe_scan((char *) plcf->root.data, 0, &scan);
 
     if (rc != PXE_OK) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, ngx_errno,
+        ngx_log_error(NGX_LOG_ERR, r->connection->log,
+                      rc == PXE_EIO ? ngx_errno : 0,
                       "pxekit scan of \"%V\" failed: %s",
                       &plcf->root, pxe_strerror(rc));
 
