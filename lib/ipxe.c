@@ -15,6 +15,10 @@
 #include "pxekit.h"
 
 #define SERIAL_MODE     "115200,8,n,1,-"
+#define KERNEL_URL      "platform/i86pc/kernel/amd64/unix"
+#define ARCHIVE_URL     "platform/i86pc/amd64/boot_archive"
+#define ARCHIVE_ARGS    "type=rootfs name=ramdisk"
+#define HASH_ARGS       "type=hash name=ramdisk"
 #define LABEL_RESERVED  "pxekit-"
 #define LABEL_RESCUE    "rescue-"
 
@@ -28,6 +32,10 @@ static const char *const console_names[PXE_CONSOLE_COUNT] = {
 
 static int check_opts(const pxe_ipxe_opts_t *opts);
 static int charset_ok(const char *s, size_t len, const char *extra);
+static int add_bootargs(pxe_buf_t *out, const pxe_ipxe_opts_t *opts,
+    int rescue);
+static int cmdline_len(const pxe_build_t *b, const pxe_ipxe_opts_t *opts,
+    size_t base_len, int rescue, size_t *len);
 static int add_stanza(pxe_buf_t *out, const char *up,
     const pxe_build_t *b, const pxe_ipxe_opts_t *opts, int rescue);
 static int add_entry(pxe_buf_t *out, const pxe_build_t *b,
@@ -227,22 +235,15 @@ check_opts(const pxe_ipxe_opts_t *opts)
     return PXE_OK;
 }
 
-/*
- * kernel, module(s) and boot of one build, every fetch falling back to
- * pxekit-failed.  up is "" from P/menu.ipxe and "../" from
- * P/<x>/smartos.ipxe; the name always follows, so both resolve to
- * P/<build>/platform/... (the kernel must see that URL as argv[0]).
- */
+/* "-B console=...,<args>": what follows the kernel URL. */
 static int
-add_stanza(pxe_buf_t *out, const char *up, const pxe_build_t *b,
-    const pxe_ipxe_opts_t *opts, int rescue)
+add_bootargs(pxe_buf_t *out, const pxe_ipxe_opts_t *opts, int rescue)
 {
     const char  *con;
     int          rc;
 
     con = console_names[opts->console];
-    rc = pxe_buf_printf(out, "imgfree\nkernel %s%s/platform/i86pc/kernel/"
-                        "amd64/unix -B console=%s", up, b->name, con);
+    rc = pxe_buf_printf(out, "-B console=%s", con);
     if (rc == PXE_OK && opts->console != PXE_CONSOLE_TEXT) {
         rc = pxe_buf_printf(out, ",%s-mode=\"" SERIAL_MODE "\"", con);
     }
@@ -259,21 +260,100 @@ add_stanza(pxe_buf_t *out, const char *up, const pxe_build_t *b,
         rc = pxe_buf_printf(out, ",%.*s", (int) opts->kernel_args_len,
                             opts->kernel_args);
     }
+    return rc;
+}
+
+/*
+ * kernel, module(s) and boot of one build, every fetch falling back to
+ * pxekit-failed.  up is "" from P/menu.ipxe and "../" from
+ * P/<x>/smartos.ipxe; the name always follows, so both resolve to
+ * P/<build>/platform/... (the kernel must see that URL as argv[0]).
+ */
+static int
+add_stanza(pxe_buf_t *out, const char *up, const pxe_build_t *b,
+    const pxe_ipxe_opts_t *opts, int rescue)
+{
+    int  rc;
+
+    rc = pxe_buf_printf(out, "imgfree\nkernel %s%s/" KERNEL_URL " ", up,
+                        b->name);
+    if (rc == PXE_OK) {
+        rc = add_bootargs(out, opts, rescue);
+    }
     if (rc == PXE_OK) {
         rc = pxe_buf_printf(out, " || goto pxekit-failed\n"
-                            "module %s%s/platform/i86pc/amd64/boot_archive"
-                            " type=rootfs name=ramdisk"
+                            "module %s%s/" ARCHIVE_URL " " ARCHIVE_ARGS
                             " || goto pxekit-failed\n", up, b->name);
     }
     if (rc == PXE_OK && b->hash && !rescue) {
-        rc = pxe_buf_printf(out, "module %s%s/platform/i86pc/amd64/"
-                            "boot_archive.hash type=hash name=ramdisk"
-                            " || goto pxekit-failed\n", up, b->name);
+        rc = pxe_buf_printf(out, "module %s%s/" ARCHIVE_URL ".hash "
+                            HASH_ARGS " || goto pxekit-failed\n",
+                            up, b->name);
     }
     if (rc == PXE_OK) {
         rc = pxe_buf_adds(out, "boot || goto pxekit-failed\n");
     }
     return rc;
+}
+
+/*
+ * iPXE's multiboot loader copies, for the kernel and then each module,
+ * "<absolute URL> <args>" and a NUL into one buffer; base_len is the
+ * length of the absolute URL of the location ("http://host/prefix/").
+ */
+static int
+cmdline_len(const pxe_build_t *b, const pxe_ipxe_opts_t *opts,
+    size_t base_len, int rescue, size_t *len)
+{
+    pxe_buf_t  m;
+    int        rc;
+
+    pxe_buf_init_measure(&m, PXE_SCRIPT_MAX);
+    rc = add_bootargs(&m, opts, rescue);
+    if (rc != PXE_OK) {
+        return rc;
+    }
+    *len = base_len + PXE_BUILDNAME_LEN + sizeof("/" KERNEL_URL " ")
+           + m.len
+           + base_len + PXE_BUILDNAME_LEN + sizeof("/" ARCHIVE_URL " "
+                                                   ARCHIVE_ARGS);
+    if (b->hash && !rescue) {
+        *len += base_len + PXE_BUILDNAME_LEN
+                + sizeof("/" ARCHIVE_URL ".hash " HASH_ARGS);
+    }
+    return PXE_OK;
+}
+
+int
+pxe_ipxe_cmdline_max(const pxe_scan_t *scan, const pxe_ipxe_opts_t *opts,
+    size_t base_len, size_t *len)
+{
+    size_t  i, n;
+    int     rc, rescue;
+
+    *len = 0;
+    rc = check_opts(opts);
+    if (rc != PXE_OK) {
+        return rc;
+    }
+    if (base_len > PXE_SCRIPT_MAX) {
+        return PXE_ETOOBIG;
+    }
+    for (i = 0; i < scan->nbuilds; i++) {
+        if (!usable(&scan->builds[i])) {
+            continue;
+        }
+        for (rescue = 0; rescue < 2; rescue++) {
+            rc = cmdline_len(&scan->builds[i], opts, base_len, rescue, &n);
+            if (rc != PXE_OK) {
+                return rc;
+            }
+            if (n > *len) {
+                *len = n;
+            }
+        }
+    }
+    return PXE_OK;
 }
 
 static int

@@ -283,6 +283,21 @@ int pxe_ipxe_menu(const pxe_scan_t *scan, const char *default_build,
 int pxe_ipxe_script(const pxe_build_t *build, const pxe_ipxe_opts_t *opts,
     pxe_buf_t *out) PXE_WARN_UNUSED;
 
+/*
+ * iPXE's multiboot command-line buffer (MB_MAX_CMDLINE): the kernel line
+ * and every module line, each as "<absolute URL> <args>" plus a NUL.
+ * Past it iPXE cuts lines silently and SmartOS fails far from the cause.
+ */
+#define PXE_MULTIBOOT_CMDLINE_MAX  512
+
+/*
+ * The largest multiboot command-line use of any entry of the menu, for a
+ * location whose absolute URL ("http://host/prefix/") is base_len long.
+ * Callers compare it with PXE_MULTIBOOT_CMDLINE_MAX and warn.
+ */
+int pxe_ipxe_cmdline_max(const pxe_scan_t *scan, const pxe_ipxe_opts_t *opts,
+    size_t base_len, size_t *len);
+
 /* ---- request routing under a location prefix (route.c) ---------------- */
 
 typedef enum {

@@ -82,6 +82,8 @@ static ngx_int_t ngx_http_pxekit_send_memory(ngx_http_request_t *r,
     ngx_str_t *type);
 static void ngx_http_pxekit_set_etag(ngx_str_t *etag, u_char *buf,
     time_t mtime, size_t len, u_char *data);
+static void ngx_http_pxekit_check_cmdline(ngx_http_request_t *r,
+    ngx_http_pxekit_loc_conf_t *plcf, pxe_ipxe_opts_t *opts);
 static void ngx_http_pxekit_menu_release(void *data);
 static void *ngx_http_pxekit_pool_alloc(void *ctx, size_t size);
 static void ngx_http_pxekit_cleanup(void *data);
@@ -490,6 +492,8 @@ ngx_http_pxekit_menu(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf)
         ngx_http_pxekit_set_etag(&menu->etag, menu->etag_data, cache->newest,
                                  menu->body.len, (u_char *) menu->body.data);
 
+        ngx_http_pxekit_check_cmdline(r, plcf, &opts);
+
         if (cache->menu) {
             ngx_http_pxekit_menu_release(cache->menu);
         }
@@ -512,6 +516,38 @@ ngx_http_pxekit_menu(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf)
                                        menu->body.len, cache->newest,
                                        &menu->etag,
                                        &ngx_http_pxekit_script_type);
+}
+
+
+/*
+ * iPXE turns the relative URLs into absolute ones and packs the kernel
+ * and module lines into one 512-byte buffer, cutting silently.  The URL
+ * this client used is the best guess of what it will resolve.
+ */
+
+static void
+ngx_http_pxekit_check_cmdline(ngx_http_request_t *r,
+    ngx_http_pxekit_loc_conf_t *plcf, pxe_ipxe_opts_t *opts)
+{
+    size_t      base, len;
+    ngx_str_t  *host;
+
+    host = r->headers_in.host ? &r->headers_in.host->value
+                              : &r->headers_in.server;
+
+    base = sizeof("https://") - 1 + host->len
+           + r->uri.len - (sizeof("menu.ipxe") - 1);
+
+    if (pxe_ipxe_cmdline_max(&plcf->cache->scan, opts, base, &len) == PXE_OK
+        && len > PXE_MULTIBOOT_CMDLINE_MAX)
+    {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "pxekit: boot lines of up to %uz bytes for \"%V%V\" "
+                      "pass iPXE's %d-byte multiboot command line, which "
+                      "it cuts silently; shorten the host name, the "
+                      "location or pxekit_kernel_args",
+                      len, host, &r->uri, PXE_MULTIBOOT_CMDLINE_MAX);
+    }
 }
 
 

@@ -376,6 +376,57 @@ test_menu_bound_fails_whole(void **state)
     assert_int_equal(b.len, 0);
 }
 
+/*
+ * The size is what iPXE would copy for the menu's own lines: each kernel
+ * or module line of the entry, made absolute, minus the "|| goto", plus
+ * a NUL.
+ */
+static void
+test_cmdline_size_matches_menu(void **state)
+{
+    static const char   base[] = "http://10.0.0.1:8080/smartos/";
+    pxe_ipxe_opts_t     o;
+    size_t              want = 0, got, n;
+    char               *m, *line, *end, *cut;
+    int                 rc;
+
+    (void) state;
+    opts_init(&o);
+    m = menu(NULL, &o, &rc);
+    assert_int_equal(rc, PXE_OK);
+    line = strstr(m, "\n:" NEW "\n");
+    assert_non_null(line);
+    for (line = strchr(line + 1, '\n') + 1; strncmp(line, "boot", 4) != 0;
+         line = end + 1)
+    {
+        end = strchr(line, '\n');
+        if (strncmp(line, "kernel ", 7) != 0
+            && strncmp(line, "module ", 7) != 0)
+        {
+            continue;   /* imgfree */
+        }
+        n = 7;
+        cut = strstr(line, " || goto pxekit-failed");
+        assert_true(cut != NULL && cut < end);
+        want += strlen(base) + (size_t) (cut - line) - n + 1;
+    }
+    free(m);
+
+    assert_int_equal(pxe_ipxe_cmdline_max(&scan, &o, strlen(base), &got),
+                     PXE_OK);
+    assert_int_equal(got, want);
+    assert_true(got < PXE_MULTIBOOT_CMDLINE_MAX);
+
+    /* a long site prefix passes iPXE's buffer */
+    assert_int_equal(pxe_ipxe_cmdline_max(&scan, &o, 200, &got), PXE_OK);
+    assert_true(got > PXE_MULTIBOOT_CMDLINE_MAX);
+
+    o.kernel_args = "a b";
+    o.kernel_args_len = 3;
+    assert_int_equal(pxe_ipxe_cmdline_max(&scan, &o, 10, &got),
+                     PXE_EUNSAFE);
+}
+
 int
 main(void)
 {
@@ -392,6 +443,7 @@ main(void)
         cmocka_unit_test_setup(test_include_placement, setup),
         cmocka_unit_test(test_include_check),
         cmocka_unit_test_setup(test_menu_bound_fails_whole, setup),
+        cmocka_unit_test_setup(test_cmdline_size_matches_menu, setup),
     };
 
     return PXE_RUN_TESTS(tests);
