@@ -18,6 +18,9 @@
 #include "pxekit.h"
 
 
+#define NGX_HTTP_PXEKIT_MENUS  4
+
+
 typedef struct {
     ngx_uint_t                  refs;
     pxe_buf_t                   body;
@@ -39,7 +42,9 @@ typedef struct {
     time_t                      newest;
     unsigned                    scanned:1;
     unsigned                    racy:1;
-    ngx_http_pxekit_menu_t     *menu;
+    /* a few menus: a default build from "map $arg_mac" varies per client */
+    ngx_http_pxekit_menu_t     *menus[NGX_HTTP_PXEKIT_MENUS];
+    ngx_uint_t                  next_menu;
 
     /* the last file mapped: sanboot asks for one file many times */
     const pxe_build_t          *last_build;
@@ -419,6 +424,7 @@ ngx_http_pxekit_menu(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf)
 {
     int                       rc;
     ngx_str_t                 args, value;
+    ngx_uint_t                i, n;
     pxe_ipxe_opts_t           opts;
     ngx_pool_cleanup_t       *cln;
     ngx_http_pxekit_menu_t   *menu;
@@ -452,15 +458,23 @@ ngx_http_pxekit_menu(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf)
     }
 
     cache = plcf->cache;
-    menu = cache->menu;
 
-    if (menu == NULL
-        || menu->generation != cache->generation
-        || menu->console != opts.console
-        || ngx_strcmp(menu->build, build) != 0
-        || menu->args_len != args.len
-        || (args.len && ngx_memcmp(menu->args, args.data, args.len) != 0))
-    {
+    for (i = 0; i < NGX_HTTP_PXEKIT_MENUS; i++) {
+        menu = cache->menus[i];
+
+        if (menu != NULL
+            && menu->generation == cache->generation
+            && menu->console == opts.console
+            && ngx_strcmp(menu->build, build) == 0
+            && menu->args_len == args.len
+            && (args.len == 0
+                || ngx_memcmp(menu->args, args.data, args.len) == 0))
+        {
+            break;
+        }
+    }
+
+    if (i == NGX_HTTP_PXEKIT_MENUS) {
         menu = ngx_alloc(sizeof(ngx_http_pxekit_menu_t), r->connection->log);
         if (menu == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -494,11 +508,28 @@ ngx_http_pxekit_menu(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf)
 
         ngx_http_pxekit_check_cmdline(r, plcf, &opts);
 
-        if (cache->menu) {
-            ngx_http_pxekit_menu_release(cache->menu);
+        /* the oldest slot goes; a slot of an old generation goes first */
+
+        i = cache->next_menu;
+
+        for (n = 0; n < NGX_HTTP_PXEKIT_MENUS; n++) {
+            if (cache->menus[n] == NULL
+                || cache->menus[n]->generation != cache->generation)
+            {
+                i = n;
+                break;
+            }
         }
 
-        cache->menu = menu;
+        if (i == cache->next_menu) {
+            cache->next_menu = (i + 1) % NGX_HTTP_PXEKIT_MENUS;
+        }
+
+        if (cache->menus[i]) {
+            ngx_http_pxekit_menu_release(cache->menus[i]);
+        }
+
+        cache->menus[i] = menu;
     }
 
     /* the body outlives a rescan while this request still sends it */
@@ -922,11 +953,15 @@ ngx_http_pxekit_cleanup(void *data)
 {
     ngx_http_pxekit_cache_t  *cache = data;
 
+    ngx_uint_t  i;
+
     pxe_scan_free(&cache->scan);
 
-    if (cache->menu) {
-        ngx_http_pxekit_menu_release(cache->menu);
-        cache->menu = NULL;
+    for (i = 0; i < NGX_HTTP_PXEKIT_MENUS; i++) {
+        if (cache->menus[i]) {
+            ngx_http_pxekit_menu_release(cache->menus[i]);
+            cache->menus[i] = NULL;
+        }
     }
 }
 
