@@ -1,6 +1,7 @@
 /*
- * ipxe-fuzzer.c: lib/ipxe.c (pxe_ipxe_menu, pxe_ipxe_script and the
- * value checks) over arbitrary options and build lists.
+ * ipxe-fuzzer.c: lib/ipxe.c (pxe_ipxe_menu, pxe_ipxe_script,
+ * pxe_ipxe_cmdline_max and the value checks) over arbitrary options and
+ * build lists.
  *
  * Input: a flags byte, then fields separated by 0xff: kernel args, root
  * shadow, include, default build, then 16-byte build names.  Whatever
@@ -114,6 +115,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         if (o.include == NULL) {
             check_expansions(&b);
+        }
+        /* options a menu accepted are options the size check accepts */
+        if (pxe_ipxe_cmdline_max(&scan, &o, data[0], &len) != PXE_OK) {
+            abort();
         }
     } else if (b.data != NULL) {
         abort();    /* a failure leaves nothing behind */
