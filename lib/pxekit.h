@@ -216,6 +216,128 @@ int pxe_layout_resolve(const char *root, const char *path, size_t len,
 
 /* @@ipxe: iPXE script writer (ipxe.c) @@ */
 
+/*
+ * Limits of the values an operator or a request can put into a script.
+ * The kernel line, its -B options and every module line share iPXE's one
+ * 512-byte multiboot command-line buffer, which overflows silently: keep
+ * them short.
+ */
+#define PXE_KERNEL_ARGS_MAX  200        /* extra -B options */
+#define PXE_ROOT_SHADOW_MAX  128        /* a crypt(3) hash */
+#define PXE_INCLUDE_MAX      (64 * 1024)    /* operator menu items */
+#define PXE_TIMEOUT_MAX      86400000u  /* menu timeout, ms (one day) */
+#define PXE_MENU_MAX         (8 * 1024 * 1024)  /* menu of PXE_BUILDS_MAX */
+#define PXE_JSON_MAX         (32 * 1024 * 1024) /* builds.json */
+
+typedef enum {
+    PXE_CONSOLE_TEXT = 0,
+    PXE_CONSOLE_TTYA,
+    PXE_CONSOLE_TTYB,
+    PXE_CONSOLE_TTYC,
+    PXE_CONSOLE_TTYD,
+    PXE_CONSOLE_COUNT
+} pxe_console_e;
+
+/* "text", "ttya".."ttyd"; PXE_EINVAL for anything else. */
+int pxe_console_parse(const char *s, size_t len, pxe_console_e *out);
+const char *pxe_console_name(pxe_console_e console);
+
+/*
+ * Validators of values that end up in a script.  Kernel args: -B options,
+ * [A-Za-z0-9_.,:=/+@-] only (no blank, quote, `$` or `#`).  Root shadow:
+ * crypt(3) characters [A-Za-z0-9./$=] only, so `$` passes but `${` never.
+ * Include: operator text of `item` lines and labelled sections; no control
+ * bytes but tab and newline, and no label of pxekit's own (a build name,
+ * `rescue-*`, `pxekit-*`).  Each returns PXE_OK, PXE_EUNSAFE or
+ * PXE_ETOOBIG.
+ */
+int pxe_ipxe_check_kernel_args(const char *s, size_t len);
+int pxe_ipxe_check_root_shadow(const char *s, size_t len);
+int pxe_ipxe_check_include(const char *s, size_t len);
+
+typedef struct pxe_ipxe_opts_s {
+    pxe_console_e   console;
+    unsigned        timeout_ms;     /* 0: wait for a choice */
+    const char     *kernel_args;    /* NULL or checked as above */
+    size_t          kernel_args_len;
+    const char     *root_shadow;    /* NULL: rescue entries go without */
+    size_t          root_shadow_len;
+    const char     *include;        /* NULL: no operator items */
+    size_t          include_len;
+} pxe_ipxe_opts_t;
+
+/*
+ * The menu of every bootable, enabled build in scan, newest first, the
+ * build named default_build preselected (NULL, unknown or not bootable:
+ * the newest).  URLs are relative to P/menu.ipxe.  Fails whole with
+ * PXE_EUNSAFE when an option does not pass its check.
+ */
+int pxe_ipxe_menu(const pxe_scan_t *scan, const char *default_build,
+    const pxe_ipxe_opts_t *opts, pxe_buf_t *out) PXE_WARN_UNUSED;
+
+/*
+ * The boot script of one build, served as P/<any>/smartos.ipxe: URLs are
+ * "../<build>/platform/...", so P/latest/smartos.ipxe works too.
+ * PXE_ENOENT when the build is not bootable.
+ */
+int pxe_ipxe_script(const pxe_build_t *build, const pxe_ipxe_opts_t *opts,
+    pxe_buf_t *out) PXE_WARN_UNUSED;
+
+/*
+ * iPXE's multiboot command-line buffer (MB_MAX_CMDLINE): the kernel line
+ * and every module line, each as "<absolute URL> <args>" plus a NUL.
+ * Past it iPXE cuts lines silently and SmartOS fails far from the cause.
+ */
+#define PXE_MULTIBOOT_CMDLINE_MAX  512
+
+/*
+ * The largest multiboot command-line use of any entry of the menu, for a
+ * location whose absolute URL ("http://host/prefix/") is base_len long.
+ * Callers compare it with PXE_MULTIBOOT_CMDLINE_MAX and warn.
+ */
+int pxe_ipxe_cmdline_max(const pxe_scan_t *scan, const pxe_ipxe_opts_t *opts,
+    size_t base_len, size_t *len);
+
+/* ---- request routing under a location prefix (route.c) ---------------- */
+
+typedef enum {
+    PXE_ROUTE_MENU = 1,         /* menu.ipxe */
+    PXE_ROUTE_BUILDS_JSON,      /* builds.json */
+    PXE_ROUTE_SCRIPT,           /* <build>/smartos.ipxe, latest/smartos.ipxe */
+    PXE_ROUTE_FILE              /* <build>/platform/i86pc/... */
+} pxe_route_e;
+
+typedef struct pxe_route_s {
+    pxe_route_e     kind;
+    char            name[PXE_BUILDNAME_LEN + 1];    /* "" for latest */
+    unsigned        latest:1;
+    pxe_file_e      file;
+} pxe_route_t;
+
+/*
+ * Parses a request path relative to the location prefix (no leading "/").
+ * Only canonical URLs route: legacy trees are never exposed as they are
+ * stored.  PXE_ENOENT for anything that is not one of the routes, or the
+ * pxe_path_check() error for a path that must not reach a file system.
+ */
+int pxe_route(const char *path, size_t len, pxe_route_t *route);
+
+/* The HTTP status a route error maps to: 400 or 404. */
+int pxe_route_http_status(int status);
+
+/*
+ * A fingerprint of what a scan depends on: the root's and every listed
+ * build directory's inode and mtime.  A build added, removed or marked
+ * `disable` changes it; a caller rescans only then.
+ */
+int pxe_scan_stamp(const char *root, const pxe_scan_t *scan,
+    uint64_t *stamp);
+
+/* ---- builds.json (buildsjson.c) --------------------------------------- */
+
+/* One object per build in scan, in scan order, as a JSON array. */
+int pxe_buildsjson(const pxe_scan_t *scan, pxe_buf_t *out) PXE_WARN_UNUSED;
+
 /* @@policy: DHCP client decoding and boot-file rules (dhcpopt.c, policy.c) @@ */
 
 /* ---- a DHCPv4 client as the policy sees it (dhcpopt.c) ---------------- */

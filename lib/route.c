@@ -1,0 +1,89 @@
+/*
+ * route.c: what a request path under the location prefix asks for.  The
+ * adapter hands over the path after the prefix and acts on the answer;
+ * it never looks at the path itself.  Only canonical URLs route: a legacy
+ * tree is served behind its canonical name, never as it is stored.
+ */
+
+#include <string.h>
+
+#include "pxekit.h"
+
+#define ROUTE_MENU      "menu.ipxe"
+#define ROUTE_JSON      "builds.json"
+#define ROUTE_SCRIPT    "/smartos.ipxe"
+#define ROUTE_LATEST    "latest"
+
+static int is(const char *path, size_t len, const char *s);
+
+static int
+is(const char *path, size_t len, const char *s)
+{
+    return len == strlen(s) && memcmp(path, s, len) == 0;
+}
+
+int
+pxe_route(const char *path, size_t len, pxe_route_t *route)
+{
+    size_t  slen = sizeof(ROUTE_SCRIPT) - 1;
+    int     rc;
+
+    memset(route, 0, sizeof(*route));
+
+    /* Exact names first: they cannot hide a traversal. */
+    if (is(path, len, ROUTE_MENU)) {
+        route->kind = PXE_ROUTE_MENU;
+        return PXE_OK;
+    }
+    if (is(path, len, ROUTE_JSON)) {
+        route->kind = PXE_ROUTE_BUILDS_JSON;
+        return PXE_OK;
+    }
+    if (is(path, len, ROUTE_LATEST ROUTE_SCRIPT)) {
+        route->kind = PXE_ROUTE_SCRIPT;
+        route->latest = 1;
+        return PXE_OK;
+    }
+    if (len == PXE_BUILDNAME_LEN + slen
+        && memcmp(path + PXE_BUILDNAME_LEN, ROUTE_SCRIPT, slen) == 0
+        && pxe_buildname_valid(path, PXE_BUILDNAME_LEN))
+    {
+        route->kind = PXE_ROUTE_SCRIPT;
+        memcpy(route->name, path, PXE_BUILDNAME_LEN);
+        return PXE_OK;
+    }
+
+    /*
+     * The hot path (sanboot reads by many small ranges): one path check
+     * and one name check, both inside pxe_request_file().
+     */
+    rc = pxe_request_file(path, len, route->name, &route->file);
+    if (rc == PXE_OK) {
+        /* "platform-<b>/..." parses too, but is not a URL we serve. */
+        if (memcmp(path, route->name, PXE_BUILDNAME_LEN) != 0) {
+            memset(route, 0, sizeof(*route));
+            return PXE_ENOENT;
+        }
+        route->kind = PXE_ROUTE_FILE;
+        return PXE_OK;
+    }
+    memset(route, 0, sizeof(*route));
+    if (rc != PXE_ENOENT) {
+        return rc;
+    }
+    rc = pxe_path_check(path, len);
+    return rc != PXE_OK ? rc : PXE_ENOENT;
+}
+
+int
+pxe_route_http_status(int status)
+{
+    switch (status) {
+    case PXE_EDOTDOT:
+    case PXE_ENUL:
+    case PXE_ETOOLONG:
+        return 400;
+    default:
+        return 404;
+    }
+}

@@ -1,0 +1,1378 @@
+
+/*
+ * Copyright (C) pxekit authors
+ *
+ * ngx_http_pxekit_module: serves a directory of SmartOS platform builds
+ * to iPXE: a generated menu, per-build boot scripts, builds.json, and the
+ * kernels and boot archives of either on-disk layout behind canonical
+ * URLs.  What a path means, what a script says and where a build lives
+ * are decided by libpxekit; this module translates requests and serves
+ * files the way the static module does, so nginx's range, not-modified
+ * and sendfile machinery applies unchanged.
+ */
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "pxekit.h"
+
+
+#define NGX_HTTP_PXEKIT_MENUS  4
+
+
+typedef struct {
+    ngx_uint_t                  refs;
+    pxe_buf_t                   body;
+    ngx_str_t                   etag;
+    ngx_uint_t                  generation;
+    pxe_console_e               console;
+    u_char                      build[PXE_BUILDNAME_LEN + 1];
+    size_t                      args_len;
+    u_char                      args[PXE_KERNEL_ARGS_MAX];
+    u_char                      etag_data[NGX_INT64_LEN * 3 + 4];
+} ngx_http_pxekit_menu_t;
+
+
+typedef struct {
+    pxe_scan_t                  scan;
+    ngx_uint_t                  generation;
+    uint64_t                    stamp;
+    time_t                      checked;
+    time_t                      newest;
+    unsigned                    scanned:1;
+    unsigned                    racy:1;
+    /* a few menus: a default build from "map $arg_mac" varies per client */
+    ngx_http_pxekit_menu_t     *menus[NGX_HTTP_PXEKIT_MENUS];
+    ngx_uint_t                  next_menu;
+
+    /* the last file mapped: sanboot asks for one file many times */
+    const pxe_build_t          *last_build;
+    ngx_uint_t                  last_generation;
+    pxe_file_e                  last_file;
+    ngx_str_t                   path;          /* root "/" relative path */
+    size_t                      root_len;
+} ngx_http_pxekit_cache_t;
+
+
+typedef struct {
+    ngx_flag_t                  enable;
+    ngx_str_t                   root;
+    ngx_http_complex_value_t   *default_build;
+    ngx_http_complex_value_t   *kernel_args;
+    ngx_uint_t                  console;
+    ngx_msec_t                  timeout;
+    ngx_str_t                   root_shadow;
+    ngx_str_t                   include;
+    ngx_http_pxekit_cache_t    *cache;
+} ngx_http_pxekit_loc_conf_t;
+
+
+static ngx_int_t ngx_http_pxekit_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_pxekit_refresh(ngx_http_request_t *r,
+    ngx_http_pxekit_loc_conf_t *plcf);
+static ngx_int_t ngx_http_pxekit_opts(ngx_http_request_t *r,
+    ngx_http_pxekit_loc_conf_t *plcf, pxe_ipxe_opts_t *opts,
+    ngx_str_t *args);
+static ngx_int_t ngx_http_pxekit_menu(ngx_http_request_t *r,
+    ngx_http_pxekit_loc_conf_t *plcf);
+static ngx_int_t ngx_http_pxekit_script(ngx_http_request_t *r,
+    ngx_http_pxekit_loc_conf_t *plcf, pxe_route_t *route);
+static ngx_int_t ngx_http_pxekit_json(ngx_http_request_t *r,
+    ngx_http_pxekit_loc_conf_t *plcf);
+static ngx_int_t ngx_http_pxekit_file(ngx_http_request_t *r,
+    ngx_http_pxekit_loc_conf_t *plcf, pxe_route_t *route);
+static ngx_int_t ngx_http_pxekit_send_memory(ngx_http_request_t *r,
+    u_char *data, size_t len, time_t mtime, ngx_str_t *etag,
+    ngx_str_t *type);
+static void ngx_http_pxekit_set_etag(ngx_str_t *etag, u_char *buf,
+    time_t mtime, size_t len, u_char *data);
+static void ngx_http_pxekit_check_cmdline(ngx_http_request_t *r,
+    ngx_http_pxekit_loc_conf_t *plcf, pxe_ipxe_opts_t *opts);
+static void ngx_http_pxekit_menu_release(void *data);
+static void *ngx_http_pxekit_pool_alloc(void *ctx, size_t size);
+static void ngx_http_pxekit_cleanup(void *data);
+
+static char *ngx_http_pxekit(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+static char *ngx_http_pxekit_root(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_pxekit_default_build(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_pxekit_kernel_args(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_pxekit_console(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_pxekit_root_shadow(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_pxekit_menu_include(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static void *ngx_http_pxekit_create_loc_conf(ngx_conf_t *cf);
+static char *ngx_http_pxekit_merge_loc_conf(ngx_conf_t *cf, void *parent,
+    void *child);
+
+
+static ngx_command_t  ngx_http_pxekit_commands[] = {
+
+    { ngx_string("pxekit"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_pxekit,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("pxekit_root"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_pxekit_root,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("pxekit_default_build"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_pxekit_default_build,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_pxekit_loc_conf_t, default_build),
+      NULL },
+
+    { ngx_string("pxekit_kernel_args"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_pxekit_kernel_args,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_pxekit_loc_conf_t, kernel_args),
+      NULL },
+
+    { ngx_string("pxekit_console"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_pxekit_console,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("pxekit_menu_timeout"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_pxekit_loc_conf_t, timeout),
+      NULL },
+
+    { ngx_string("pxekit_root_shadow"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_pxekit_root_shadow,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("pxekit_menu_include"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_pxekit_menu_include,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+      ngx_null_command
+};
+
+
+static ngx_http_module_t  ngx_http_pxekit_module_ctx = {
+    NULL,                                  /* preconfiguration */
+    NULL,                                  /* postconfiguration */
+
+    NULL,                                  /* create main configuration */
+    NULL,                                  /* init main configuration */
+
+    NULL,                                  /* create server configuration */
+    NULL,                                  /* merge server configuration */
+
+    ngx_http_pxekit_create_loc_conf,       /* create location configuration */
+    ngx_http_pxekit_merge_loc_conf         /* merge location configuration */
+};
+
+
+ngx_module_t  ngx_http_pxekit_module = {
+    NGX_MODULE_V1,
+    &ngx_http_pxekit_module_ctx,           /* module context */
+    ngx_http_pxekit_commands,              /* module directives */
+    NGX_HTTP_MODULE,                       /* module type */
+    NULL,                                  /* init master */
+    NULL,                                  /* init module */
+    NULL,                                  /* init process */
+    NULL,                                  /* init thread */
+    NULL,                                  /* exit thread */
+    NULL,                                  /* exit process */
+    NULL,                                  /* exit master */
+    NGX_MODULE_V1_PADDING
+};
+
+
+static ngx_str_t  ngx_http_pxekit_script_type = ngx_string("text/plain");
+static ngx_str_t  ngx_http_pxekit_json_type = ngx_string("application/json");
+
+
+static ngx_int_t
+ngx_http_pxekit_handler(ngx_http_request_t *r)
+{
+    u_char                      *p;
+    size_t                       len;
+    ngx_int_t                    rc;
+    pxe_route_t                  route;
+    ngx_http_core_loc_conf_t    *clcf;
+    ngx_http_pxekit_loc_conf_t  *plcf;
+
+    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
+        return NGX_HTTP_NOT_ALLOWED;
+    }
+
+    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_pxekit_module);
+
+    if (r->uri.len < clcf->name.len
+        || ngx_strncmp(r->uri.data, clcf->name.data, clcf->name.len) != 0)
+    {
+        return NGX_HTTP_NOT_FOUND;
+    }
+
+    p = r->uri.data + clcf->name.len;
+    len = r->uri.len - clcf->name.len;
+
+    /* "location /smartos" sees "/menu.ipxe" after its prefix */
+
+    if (len && *p == '/'
+        && (clcf->name.len == 0 || clcf->name.data[clcf->name.len - 1] != '/'))
+    {
+        p++;
+        len--;
+    }
+
+    rc = pxe_route((char *) p, len, &route);
+
+    ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "http pxekit route \"%*s\": %d", len, p, rc);
+
+    if (rc != PXE_OK) {
+        return pxe_route_http_status(rc);
+    }
+
+    rc = ngx_http_discard_request_body(r);
+
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    if (ngx_http_pxekit_refresh(r, plcf) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    switch (route.kind) {
+
+    case PXE_ROUTE_MENU:
+        return ngx_http_pxekit_menu(r, plcf);
+
+    case PXE_ROUTE_SCRIPT:
+        return ngx_http_pxekit_script(r, plcf, &route);
+
+    case PXE_ROUTE_BUILDS_JSON:
+        return ngx_http_pxekit_json(r, plcf);
+
+    default: /* PXE_ROUTE_FILE */
+        return ngx_http_pxekit_file(r, plcf, &route);
+    }
+}
+
+
+/*
+ * The scan is cached per worker and revalidated at most once a second by
+ * a stat of the root and of each build directory; a full rescan happens
+ * only when that fingerprint changes.  A change that lands between a scan
+ * and its fingerprint would be missed, so every rescan is followed by one
+ * more at the next check.
+ */
+
+static ngx_int_t
+ngx_http_pxekit_refresh(ngx_http_request_t *r,
+    ngx_http_pxekit_loc_conf_t *plcf)
+{
+    int                       rc;
+    size_t                    i;
+    time_t                    now, newest;
+    uint64_t                  stamp;
+    pxe_scan_t                scan;
+    ngx_http_pxekit_cache_t  *cache;
+
+    cache = plcf->cache;
+    now = ngx_time();
+
+    if (cache->scanned && cache->checked == now) {
+        return NGX_OK;
+    }
+
+    cache->checked = now;
+
+    if (cache->scanned && !cache->racy
+        && pxe_scan_stamp((char *) plcf->root.data, &cache->scan, &stamp)
+           == PXE_OK
+        && stamp == cache->stamp)
+    {
+        return NGX_OK;
+    }
+
+    rc = pxe_scan((char *) plcf->root.data, 0, &scan);
+
+    if (rc != PXE_OK) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log,
+                      rc == PXE_EIO ? ngx_errno : 0,
+                      "pxekit scan of \"%V\" failed: %s",
+                      &plcf->root, pxe_strerror(rc));
+
+        return cache->scanned ? NGX_OK : NGX_ERROR;
+    }
+
+    if (pxe_scan_stamp((char *) plcf->root.data, &scan, &stamp) != PXE_OK) {
+        stamp = 0;
+    }
+
+    newest = 0;
+
+    for (i = 0; i < scan.nbuilds; i++) {
+        if (scan.builds[i].bootable && !scan.builds[i].disabled
+            && scan.builds[i].mtime > newest)
+        {
+            newest = scan.builds[i].mtime;
+        }
+    }
+
+    pxe_scan_free(&cache->scan);
+
+    cache->scan = scan;
+    cache->stamp = stamp;
+    cache->newest = newest;
+    cache->generation++;
+    cache->scanned = 1;
+    cache->racy = !cache->racy;
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "http pxekit scan: %uz builds, generation %ui",
+                   scan.nbuilds, cache->generation);
+
+    return NGX_OK;
+}
+
+
+/*
+ * Values that reach a script: the console from "?console=", the default
+ * build and the kernel args from complex values.  Each goes through the
+ * core's check; a value that fails it is dropped and logged, never
+ * interpolated.
+ */
+
+static ngx_int_t
+ngx_http_pxekit_opts(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf,
+    pxe_ipxe_opts_t *opts, ngx_str_t *args)
+{
+    ngx_str_t      value;
+    pxe_console_e  console;
+
+    ngx_memzero(opts, sizeof(pxe_ipxe_opts_t));
+
+    opts->console = (pxe_console_e) plcf->console;
+    opts->timeout_ms = (unsigned) plcf->timeout;
+
+    if (ngx_http_arg(r, (u_char *) "console", 7, &value) == NGX_OK
+        && pxe_console_parse((char *) value.data, value.len, &console)
+           == PXE_OK)
+    {
+        opts->console = console;
+    }
+
+    ngx_str_null(args);
+
+    if (plcf->kernel_args) {
+        if (ngx_http_complex_value(r, plcf->kernel_args, args) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        if (pxe_ipxe_check_kernel_args((char *) args->data, args->len)
+            != PXE_OK)
+        {
+            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                          "pxekit_kernel_args value \"%V\" is not safe "
+                          "in a script, ignored", args);
+            ngx_str_null(args);
+        }
+    }
+
+    if (args->len) {
+        opts->kernel_args = (char *) args->data;
+        opts->kernel_args_len = args->len;
+    }
+
+    if (plcf->root_shadow.len) {
+        opts->root_shadow = (char *) plcf->root_shadow.data;
+        opts->root_shadow_len = plcf->root_shadow.len;
+    }
+
+    if (plcf->include.len) {
+        opts->include = (char *) plcf->include.data;
+        opts->include_len = plcf->include.len;
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_pxekit_menu(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf)
+{
+    int                       rc;
+    ngx_str_t                 args, value;
+    ngx_uint_t                i, n;
+    pxe_ipxe_opts_t           opts;
+    ngx_pool_cleanup_t       *cln;
+    ngx_http_pxekit_menu_t   *menu;
+    ngx_http_pxekit_cache_t  *cache;
+    u_char                    build[PXE_BUILDNAME_LEN + 1];
+
+    if (ngx_http_pxekit_opts(r, plcf, &opts, &args) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    build[0] = '\0';
+
+    if (plcf->default_build) {
+        if (ngx_http_complex_value(r, plcf->default_build, &value) != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (pxe_buildname_valid((char *) value.data, value.len)) {
+            ngx_memcpy(build, value.data, PXE_BUILDNAME_LEN);
+            build[PXE_BUILDNAME_LEN] = '\0';
+
+        } else if (value.len
+                   && !(value.len == 6
+                        && ngx_strncmp(value.data, "latest", 6) == 0))
+        {
+            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                          "pxekit_default_build value \"%V\" is not "
+                          "a build name, ignored", &value);
+        }
+    }
+
+    cache = plcf->cache;
+
+    for (i = 0; i < NGX_HTTP_PXEKIT_MENUS; i++) {
+        menu = cache->menus[i];
+
+        if (menu != NULL
+            && menu->generation == cache->generation
+            && menu->console == opts.console
+            && ngx_strcmp(menu->build, build) == 0
+            && menu->args_len == args.len
+            && (args.len == 0
+                || ngx_memcmp(menu->args, args.data, args.len) == 0))
+        {
+            break;
+        }
+    }
+
+    if (i == NGX_HTTP_PXEKIT_MENUS) {
+        menu = ngx_alloc(sizeof(ngx_http_pxekit_menu_t), r->connection->log);
+        if (menu == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        pxe_buf_init(&menu->body, PXE_MENU_MAX, NULL);
+
+        rc = pxe_ipxe_menu(&cache->scan, build[0] ? (char *) build : NULL,
+                           &opts, &menu->body);
+
+        if (rc != PXE_OK) {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "pxekit menu failed: %s", pxe_strerror(rc));
+            pxe_buf_free(&menu->body);
+            ngx_free(menu);
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        menu->refs = 1;
+        menu->generation = cache->generation;
+        menu->console = opts.console;
+        ngx_memcpy(menu->build, build, sizeof(build));
+        menu->args_len = args.len;
+
+        if (args.len) {
+            ngx_memcpy(menu->args, args.data, args.len);
+        }
+
+        ngx_http_pxekit_set_etag(&menu->etag, menu->etag_data, cache->newest,
+                                 menu->body.len, (u_char *) menu->body.data);
+
+        ngx_http_pxekit_check_cmdline(r, plcf, &opts);
+
+        /* the oldest slot goes; a slot of an old generation goes first */
+
+        i = cache->next_menu;
+
+        for (n = 0; n < NGX_HTTP_PXEKIT_MENUS; n++) {
+            if (cache->menus[n] == NULL
+                || cache->menus[n]->generation != cache->generation)
+            {
+                i = n;
+                break;
+            }
+        }
+
+        if (i == cache->next_menu) {
+            cache->next_menu = (i + 1) % NGX_HTTP_PXEKIT_MENUS;
+        }
+
+        if (cache->menus[i]) {
+            ngx_http_pxekit_menu_release(cache->menus[i]);
+        }
+
+        cache->menus[i] = menu;
+    }
+
+    /* the body outlives a rescan while this request still sends it */
+
+    cln = ngx_pool_cleanup_add(r->pool, 0);
+    if (cln == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    cln->handler = ngx_http_pxekit_menu_release;
+    cln->data = menu;
+    menu->refs++;
+
+    return ngx_http_pxekit_send_memory(r, (u_char *) menu->body.data,
+                                       menu->body.len, cache->newest,
+                                       &menu->etag,
+                                       &ngx_http_pxekit_script_type);
+}
+
+
+/*
+ * iPXE turns the relative URLs into absolute ones and packs the kernel
+ * and module lines into one 512-byte buffer, cutting silently.  The URL
+ * this client used is the best guess of what it will resolve.
+ */
+
+static void
+ngx_http_pxekit_check_cmdline(ngx_http_request_t *r,
+    ngx_http_pxekit_loc_conf_t *plcf, pxe_ipxe_opts_t *opts)
+{
+    size_t      base, len;
+    ngx_str_t  *host;
+
+    host = r->headers_in.host ? &r->headers_in.host->value
+                              : &r->headers_in.server;
+
+    base = sizeof("https://") - 1 + host->len
+           + r->uri.len - (sizeof("menu.ipxe") - 1);
+
+    if (pxe_ipxe_cmdline_max(&plcf->cache->scan, opts, base, &len) == PXE_OK
+        && len > PXE_MULTIBOOT_CMDLINE_MAX)
+    {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "pxekit: boot lines of up to %uz bytes for \"%V%V\" "
+                      "pass iPXE's %d-byte multiboot command line, which "
+                      "it cuts silently; shorten the host name, the "
+                      "location or pxekit_kernel_args",
+                      len, host, &r->uri, PXE_MULTIBOOT_CMDLINE_MAX);
+    }
+}
+
+
+static void
+ngx_http_pxekit_menu_release(void *data)
+{
+    ngx_http_pxekit_menu_t  *menu = data;
+
+    if (--menu->refs == 0) {
+        pxe_buf_free(&menu->body);
+        ngx_free(menu);
+    }
+}
+
+
+static void *
+ngx_http_pxekit_pool_alloc(void *ctx, size_t size)
+{
+    return ngx_pnalloc(ctx, size);
+}
+
+
+static ngx_int_t
+ngx_http_pxekit_script(ngx_http_request_t *r,
+    ngx_http_pxekit_loc_conf_t *plcf, pxe_route_t *route)
+{
+    int                 rc;
+    u_char             *etag_data;
+    ngx_str_t           args, etag;
+    pxe_buf_t           body;
+    pxe_ipxe_opts_t     opts;
+    pxe_allocator_t     allocator;
+    const pxe_build_t  *build;
+
+    if (route->latest) {
+        build = pxe_scan_latest(&plcf->cache->scan);
+
+    } else {
+        build = pxe_scan_find(&plcf->cache->scan, route->name,
+                              PXE_BUILDNAME_LEN);
+    }
+
+    if (build == NULL || !build->bootable || build->disabled) {
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "http pxekit: no such bootable build");
+        return NGX_HTTP_NOT_FOUND;
+    }
+
+    if (ngx_http_pxekit_opts(r, plcf, &opts, &args) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    allocator.alloc = ngx_http_pxekit_pool_alloc;
+    allocator.free = NULL;
+    allocator.ctx = r->pool;
+
+    pxe_buf_init(&body, PXE_SCRIPT_MAX, &allocator);
+
+    rc = pxe_ipxe_script(build, &opts, &body);
+
+    if (rc != PXE_OK) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "pxekit script of \"%s\" failed: %s",
+                      build->name, pxe_strerror(rc));
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    etag_data = ngx_pnalloc(r->pool, NGX_INT64_LEN * 3 + 4);
+    if (etag_data == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_http_pxekit_set_etag(&etag, etag_data, build->mtime, body.len,
+                             (u_char *) body.data);
+
+    return ngx_http_pxekit_send_memory(r, (u_char *) body.data, body.len,
+                                       build->mtime, &etag,
+                                       &ngx_http_pxekit_script_type);
+}
+
+
+static ngx_int_t
+ngx_http_pxekit_json(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf)
+{
+    int              rc;
+    u_char          *etag_data;
+    ngx_str_t        etag;
+    pxe_buf_t        body;
+    pxe_allocator_t  allocator;
+
+    allocator.alloc = ngx_http_pxekit_pool_alloc;
+    allocator.free = NULL;
+    allocator.ctx = r->pool;
+
+    pxe_buf_init(&body, PXE_JSON_MAX, &allocator);
+
+    rc = pxe_buildsjson(&plcf->cache->scan, &body);
+
+    if (rc != PXE_OK) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "pxekit builds.json failed: %s", pxe_strerror(rc));
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    etag_data = ngx_pnalloc(r->pool, NGX_INT64_LEN * 3 + 4);
+    if (etag_data == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_http_pxekit_set_etag(&etag, etag_data, plcf->cache->newest, body.len,
+                             (u_char *) body.data);
+
+    return ngx_http_pxekit_send_memory(r, (u_char *) body.data, body.len,
+                                       plcf->cache->newest, &etag,
+                                       &ngx_http_pxekit_json_type);
+}
+
+
+/*
+ * A generated body's ETag also carries a CRC of the bytes: the console,
+ * the default build or the kernel args may change the text without
+ * changing its length or the builds' mtime.
+ */
+
+static void
+ngx_http_pxekit_set_etag(ngx_str_t *etag, u_char *buf, time_t mtime,
+    size_t len, u_char *data)
+{
+    etag->data = buf;
+    etag->len = ngx_sprintf(buf, "\"%xT-%xz-%08xD\"", mtime, len,
+                            ngx_crc32_long(data, len))
+                - buf;
+}
+
+
+static ngx_int_t
+ngx_http_pxekit_send_memory(ngx_http_request_t *r, u_char *data, size_t len,
+    time_t mtime, ngx_str_t *etag, ngx_str_t *type)
+{
+    ngx_int_t         rc;
+    ngx_buf_t        *b;
+    ngx_chain_t       out;
+    ngx_table_elt_t  *h;
+
+    r->connection->log->action = "sending response to client";
+
+    r->headers_out.status = NGX_HTTP_OK;
+    r->headers_out.content_length_n = len;
+    r->headers_out.last_modified_time = mtime;
+    r->headers_out.content_type = *type;
+    r->headers_out.content_type_len = type->len;
+    r->headers_out.content_type_lowcase = NULL;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "ETag");
+    h->value = *etag;
+    r->headers_out.etag = h;
+
+    r->allow_ranges = 1;
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    b->pos = data;
+    b->last = data + len;
+    b->memory = 1;
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}
+
+
+static ngx_int_t
+ngx_http_pxekit_file(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf,
+    pxe_route_t *route)
+{
+    int                        rc;
+    ngx_int_t                  status;
+    ngx_uint_t                 level;
+    ngx_str_t                  path;
+    ngx_log_t                 *log;
+    ngx_buf_t                 *b;
+    pxe_buf_t                  rel;
+    ngx_chain_t                out;
+    ngx_open_file_info_t       of;
+    const pxe_build_t         *build;
+    ngx_http_pxekit_cache_t   *cache;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    log = r->connection->log;
+
+    build = pxe_scan_find(&plcf->cache->scan, route->name, PXE_BUILDNAME_LEN);
+
+    if (build == NULL) {
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, log, 0,
+                       "http pxekit: no build \"%s\"", route->name);
+        return NGX_HTTP_NOT_FOUND;
+    }
+
+    cache = plcf->cache;
+
+    if (cache->last_build != build
+        || cache->last_generation != cache->generation
+        || cache->last_file != route->file)
+    {
+        cache->last_build = NULL;
+
+        pxe_buf_init_fixed(&rel, (char *) cache->path.data + cache->root_len,
+                           PXE_PATH_MAX + 1);
+
+        if (pxe_build_path(build, route->file, &rel) != PXE_OK) {
+            return NGX_HTTP_NOT_FOUND;
+        }
+
+        cache->path.len = cache->root_len + rel.len;
+        cache->last_build = build;
+        cache->last_generation = cache->generation;
+        cache->last_file = route->file;
+    }
+
+    /* the request keeps its own copy: the next one may overwrite ours */
+
+    path.len = cache->path.len;
+    path.data = ngx_pnalloc(r->pool, path.len + 1);
+    if (path.data == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_memcpy(path.data, cache->path.data, path.len + 1);
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, log, 0,
+                   "http pxekit filename: \"%s\"", path.data);
+
+    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+
+    ngx_memzero(&of, sizeof(ngx_open_file_info_t));
+
+    of.read_ahead = clcf->read_ahead;
+    of.directio = clcf->directio;
+    of.valid = clcf->open_file_cache_valid;
+    of.min_uses = clcf->open_file_cache_min_uses;
+    of.errors = clcf->open_file_cache_errors;
+    of.events = clcf->open_file_cache_events;
+
+    if (ngx_http_set_disable_symlinks(r, clcf, &path, &of) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_open_cached_file(clcf->open_file_cache, &path, &of, r->pool)
+        != NGX_OK)
+    {
+        switch (of.err) {
+
+        case 0:
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+
+        case NGX_ENOENT:
+        case NGX_ENOTDIR:
+        case NGX_ENAMETOOLONG:
+
+            level = NGX_LOG_ERR;
+            status = NGX_HTTP_NOT_FOUND;
+            break;
+
+        case NGX_EACCES:
+#if (NGX_HAVE_OPENAT)
+        case NGX_EMLINK:
+        case NGX_ELOOP:
+#endif
+
+            level = NGX_LOG_ERR;
+            status = NGX_HTTP_FORBIDDEN;
+            break;
+
+        default:
+
+            level = NGX_LOG_CRIT;
+            status = NGX_HTTP_INTERNAL_SERVER_ERROR;
+            break;
+        }
+
+        if (status != NGX_HTTP_NOT_FOUND || clcf->log_not_found) {
+            ngx_log_error(level, log, of.err,
+                          "%s \"%s\" failed", of.failed, path.data);
+        }
+
+        return status;
+    }
+
+    if (!of.is_file) {
+        ngx_log_error(NGX_LOG_ERR, log, 0,
+                      "\"%s\" is not a regular file", path.data);
+        return NGX_HTTP_NOT_FOUND;
+    }
+
+    log->action = "sending response to client";
+
+    r->headers_out.status = NGX_HTTP_OK;
+    r->headers_out.content_length_n = of.size;
+    r->headers_out.last_modified_time = of.mtime;
+
+    if (ngx_http_set_etag(r) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_http_set_content_type(r) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (r != r->main && of.size == 0) {
+        return ngx_http_send_header(r);
+    }
+
+    r->allow_ranges = 1;
+
+    /* we need to allocate all before the header would be sent */
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b->file = ngx_pcalloc(r->pool, sizeof(ngx_file_t));
+    if (b->file == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    b->file_pos = 0;
+    b->file_last = of.size;
+
+    b->in_file = b->file_last ? 1 : 0;
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    b->file->fd = of.fd;
+    b->file->name = path;
+    b->file->log = log;
+    b->file->directio = of.is_directio;
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}
+
+
+static void
+ngx_http_pxekit_cleanup(void *data)
+{
+    ngx_http_pxekit_cache_t  *cache = data;
+
+    ngx_uint_t  i;
+
+    pxe_scan_free(&cache->scan);
+
+    for (i = 0; i < NGX_HTTP_PXEKIT_MENUS; i++) {
+        if (cache->menus[i]) {
+            ngx_http_pxekit_menu_release(cache->menus[i]);
+            cache->menus[i] = NULL;
+        }
+    }
+}
+
+
+static char *
+ngx_http_pxekit(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_pxekit_loc_conf_t *plcf = conf;
+
+    ngx_http_core_loc_conf_t  *clcf;
+
+    if (plcf->enable != NGX_CONF_UNSET) {
+        return "is duplicate";
+    }
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+#if (NGX_PCRE)
+    if (clcf->regex) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"pxekit\" cannot be used in a regex location");
+        return NGX_CONF_ERROR;
+    }
+#endif
+
+    if (clcf->named) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"pxekit\" cannot be used in a named location");
+        return NGX_CONF_ERROR;
+    }
+
+    plcf->enable = 1;
+    clcf->handler = ngx_http_pxekit_handler;
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_pxekit_root(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_pxekit_loc_conf_t *plcf = conf;
+
+    u_char           *p;
+    ngx_str_t        *value;
+    ngx_file_info_t   fi;
+
+    if (plcf->root.data) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+    plcf->root = value[1];
+
+    while (plcf->root.len > 1
+           && plcf->root.data[plcf->root.len - 1] == '/')
+    {
+        plcf->root.len--;
+    }
+
+    if (ngx_conf_full_name(cf->cycle, &plcf->root, 0) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    /* the core wants a C string */
+
+    p = ngx_pnalloc(cf->pool, plcf->root.len + 1);
+    if (p == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    (void) ngx_cpystrn(p, plcf->root.data, plcf->root.len + 1);
+    plcf->root.data = p;
+
+    if (ngx_file_info(plcf->root.data, &fi) == NGX_FILE_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "pxekit_root \"%V\" cannot be used",
+                           &plcf->root);
+        return NGX_CONF_ERROR;
+    }
+
+    if (!ngx_is_dir(&fi)) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "pxekit_root \"%V\" is not a directory",
+                           &plcf->root);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_pxekit_default_build(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_pxekit_loc_conf_t *plcf = conf;
+
+    char       *rv;
+    ngx_str_t  *value;
+
+    rv = ngx_http_set_complex_value_slot(cf, cmd, conf);
+
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    value = &plcf->default_build->value;
+
+    if (plcf->default_build->lengths == NULL
+        && !(value->len == 6 && ngx_strncmp(value->data, "latest", 6) == 0)
+        && !pxe_buildname_valid((char *) value->data, value->len))
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "pxekit_default_build \"%V\" is neither "
+                           "\"latest\" nor a build name like "
+                           "\"20121004T212912Z\"", value);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_pxekit_kernel_args(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_pxekit_loc_conf_t *plcf = conf;
+
+    char       *rv;
+    ngx_str_t  *value;
+
+    rv = ngx_http_set_complex_value_slot(cf, cmd, conf);
+
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    value = &plcf->kernel_args->value;
+
+    if (plcf->kernel_args->lengths == NULL
+        && pxe_ipxe_check_kernel_args((char *) value->data, value->len)
+           != PXE_OK)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "pxekit_kernel_args \"%V\" is not a list of "
+                           "-B options of at most %d characters "
+                           "[A-Za-z0-9_.,:=/+@-]",
+                           value, PXE_KERNEL_ARGS_MAX);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_pxekit_console(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_pxekit_loc_conf_t *plcf = conf;
+
+    ngx_str_t      *value;
+    pxe_console_e   console;
+
+    if (plcf->console != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (pxe_console_parse((char *) value[1].data, value[1].len, &console)
+        != PXE_OK)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "pxekit_console \"%V\" is not one of "
+                           "text, ttya, ttyb, ttyc, ttyd", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    plcf->console = console;
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_pxekit_root_shadow(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_pxekit_loc_conf_t *plcf = conf;
+
+    ngx_str_t  *value;
+
+    if (plcf->root_shadow.data) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (pxe_ipxe_check_root_shadow((char *) value[1].data, value[1].len)
+        != PXE_OK)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "pxekit_root_shadow is not a crypt(3) hash of "
+                           "at most %d characters [A-Za-z0-9./$=]",
+                           PXE_ROOT_SHADOW_MAX);
+        return NGX_CONF_ERROR;
+    }
+
+    plcf->root_shadow = value[1];
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_pxekit_menu_include(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_pxekit_loc_conf_t *plcf = conf;
+
+    int               rc;
+    char             *rv;
+    u_char           *buf;
+    off_t             size;
+    ssize_t           n;
+    ngx_fd_t          fd;
+    ngx_str_t        *value, name;
+    ngx_file_t        file;
+    ngx_file_info_t   fi;
+
+    if (plcf->include.data) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+    name = value[1];
+
+    if (ngx_conf_full_name(cf->cycle, &name, 1) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    fd = ngx_open_file(name.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+
+    if (fd == NGX_INVALID_FILE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "pxekit_menu_include \"%V\" cannot be opened",
+                           &name);
+        return NGX_CONF_ERROR;
+    }
+
+    rv = NGX_CONF_ERROR;
+
+    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "pxekit_menu_include \"%V\" cannot be read",
+                           &name);
+        goto done;
+    }
+
+    size = ngx_file_size(&fi);
+
+    if (!ngx_is_file(&fi) || size > PXE_INCLUDE_MAX) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "pxekit_menu_include \"%V\" is not a regular "
+                           "file of at most %d bytes",
+                           &name, PXE_INCLUDE_MAX);
+        goto done;
+    }
+
+    buf = ngx_pnalloc(cf->pool, (size_t) size + 1);
+    if (buf == NULL) {
+        goto done;
+    }
+
+    ngx_memzero(&file, sizeof(ngx_file_t));
+    file.fd = fd;
+    file.name = name;
+    file.log = cf->log;
+
+    n = ngx_read_file(&file, buf, (size_t) size, 0);
+
+    if (n != (ssize_t) size) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "pxekit_menu_include \"%V\" cannot be read",
+                           &name);
+        goto done;
+    }
+
+    buf[size] = '\0';
+
+    rc = pxe_ipxe_check_include((char *) buf, (size_t) size);
+
+    if (rc != PXE_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "pxekit_menu_include \"%V\" is not usable: %s "
+                           "(control bytes, or a label of pxekit's own: "
+                           "a build name, rescue-*, pxekit-*)",
+                           &name, pxe_strerror(rc));
+        goto done;
+    }
+
+    plcf->include.data = buf;
+    plcf->include.len = (size_t) size;
+
+    rv = NGX_CONF_OK;
+
+done:
+
+    if (ngx_close_file(fd) == NGX_FILE_ERROR) {
+        ngx_log_error(NGX_LOG_ALERT, cf->log, ngx_errno,
+                      ngx_close_file_n " \"%V\" failed", &name);
+    }
+
+    return rv;
+}
+
+
+static void *
+ngx_http_pxekit_create_loc_conf(ngx_conf_t *cf)
+{
+    ngx_http_pxekit_loc_conf_t  *conf;
+
+    conf = ngx_pcalloc(cf->pool, sizeof(ngx_http_pxekit_loc_conf_t));
+    if (conf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     conf->root = { 0, NULL };
+     *     conf->default_build = NULL;
+     *     conf->kernel_args = NULL;
+     *     conf->root_shadow = { 0, NULL };
+     *     conf->include = { 0, NULL };
+     *     conf->cache = NULL;
+     */
+
+    conf->enable = NGX_CONF_UNSET;
+    conf->console = NGX_CONF_UNSET_UINT;
+    conf->timeout = NGX_CONF_UNSET_MSEC;
+
+    return conf;
+}
+
+
+static char *
+ngx_http_pxekit_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
+{
+    ngx_http_pxekit_loc_conf_t *prev = parent;
+    ngx_http_pxekit_loc_conf_t *conf = child;
+
+    ngx_pool_cleanup_t       *cln;
+    ngx_http_pxekit_cache_t  *cache;
+
+    ngx_conf_merge_str_value(conf->root, prev->root, "");
+
+    if (conf->default_build == NULL) {
+        conf->default_build = prev->default_build;
+    }
+
+    if (conf->kernel_args == NULL) {
+        conf->kernel_args = prev->kernel_args;
+    }
+
+    ngx_conf_merge_uint_value(conf->console, prev->console,
+                              PXE_CONSOLE_TTYB);
+    ngx_conf_merge_msec_value(conf->timeout, prev->timeout, 10000);
+    ngx_conf_merge_str_value(conf->root_shadow, prev->root_shadow, "");
+    ngx_conf_merge_str_value(conf->include, prev->include, "");
+
+    if (conf->timeout > PXE_TIMEOUT_MAX) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "pxekit_menu_timeout must be at most 1d");
+        return NGX_CONF_ERROR;
+    }
+
+    if (conf->enable != 1) {
+        return NGX_CONF_OK;
+    }
+
+    if (conf->root.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"pxekit\" needs \"pxekit_root\"");
+        return NGX_CONF_ERROR;
+    }
+
+    cache = ngx_pcalloc(cf->pool, sizeof(ngx_http_pxekit_cache_t));
+    if (cache == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    pxe_scan_init(&cache->scan);
+
+    cache->root_len = conf->root.len + 1;
+    cache->path.data = ngx_pnalloc(cf->pool,
+                                   cache->root_len + PXE_PATH_MAX + 1);
+    if (cache->path.data == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memcpy(cache->path.data, conf->root.data, conf->root.len);
+    cache->path.data[conf->root.len] = '/';
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    cln->handler = ngx_http_pxekit_cleanup;
+    cln->data = cache;
+
+    conf->cache = cache;
+
+    return NGX_CONF_OK;
+}

@@ -1,0 +1,140 @@
+/*
+ * ipxe-fuzzer.c: lib/ipxe.c (pxe_ipxe_menu, pxe_ipxe_script,
+ * pxe_ipxe_cmdline_max and the value checks) over arbitrary options and
+ * build lists.
+ *
+ * Input: a flags byte, then fields separated by 0xff: kernel args, root
+ * shadow, include, default build, then 16-byte build names.  Whatever
+ * the checks let through must never put a line break, a quote or a
+ * "${" of its own into a script.
+ */
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pxekit.h"
+
+#define FUZZ_MAX_INPUT  8192
+#define FUZZ_BUILDS     64
+
+static const uint8_t *field(const uint8_t **p, const uint8_t *end,
+    size_t *len);
+static void check_expansions(const pxe_buf_t *b);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const uint8_t *
+field(const uint8_t **p, const uint8_t *end, size_t *len)
+{
+    const uint8_t  *start = *p, *sep;
+
+    sep = memchr(start, 0xff, (size_t) (end - start));
+    if (sep == NULL) {
+        sep = end;
+    }
+    *len = (size_t) (sep - start);
+    *p = sep < end ? sep + 1 : end;
+    return start;
+}
+
+/* Without an include, every "${" in a script is one of pxekit's own. */
+static void
+check_expansions(const pxe_buf_t *b)
+{
+    const char  *s = b->data, *end = b->data + b->len;
+
+    while ((s = memchr(s, '$', (size_t) (end - s))) != NULL) {
+        if (s + 1 < end && s[1] == '{'
+            && (size_t) (end - s) >= 9 && memcmp(s, "${pxekit-", 9) != 0)
+        {
+            abort();
+        }
+        s++;
+    }
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const uint8_t    *p, *end, *f;
+    pxe_build_t       builds[FUZZ_BUILDS];
+    pxe_scan_t        scan;
+    pxe_ipxe_opts_t   o;
+    pxe_buf_t         b;
+    size_t            len, n, i;
+    char              def[PXE_BUILDNAME_LEN + 1];
+    int               rc;
+
+    if (size < 1 || size > FUZZ_MAX_INPUT) {
+        return 0;
+    }
+    p = data + 1;
+    end = data + size;
+
+    memset(&o, 0, sizeof(o));
+    o.console = (pxe_console_e) (data[0] % (PXE_CONSOLE_COUNT + 1));
+    o.timeout_ms = (data[0] & 0x80) ? 0 : 5000;
+
+    f = field(&p, end, &len);
+    if (data[0] & 0x01) {
+        o.kernel_args = (const char *) f;
+        o.kernel_args_len = len;
+    }
+    f = field(&p, end, &len);
+    if (data[0] & 0x02) {
+        o.root_shadow = (const char *) f;
+        o.root_shadow_len = len;
+    }
+    f = field(&p, end, &len);
+    if (data[0] & 0x04) {
+        o.include = (const char *) f;
+        o.include_len = len;
+    }
+    f = field(&p, end, &len);
+    memcpy(def, f, len < PXE_BUILDNAME_LEN ? len : PXE_BUILDNAME_LEN);
+    def[len < PXE_BUILDNAME_LEN ? len : PXE_BUILDNAME_LEN] = '\0';
+
+    memset(builds, 0, sizeof(builds));
+    for (n = 0; n < FUZZ_BUILDS && end - p >= PXE_BUILDNAME_LEN + 1; n++) {
+        memcpy(builds[n].name, p, PXE_BUILDNAME_LEN);
+        builds[n].bootable = p[PXE_BUILDNAME_LEN] & 1;
+        builds[n].disabled = (p[PXE_BUILDNAME_LEN] >> 1) & 1;
+        builds[n].hash = (p[PXE_BUILDNAME_LEN] >> 2) & 1;
+        builds[n].layout = PXE_LAYOUT_CANONICAL;
+        p += PXE_BUILDNAME_LEN + 1;
+    }
+    scan.builds = builds;
+    scan.nbuilds = n;
+
+    pxe_buf_init(&b, PXE_MENU_MAX, NULL);
+    rc = pxe_ipxe_menu(&scan, def, &o, &b);
+    if (rc == PXE_OK) {
+        if (b.data == NULL || b.len != strlen(b.data)) {
+            abort();
+        }
+        if (o.include == NULL) {
+            check_expansions(&b);
+        }
+        /* options a menu accepted are options the size check accepts */
+        if (pxe_ipxe_cmdline_max(&scan, &o, data[0], &len) != PXE_OK) {
+            abort();
+        }
+    } else if (b.data != NULL) {
+        abort();    /* a failure leaves nothing behind */
+    }
+    pxe_buf_free(&b);
+
+    for (i = 0; i < n; i++) {
+        pxe_buf_init(&b, PXE_SCRIPT_MAX, NULL);
+        rc = pxe_ipxe_script(&builds[i], &o, &b);
+        if (rc == PXE_OK) {
+            if (!pxe_buildname_valid(builds[i].name, PXE_BUILDNAME_LEN)) {
+                abort();
+            }
+            check_expansions(&b);
+        }
+        pxe_buf_free(&b);
+    }
+    return 0;
+}
