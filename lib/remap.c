@@ -36,6 +36,7 @@ static int remap_diag(pxe_remap_t *rm, unsigned line,
 static int parse_line(pxe_remap_t *rm, size_t *cap, char *line,
     unsigned lineno, char *tok);
 static size_t read_token(char *tok, char **str);
+static size_t nesting(const char *rx);
 static int is_space(int c);
 static int expand(const pxe_remap_rule_t *r, const char *cur,
     const regmatch_t *pm, const pxe_remap_client_t *c, rstr_t *res);
@@ -109,6 +110,61 @@ static int
 is_space(int c)
 {
     return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/*
+ * How deep the regex nests groups.  glibc's regcomp() recurses per level
+ * and overflows an 8 MiB stack somewhere past 10000 (in.tftpd then dies
+ * with SIGSEGV, and so would we), so deep nesting is refused before
+ * regcomp sees it.  Bracket expressions are skipped; over-counting only
+ * makes the limit stricter.
+ */
+static size_t
+nesting(const char *rx)
+{
+    size_t  depth = 0, max = 0;
+
+    for ( ; *rx; rx++) {
+        if (rx[0] == '\\' && rx[1] != '\0') {
+            rx++;
+        } else if (rx[0] == '[') {
+            rx++;
+            if (*rx == '^') {
+                rx++;
+            }
+            if (*rx == ']') {
+                rx++;
+            }
+            while (*rx && *rx != ']') {
+                if (rx[0] == '[' && (rx[1] == ':' || rx[1] == '.'
+                                     || rx[1] == '='))
+                {
+                    char  end = rx[1];
+
+                    rx += 2;
+                    while (*rx && !(rx[0] == end && rx[1] == ']')) {
+                        rx++;
+                    }
+                    if (*rx) {
+                        rx++;
+                    }
+                }
+                if (*rx) {
+                    rx++;
+                }
+            }
+            if (*rx == '\0') {
+                break;
+            }
+        } else if (rx[0] == '(') {
+            if (++depth > max) {
+                max = depth;
+            }
+        } else if (rx[0] == ')' && depth > 0) {
+            depth--;
+        }
+    }
+    return max;
 }
 
 /*
@@ -197,6 +253,13 @@ parse_line(pxe_remap_t *rm, size_t *cap, char *line, unsigned lineno,
         free(r.flagtext);
         return remap_diag(rm, lineno, PXE_REMAP_ERROR,
             "no regex after the flags (in.tftpd exits with status 78)");
+    }
+    if (nesting(tok) > PXE_REMAP_NEST_MAX) {
+        free(r.flagtext);
+        return remap_diag(rm, lineno, PXE_REMAP_ERROR,
+            "regex nests groups %zu deep (more than %d): glibc's regcomp "
+            "overflows its stack on such regexes and in.tftpd dies "
+            "(SIGSEGV)", nesting(tok), PXE_REMAP_NEST_MAX);
     }
     r.regex = strdup(tok);
     r.rx = malloc(sizeof(regex_t));
@@ -451,7 +514,8 @@ rule_applies(const pxe_remap_rule_t *r, const pxe_remap_client_t *c)
 /*
  * 5.2 repeats a g rule while it matches, with no limit, so one that keeps
  * matching spins the tftpd child forever.  Same name twice (Brent's cycle
- * check), runaway growth or PXE_REMAP_GLOBAL_MAX repeats: *hang = 1.
+ * check), growth past PXE_REMAP_GROWTH_MAX or PXE_REMAP_GLOBAL_MAX repeats:
+ * *hang = 1.
  * Returns how many times the rule matched (0 or more) or a negative error.
  */
 static int
@@ -481,6 +545,10 @@ global_loop(const pxe_remap_rule_t *r, const pxe_remap_client_t *c,
         *cur = next;
         n++;
         if (!(r->flags & PXE_REMAP_GLOBAL)) {
+            break;
+        }
+        if (cur->len > PXE_REMAP_GROWTH_MAX) {
+            *hang = 1;
             break;
         }
         if (mark.data != NULL && mark.len == cur->len
