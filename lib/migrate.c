@@ -333,7 +333,10 @@ pxe_migrate_plan(const char *root, pxe_migrate_plan_t *plan)
     }
     closedir(d);
     if (rc == PXE_OK) {
-        qsort(plan->items, plan->nitems, sizeof(plan->items[0]), cmp_item);
+        if (plan->nitems > 1) {
+            qsort(plan->items, plan->nitems, sizeof(plan->items[0]),
+                  cmp_item);
+        }
         for (i = 0; i < plan->nitems && rc == PXE_OK; i++) {
             rc = plan_one(rootfd, plan->items[i].name, &plan->items[i]);
             if (plan->items[i].state == PXE_MIGRATE_CONFLICT) {

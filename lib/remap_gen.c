@@ -203,7 +203,9 @@ pxe_remap_generate(const pxe_scan_t *scan, const char *prefix,
             legacy[nlegacy++] = scan->builds[i].name;
         }
     }
-    qsort(legacy, nlegacy, sizeof(*legacy), cmp_name);
+    if (nlegacy > 1) {
+        qsort(legacy, nlegacy, sizeof(*legacy), cmp_name);
+    }
 
     rc = pxe_buf_printf(out,
         "# tftp-hpa 5.2 remap rules (in.tftpd -m FILE), made by "

@@ -177,6 +177,22 @@ test_both_layouts(void **state)
     free(root);
 }
 
+static void
+test_empty_root(void **state)
+{
+    char                *root = fixture_tmpdir();
+    pxe_migrate_plan_t   plan;
+
+    (void) state;
+    assert_non_null(root);
+    assert_int_equal(pxe_migrate_plan(root, &plan), PXE_OK);
+    assert_int_equal(plan.nitems, 0);
+    assert_int_equal(pxe_migrate_apply(root, &plan, NULL, NULL), PXE_OK);
+    pxe_migrate_free(&plan);
+    fixture_rmtree(root);
+    free(root);
+}
+
 int
 main(void)
 {
@@ -184,6 +200,7 @@ main(void)
         cmocka_unit_test(test_plan_and_apply),
         cmocka_unit_test(test_resume_after_each_step),
         cmocka_unit_test(test_both_layouts),
+        cmocka_unit_test(test_empty_root),
     };
 
     return PXE_RUN_TESTS(tests);

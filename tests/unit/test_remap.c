@@ -415,6 +415,22 @@ test_generate(void **state)
 }
 
 static void
+test_generate_empty(void **state)
+{
+    pxe_scan_t   scan;
+    pxe_buf_t    out;
+
+    (void) state;
+    pxe_scan_init(&scan);
+    pxe_buf_init(&out, PXE_REMAP_FILE_MAX, NULL);
+    assert_int_equal(pxe_remap_generate(&scan, "smartos", &out), PXE_OK);
+    assert_non_null(strstr(out.data, "# No legacy-only build: no rule "
+                           "needed.\n"));
+    assert_null(strstr(out.data, "\nre "));
+    pxe_buf_free(&out);
+}
+
+static void
 test_generate_many(void **state)
 {
     pxe_scan_t   scan;
@@ -472,6 +488,7 @@ main(void)
         cmocka_unit_test(test_client),
         cmocka_unit_test(test_prefix),
         cmocka_unit_test(test_generate),
+        cmocka_unit_test(test_generate_empty),
         cmocka_unit_test(test_generate_many),
     };
 
