@@ -456,6 +456,12 @@ check_root(const char *file, const pxe_remap_t *rm, const char *root,
     }
     printf("%s: %zu build(s) under %s checked, %d name(s) not served\n",
            file, scan.nbuilds, dir.data, bad);
+    if (scan.nbuilds == 0) {
+        /* Nothing proved: most likely the builds live under a prefix. */
+        fprintf(stderr, "%s: no build found under %s (is --prefix "
+                "missing?)\n", file, dir.data);
+        bad++;
+    }
     pxe_scan_free(&scan);
     pxe_buf_free(&pfx);
     pxe_buf_free(&dir);
