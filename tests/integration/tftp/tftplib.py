@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 
 TFTPD = os.environ.get("IN_TFTPD") or "/usr/sbin/in.tftpd"
@@ -113,10 +114,75 @@ def transfer(host, port, name, put=None, blksize=None, timeout=1.5):
         s.close()
 
 
+class Syslog:
+    """A /dev/log for in.tftpd: a unix datagram socket we read.
+
+    tftpd logs only to syslog and this machine has no /dev/log, so tftpd
+    runs in a private mount namespace (unshare -m) whose /dev is a tmpfs
+    with a /dev/log symlink to this socket.
+    """
+
+    def __init__(self, path):
+        self.path = path
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        if os.path.exists(path):
+            os.unlink(path)
+        self.sock.bind(path)
+        os.chmod(path, 0o666)
+        self.sock.settimeout(0.1)
+        # Read all the time: a full socket queue would block tftpd's
+        # syslog() and so its answers.
+        self.lock = threading.Lock()
+        self.msgs = []
+        self.running = True
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self):
+        while self.running:
+            try:
+                msg = self.sock.recv(65536)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            text = msg.decode("latin-1")
+            # "<pri>Mon DD HH:MM:SS in.tftpd[pid]: message"
+            text = text.split("]: ", 1)[1] if "]: " in text else text
+            with self.lock:
+                self.msgs.append(text)
+
+    @staticmethod
+    def usable():
+        return (os.geteuid() == 0 and subprocess.run(
+            ["unshare", "-m", "true"], stderr=subprocess.DEVNULL).returncode
+            == 0)
+
+    def wrap(self, argv):
+        script = ('mount -t tmpfs pxekit-dev /dev && '
+                  'mknod -m 666 /dev/null c 1 3 && '
+                  'ln -s "$0" /dev/log && exec "$@"')
+        return ["unshare", "-m", "sh", "-c", script, self.path] + argv
+
+    def drain(self, settle=0.05):
+        """The messages received so far (after a short settle)."""
+        time.sleep(settle)
+        with self.lock:
+            out, self.msgs = self.msgs, []
+        return out
+
+    def close(self):
+        self.running = False
+        self.thread.join()
+        self.sock.close()
+        os.unlink(self.path)
+
+
 class Tftpd:
     """in.tftpd -L -s -m RULES -a ADDR:PORT ROOT, stopped by PID."""
 
-    def __init__(self, root, rules=None, host="127.0.0.1", extra=()):
+    def __init__(self, root, rules=None, host="127.0.0.1", extra=(),
+                 syslog=None):
         self.host = host
         self.port = free_port(socket.AF_INET6 if ":" in host else
                               socket.AF_INET)
@@ -125,6 +191,8 @@ class Tftpd:
         if rules:
             argv += ["-m", rules]
         argv += list(extra) + ["-a", addr, root]
+        if syslog is not None:
+            argv = syslog.wrap(argv[:1] + ["-vvv"] + argv[1:])
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                                      start_new_session=True)
         self.wait_bound()
