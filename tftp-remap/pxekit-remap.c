@@ -6,6 +6,7 @@
  * Exit status: 0 ok, 1 findings, 2 usage or I/O error.
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -44,7 +45,9 @@ static const char usage_text[] =
 "          also on a SIGHUP reload), and rules that are useless or\n"
 "          dangerous.  With --root, also fetches each build's kernel,\n"
 "          boot_archive and hash through the rules (with and without a\n"
-"          leading /) and reports those that would not be served.\n"
+"          leading /) and reports those that would not be served; the\n"
+"          builds are looked for in ROOT/DIR with --prefix, else in ROOT\n"
+"          and every directory up to three levels below it.\n"
 "migrate   prints how ROOT's platform-<build>/ trees would move to\n"
 "          <build>/platform/; with --apply does it with rename(2), leaving\n"
 "          a platform-<build> symlink.  Safe to kill and re-run; refuses a\n"
@@ -367,10 +370,14 @@ cmd_test(int argc, char **argv, const opts_t *o)
     return status;
 }
 
-/* Every build's served files must come out as readable regular files. */
+/*
+ * Every build's served files under root/prefix must come out of the rules
+ * as world-readable regular files.  Adds the builds seen to *nbuilds;
+ * returns the names not served, or -1 on an error already reported.
+ */
 static int
-check_root(const char *file, const pxe_remap_t *rm, const char *root,
-    const char *prefix)
+check_builds(const char *file, const pxe_remap_t *rm, const char *root,
+    const char *prefix, size_t *nbuilds)
 {
     static const pxe_file_e  files[] = {
         PXE_FILE_KERNEL, PXE_FILE_ARCHIVE, PXE_FILE_HASH
@@ -378,35 +385,33 @@ check_root(const char *file, const pxe_remap_t *rm, const char *root,
     pxe_scan_t            scan;
     pxe_remap_client_t    c;
     pxe_remap_outcome_e   oc;
-    pxe_buf_t             pfx, dir, url, req, out, path;
+    pxe_buf_t             dir, url, req, out, path;
     struct stat           st;
     size_t                i, f;
     int                   rc, lead, bad = 0;
 
-    pxe_buf_init(&pfx, PXE_PATH_MAX, NULL);
     pxe_buf_init(&dir, PXE_PATH_MAX * 2, NULL);
-    rc = pxe_remap_prefix(prefix, &pfx);
-    if (rc != PXE_OK) {
-        fprintf(stderr, "pxekit-remap: --prefix \"%s\": %s\n", prefix,
-                pxe_strerror(rc));
-        return EXIT_USAGE;
-    }
-    rc = pxe_buf_printf(&dir, "%s%s%s", root, pfx.len ? "/" : "", pfx.data);
+    rc = pxe_buf_printf(&dir, "%s%s%s", root, *prefix ? "/" : "", prefix);
     pxe_scan_init(&scan);
     if (rc == PXE_OK) {
         rc = pxe_scan(dir.data, 0, &scan);
     }
     if (rc != PXE_OK) {
         fprintf(stderr, "pxekit-remap: %s: %s\n", dir.data, pxe_strerror(rc));
-        pxe_buf_free(&pfx);
         pxe_buf_free(&dir);
-        return EXIT_USAGE;
+        return -1;
     }
     (void) pxe_remap_client("127.0.0.1", 0, &c);
 
     for (i = 0; i < scan.nbuilds; i++) {
         for (f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
-            if (files[f] == PXE_FILE_HASH && !scan.builds[i].hash) {
+            /* Only what is on disk: rules cannot serve a missing file. */
+            if ((files[f] == PXE_FILE_HASH && !scan.builds[i].hash)
+                || (files[f] == PXE_FILE_KERNEL
+                    && scan.builds[i].kernel_size < 0)
+                || (files[f] == PXE_FILE_ARCHIVE
+                    && scan.builds[i].archive_size < 0))
+            {
                 continue;
             }
             pxe_buf_init(&url, PXE_PATH_MAX, NULL);
@@ -416,7 +421,7 @@ check_root(const char *file, const pxe_remap_t *rm, const char *root,
                 pxe_buf_init(&out, PXE_REMAP_STRING_MAX, NULL);
                 pxe_buf_init(&path, PXE_REMAP_STRING_MAX + PXE_PATH_MAX, NULL);
                 rc = pxe_buf_printf(&req, "%s%s%s%s", lead ? "/" : "",
-                                    pfx.data, pfx.len ? "/" : "", url.data);
+                                    prefix, *prefix ? "/" : "", url.data);
                 if (rc == PXE_OK) {
                     rc = pxe_remap_eval(rm, req.data, &c, &oc, &out, NULL,
                                         NULL);
@@ -450,21 +455,118 @@ check_root(const char *file, const pxe_remap_t *rm, const char *root,
                 fprintf(stderr, "pxekit-remap: %s: %s\n", scan.builds[i].name,
                         pxe_strerror(rc));
                 bad++;
-                rc = PXE_OK;
             }
         }
     }
-    printf("%s: %zu build(s) under %s checked, %d name(s) not served\n",
-           file, scan.nbuilds, dir.data, bad);
-    if (scan.nbuilds == 0) {
-        /* Nothing proved: most likely the builds live under a prefix. */
-        fprintf(stderr, "%s: no build found under %s (is --prefix "
-                "missing?)\n", file, dir.data);
+    if (scan.nbuilds > 0) {
+        printf("%s: %zu build(s) under %s checked\n", file, scan.nbuilds,
+               dir.data);
+    }
+    *nbuilds += scan.nbuilds;
+    pxe_scan_free(&scan);
+    pxe_buf_free(&dir);
+    return bad;
+}
+
+/*
+ * Without --prefix, every directory down to CHECK_DEPTH levels below the
+ * root that holds builds is checked with its own path as the prefix, as
+ * generate --prefix would have written it.  Build directories themselves,
+ * symlinks and names no prefix can have are not entered.
+ */
+#define CHECK_DEPTH  3
+
+static int
+check_tree(const char *file, const pxe_remap_t *rm, const char *root,
+    const char *rel, int depth, size_t *nbuilds)
+{
+    DIR            *d;
+    struct dirent  *de;
+    struct stat     st;
+    pxe_buf_t       dir, sub, norm;
+    size_t          len;
+    int             bad, more;
+
+    bad = check_builds(file, rm, root, rel, nbuilds);
+    if (bad < 0 || depth >= CHECK_DEPTH) {
+        return bad;
+    }
+    pxe_buf_init(&dir, PXE_PATH_MAX * 2, NULL);
+    if (pxe_buf_printf(&dir, "%s%s%s", root, *rel ? "/" : "", rel) != PXE_OK
+        || (d = opendir(dir.data)) == NULL)
+    {
+        pxe_buf_free(&dir);
+        return bad;
+    }
+    while ((de = readdir(d)) != NULL) {
+        len = strlen(de->d_name);
+        if (de->d_name[0] == '.'
+            || pxe_buildname_valid(de->d_name, len)
+            || (len == 9 + PXE_BUILDNAME_LEN
+                && strncmp(de->d_name, "platform-", 9) == 0))
+        {
+            continue;
+        }
+        pxe_buf_init(&sub, PXE_PATH_MAX * 2, NULL);
+        pxe_buf_init(&norm, PXE_PATH_MAX, NULL);
+        if (pxe_buf_printf(&sub, "%s/%s", dir.data, de->d_name) == PXE_OK
+            && lstat(sub.data, &st) == 0 && S_ISDIR(st.st_mode)
+            && pxe_buf_printf(&norm, "%s%s%s", rel, *rel ? "/" : "",
+                              de->d_name) == PXE_OK)
+        {
+            pxe_buf_t  check;
+
+            pxe_buf_init(&check, PXE_PATH_MAX, NULL);
+            if (pxe_remap_prefix(norm.data, &check) == PXE_OK) {
+                more = check_tree(file, rm, root, norm.data, depth + 1,
+                                  nbuilds);
+                if (more > 0) {
+                    bad += more;
+                }
+            }
+            pxe_buf_free(&check);
+        }
+        pxe_buf_free(&sub);
+        pxe_buf_free(&norm);
+    }
+    closedir(d);
+    pxe_buf_free(&dir);
+    return bad;
+}
+
+static int
+check_root(const char *file, const pxe_remap_t *rm, const char *root,
+    const char *prefix)
+{
+    pxe_buf_t  pfx;
+    size_t     nbuilds = 0;
+    int        rc, bad;
+
+    pxe_buf_init(&pfx, PXE_PATH_MAX, NULL);
+    if (prefix != NULL) {
+        rc = pxe_remap_prefix(prefix, &pfx);
+        if (rc != PXE_OK) {
+            fprintf(stderr, "pxekit-remap: --prefix \"%s\": %s\n", prefix,
+                    pxe_strerror(rc));
+            pxe_buf_free(&pfx);
+            return EXIT_USAGE;
+        }
+        bad = check_builds(file, rm, root, pfx.data, &nbuilds);
+    } else {
+        bad = check_tree(file, rm, root, "", 0, &nbuilds);
+    }
+    pxe_buf_free(&pfx);
+    if (bad < 0) {
+        return EXIT_USAGE;
+    }
+    printf("%s: %zu build(s) checked, %d name(s) not served\n", file,
+           nbuilds, bad);
+    if (nbuilds == 0) {
+        /* Nothing proved: say so rather than pass. */
+        fprintf(stderr, "%s: no build found under %s%s%s\n", file, root,
+                prefix ? "/" : "", prefix ? prefix : "");
         bad++;
     }
-    pxe_scan_free(&scan);
-    pxe_buf_free(&pfx);
-    pxe_buf_free(&dir);
     return bad ? EXIT_FINDINGS : 0;
 }
 
