@@ -565,6 +565,185 @@ int pxe_client_from_value(pxe_client_t *c, const pxe_value_t *args,
 
 /* @@remap: tftp-hpa 5.2 remap rules (remap.c) @@ */
 
+/*
+ * tftp-hpa 5.2 (Debian's in.tftpd) remap files, as tftpd itself reads and
+ * runs them: glibc POSIX EREs (REG_EXTENDED, REG_ICASE for `i`), flags
+ * r g i e s a ~ 4 6 G P, all rules run top-down unless e/s/a, `s` resumes
+ * at the second rule, `g` re-scans from the start, a 1024-visit deadman.
+ */
+#define PXE_REMAP_LINE_MAX      16384   /* tftpd's fgets(): longer lines split */
+#define PXE_REMAP_STEPS_MAX     1024    /* tftpd's deadman, rule visits */
+#define PXE_REMAP_STRING_MAX    65536   /* a remapped name or NAK message */
+#define PXE_REMAP_GLOBAL_MAX    100000  /* g repeats before we call it a hang */
+#define PXE_REMAP_GROWTH_MAX    16384   /* a g rule growing a name past this
+                                           is a runaway (a hang in 5.2) */
+#define PXE_REMAP_RULES_MAX     100000  /* rules in one file */
+#define PXE_REMAP_DIAG_MAX      320     /* one diagnostic, with its line */
+#define PXE_REMAP_DIAGS_MAX     1000    /* diagnostics kept (all are counted) */
+#define PXE_REMAP_FILE_MAX      (16 * 1024 * 1024)  /* a rule file we read */
+#define PXE_REMAP_NEST_MAX      4000    /* group nesting glibc compiles safely */
+
+enum {
+    PXE_REMAP_REWRITE = 0x01,   /* r */
+    PXE_REMAP_GLOBAL = 0x02,    /* g (cleared without r, as tftpd does) */
+    PXE_REMAP_EXIT = 0x04,      /* e */
+    PXE_REMAP_RESTART = 0x08,   /* s */
+    PXE_REMAP_ABORT = 0x10,     /* a */
+    PXE_REMAP_INVERSE = 0x20,   /* ~ */
+    PXE_REMAP_IPV4 = 0x40,      /* 4 */
+    PXE_REMAP_IPV6 = 0x80,      /* 6 */
+    PXE_REMAP_ICASE = 0x100,    /* i */
+    PXE_REMAP_GFLAG = 0x200     /* g was written (even if cleared) */
+};
+
+typedef struct pxe_remap_rule_s {
+    unsigned    line;           /* as tftpd counts: 16383-byte chunks */
+    unsigned    flags;          /* PXE_REMAP_* */
+    char        mode;           /* 'G', 'P' (the last one written) or 0 */
+    char        gp_both;        /* both G and P were written */
+    char       *flagtext;       /* the flags as written */
+    char       *regex;          /* as written: escapes kept, as regcomp sees */
+    char       *replacement;    /* as written, "" when absent */
+    size_t      nsub;           /* groups in the regex */
+    void       *rx;             /* regex_t */
+} pxe_remap_rule_t;
+
+typedef enum {
+    PXE_REMAP_ERROR = 1,        /* tftpd 5.2 refuses the file (exit 78) */
+    PXE_REMAP_WARNING           /* accepted, but wrong or useless */
+} pxe_remap_severity_e;
+
+typedef struct pxe_remap_diag_s {
+    unsigned                line;
+    pxe_remap_severity_e    severity;
+    char                    msg[PXE_REMAP_DIAG_MAX];
+} pxe_remap_diag_t;
+
+typedef struct pxe_remap_s {
+    pxe_remap_rule_t   *rules;
+    size_t              nrules;
+    pxe_remap_diag_t   *diags;
+    size_t              ndiags;
+    size_t              nerrors;
+} pxe_remap_t;
+
+void pxe_remap_init(pxe_remap_t *rm);
+/*
+ * Parses a rule file's bytes as tftpd 5.2 does.  PXE_OK when tftpd would
+ * accept it; PXE_ESYNTAX when it would exit (every rejected line is in
+ * rm->diags, the valid rules are kept); PXE_ENOMEM, PXE_ETOOMANY.
+ */
+int pxe_remap_parse(pxe_remap_t *rm, const char *text, size_t len);
+/*
+ * Adds warnings: replacements naming groups the regex lacks, rules that
+ * can never fire or do nothing, g rules that loop, inverted a rules with
+ * a message (tftpd 5.2 writes outside its buffer for them).
+ */
+int pxe_remap_lint(pxe_remap_t *rm);
+void pxe_remap_free(pxe_remap_t *rm);
+
+/* Who asks: the address family and address (for 4/6, \i, \x) and GET/PUT. */
+typedef struct pxe_remap_client_s {
+    int             family;     /* 4 or 6 */
+    unsigned char   addr[16];
+    unsigned        put:1;
+} pxe_remap_client_t;
+
+/* "192.0.2.1" or "2001:db8::1"; PXE_EINVAL otherwise. */
+int pxe_remap_client(const char *ip, int put, pxe_remap_client_t *c);
+
+typedef enum {
+    PXE_REMAP_SERVE = 0,        /* out: the name tftpd opens */
+    PXE_REMAP_DENY,             /* an a rule: NAK 2, out: the message */
+    PXE_REMAP_FAILURE,          /* deadman: NAK 2 "Remap table failure" */
+    PXE_REMAP_HANG              /* a g rule never stops: 5.2 spins forever */
+} pxe_remap_outcome_e;
+
+/* One step of an evaluation, for `pxekit-remap test -v`. */
+typedef struct pxe_remap_step_s {
+    size_t          rule;       /* index into rm->rules */
+    unsigned        line;
+    const char     *action;     /* "rewrite" "abort" "exit" "restart" ... */
+    const char     *current;    /* the name after the step */
+} pxe_remap_step_t;
+
+typedef void (*pxe_remap_trace_pt)(void *ctx, const pxe_remap_step_t *step);
+
+/*
+ * Runs path through the rules as in.tftpd 5.2 does for client c.  Returns
+ * PXE_OK with *outcome set and out holding the name (SERVE) or the NAK
+ * message (DENY, FAILURE), or an error (PXE_ETOOBIG, PXE_ENOMEM).  trace
+ * may be NULL.
+ */
+int pxe_remap_eval(const pxe_remap_t *rm, const char *path,
+    const pxe_remap_client_t *c, pxe_remap_outcome_e *outcome,
+    pxe_buf_t *out, pxe_remap_trace_pt trace, void *ctx);
+
+/* "served" "denied" "remap table failure" "hang". */
+const char *pxe_remap_outcome_name(pxe_remap_outcome_e o);
+
+/*
+ * A remap file for tftpd 5.2 that serves canonical requests
+ * (<prefix>/<build>/platform/...) of the builds in scan that exist only
+ * in legacy form from platform-<build>/, and leaves every other name as
+ * it is.  prefix: "" or "a/b" (checked: segments of [A-Za-z0-9._+-], no
+ * "." or ".."; PXE_EINVAL otherwise).  Deterministic: the same scan gives
+ * the same bytes.
+ */
+int pxe_remap_generate(const pxe_scan_t *scan, const char *prefix,
+    pxe_buf_t *out);
+/* Normalises a --prefix: drops leading, trailing and repeated slashes. */
+int pxe_remap_prefix(const char *prefix, pxe_buf_t *out);
+
+/* ---- migration into the canonical layout (migrate.c) ------------------ */
+
+#define PXE_MIGRATE_MARKER   ".pxekit-migrate"   /* inside <build>/ */
+
+typedef enum {
+    PXE_MIGRATE_TODO = 1,       /* legacy only: will be moved */
+    PXE_MIGRATE_RESUME,         /* an interrupted run left it half-way */
+    PXE_MIGRATE_DONE,           /* moved, symlink in place */
+    PXE_MIGRATE_SAME,           /* both layouts, identical content: left */
+    PXE_MIGRATE_CONFLICT        /* both layouts, different content: refused */
+} pxe_migrate_state_e;
+
+typedef struct pxe_migrate_item_s {
+    char                    name[PXE_BUILDNAME_LEN + 1];
+    pxe_migrate_state_e     state;
+    int                     next_step;  /* 1..5, 0 when nothing to do */
+} pxe_migrate_item_t;
+
+typedef struct pxe_migrate_plan_s {
+    pxe_migrate_item_t     *items;      /* oldest first */
+    size_t                  nitems;
+    size_t                  nconflicts;
+} pxe_migrate_plan_t;
+
+void pxe_migrate_init(pxe_migrate_plan_t *plan);
+/* Looks at root (no change) and says what migrating each build takes. */
+int pxe_migrate_plan(const char *root, pxe_migrate_plan_t *plan);
+void pxe_migrate_free(pxe_migrate_plan_t *plan);
+/* The steps, 1..5, in words ("rename platform-B -> B/platform"). */
+int pxe_migrate_describe(const pxe_migrate_item_t *item, int step,
+    pxe_buf_t *out);
+
+/*
+ * Called before each step; non-zero stops the run there (PXE_EINVAL is
+ * returned).  Tests use it to die between steps.
+ */
+typedef int (*pxe_migrate_step_pt)(void *ctx, const pxe_migrate_item_t *item,
+    int step);
+
+/*
+ * Carries out the plan's TODO and RESUME items, each through the steps
+ * mkdir <b>, write the marker, rename(2) platform-<b> to <b>/platform,
+ * symlink platform-<b> -> <b>/platform, remove the marker; each step is
+ * one system call, so a run killed anywhere is finished by the next one.
+ * CONFLICT items are skipped (the caller reports them).
+ */
+int pxe_migrate_apply(const char *root, pxe_migrate_plan_t *plan,
+    pxe_migrate_step_pt before, void *ctx);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,695 @@
+/*
+ * pxekit-remap: generate, test and check tftp-hpa 5.2 remap files for
+ * legacy platform-<build> trees, and migrate such trees.  Arguments and
+ * I/O only: every decision is libpxekit's (lib/remap*.c, lib/migrate.c).
+ *
+ * Exit status: 0 ok, 1 findings, 2 usage or I/O error.
+ */
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pxekit.h"
+
+#define EXIT_FINDINGS  1
+#define EXIT_USAGE     2
+
+static const char usage_text[] =
+"usage: pxekit-remap generate ROOT [--prefix DIR]\n"
+"       pxekit-remap test RULES PATH... [--client IP] [--put] [-v]\n"
+"       pxekit-remap check RULES [--root ROOT] [--prefix DIR]\n"
+"       pxekit-remap migrate ROOT [--apply]\n"
+"\n"
+"Remap files for tftp-hpa 5.2 (in.tftpd -m RULES), read and run exactly\n"
+"as Debian's in.tftpd does: glibc POSIX EREs, flags r g i e s a ~ 4 6 G P.\n"
+"\n"
+"generate  scans ROOT (or ROOT/DIR) for SmartOS builds and prints rules\n"
+"          that serve <DIR>/<build>/platform/... of every build that exists\n"
+"          only as <DIR>/platform-<build>/ from that tree.  Other names are\n"
+"          left alone.  Deterministic.\n"
+"test      runs each PATH through RULES as in.tftpd would for a client at\n"
+"          IP (default 127.0.0.1; an IPv6 address for 6 rules) reading\n"
+"          (or, with --put, writing) it.  Prints `PATH -> NAME' or\n"
+"          `PATH: denied (NAK 2 \"message\")'.  -v shows every step.\n"
+"          Where tftpd 5.2 would hang (a g rule that keeps matching),\n"
+"          says so.  Control characters and \\ in names are printed as\n"
+"          \\n \\t \\r \\\\ or \\xHH.\n"
+"check     reports every line in.tftpd rejects (it exits with status 78,\n"
+"          also on a SIGHUP reload), and rules that are useless or\n"
+"          dangerous.  With --root, also fetches each build's kernel,\n"
+"          boot_archive and hash through the rules (with and without a\n"
+"          leading /) and reports those that would not be served; the\n"
+"          builds are looked for in ROOT/DIR with --prefix, else in ROOT\n"
+"          and every directory up to three levels below it.\n"
+"migrate   prints how ROOT's platform-<build>/ trees would move to\n"
+"          <build>/platform/; with --apply does it with rename(2), leaving\n"
+"          a platform-<build> symlink.  Safe to kill and re-run; refuses a\n"
+"          build whose canonical tree exists with different content.\n"
+"\n"
+"Exit status: 0 ok, 1 findings, 2 usage or I/O error.\n";
+
+static const struct option long_opts[] = {
+    { "prefix", required_argument, NULL, 'p' },
+    { "client", required_argument, NULL, 'c' },
+    { "put", no_argument, NULL, 'P' },
+    { "root", required_argument, NULL, 'r' },
+    { "apply", no_argument, NULL, 'a' },
+    { "verbose", no_argument, NULL, 'v' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 }
+};
+
+typedef struct {
+    const char  *prefix;
+    const char  *client;
+    const char  *root;
+    int          put;
+    int          apply;
+    int          verbose;
+} opts_t;
+
+static int cmd_generate(int argc, char **argv, const opts_t *o);
+static int cmd_test(int argc, char **argv, const opts_t *o);
+static int cmd_check(int argc, char **argv, const opts_t *o);
+static int cmd_migrate(int argc, char **argv, const opts_t *o);
+static int load_rules(const char *file, pxe_remap_t *rm, int lint);
+static void print_diags(const char *file, const pxe_remap_t *rm);
+static void trace_print(void *ctx, const pxe_remap_step_t *s);
+static void print_name(const char *s);
+static int check_root(const char *file, const pxe_remap_t *rm,
+    const char *root, const char *prefix);
+static int kill_between_steps(void *ctx, const pxe_migrate_item_t *it,
+    int step);
+
+static int
+usage(const char *msg)
+{
+    if (msg != NULL) {
+        fprintf(stderr, "pxekit-remap: %s\n", msg);
+    }
+    fputs(usage_text, stderr);
+    return EXIT_USAGE;
+}
+
+int
+main(int argc, char **argv)
+{
+    opts_t  o;
+    int     ch;
+
+    memset(&o, 0, sizeof(o));
+    while ((ch = getopt_long(argc, argv, "vh", long_opts, NULL)) != -1) {
+        switch (ch) {
+        case 'p': o.prefix = optarg; break;
+        case 'c': o.client = optarg; break;
+        case 'P': o.put = 1; break;
+        case 'r': o.root = optarg; break;
+        case 'a': o.apply = 1; break;
+        case 'v': o.verbose = 1; break;
+        case 'h': fputs(usage_text, stdout); return 0;
+        default: return usage(NULL);
+        }
+    }
+    argc -= optind;
+    argv += optind;
+    if (argc < 1) {
+        return usage("no command");
+    }
+    if (strcmp(argv[0], "generate") == 0) {
+        return cmd_generate(argc - 1, argv + 1, &o);
+    }
+    if (strcmp(argv[0], "test") == 0) {
+        return cmd_test(argc - 1, argv + 1, &o);
+    }
+    if (strcmp(argv[0], "check") == 0) {
+        return cmd_check(argc - 1, argv + 1, &o);
+    }
+    if (strcmp(argv[0], "migrate") == 0) {
+        return cmd_migrate(argc - 1, argv + 1, &o);
+    }
+    fprintf(stderr, "pxekit-remap: unknown command \"%s\"\n", argv[0]);
+    return usage(NULL);
+}
+
+static int
+cmd_generate(int argc, char **argv, const opts_t *o)
+{
+    pxe_scan_t  scan;
+    pxe_buf_t   dir, out;
+    int         rc;
+
+    if (argc != 1 || o->client || o->put || o->root || o->apply) {
+        return usage("generate takes ROOT and --prefix DIR only");
+    }
+    pxe_buf_init(&dir, PXE_PATH_MAX * 2, NULL);
+    rc = pxe_buf_adds(&dir, argv[0]);
+    if (rc == PXE_OK && o->prefix != NULL) {
+        pxe_buf_t  p;
+
+        pxe_buf_init(&p, PXE_PATH_MAX, NULL);
+        rc = pxe_remap_prefix(o->prefix, &p);
+        if (rc == PXE_OK && p.len > 0) {
+            rc = pxe_buf_printf(&dir, "/%s", p.data);
+        }
+        pxe_buf_free(&p);
+        if (rc != PXE_OK) {
+            fprintf(stderr, "pxekit-remap: --prefix \"%s\": %s (segments "
+                    "of A-Z a-z 0-9 . _ + -, no . or ..)\n", o->prefix,
+                    pxe_strerror(rc));
+            pxe_buf_free(&dir);
+            return EXIT_USAGE;
+        }
+    }
+    if (rc != PXE_OK) {
+        pxe_buf_free(&dir);
+        return usage("ROOT too long");
+    }
+    pxe_scan_init(&scan);
+    rc = pxe_scan(dir.data, 0, &scan);
+    if (rc != PXE_OK) {
+        fprintf(stderr, "pxekit-remap: %s: %s: %s\n", dir.data,
+                pxe_strerror(rc), strerror(errno));
+        pxe_buf_free(&dir);
+        return EXIT_USAGE;
+    }
+    pxe_buf_init(&out, PXE_REMAP_FILE_MAX, NULL);
+    rc = pxe_remap_generate(&scan, o->prefix, &out);
+    if (rc == PXE_OK) {
+        fwrite(out.data, 1, out.len, stdout);
+    } else {
+        fprintf(stderr, "pxekit-remap: generate: %s\n", pxe_strerror(rc));
+    }
+    pxe_buf_free(&out);
+    pxe_scan_free(&scan);
+    pxe_buf_free(&dir);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "pxekit-remap: stdout: %s\n", strerror(errno));
+        return EXIT_USAGE;
+    }
+    return rc == PXE_OK ? 0 : EXIT_USAGE;
+}
+
+/* Reads and parses file; 0, EXIT_FINDINGS (tftpd would refuse it) or 2. */
+static int
+load_rules(const char *file, pxe_remap_t *rm, int lint)
+{
+    FILE    *f;
+    char    *text;
+    size_t   len = 0, n;
+    int      rc;
+
+    pxe_remap_init(rm);
+    f = fopen(file, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "pxekit-remap: %s: %s\n", file, strerror(errno));
+        return EXIT_USAGE;
+    }
+    text = malloc(PXE_REMAP_FILE_MAX + 1);
+    if (text == NULL) {
+        fclose(f);
+        fprintf(stderr, "pxekit-remap: %s: out of memory\n", file);
+        return EXIT_USAGE;
+    }
+    while ((n = fread(text + len, 1, PXE_REMAP_FILE_MAX + 1 - len, f)) > 0) {
+        len += n;
+        if (len > PXE_REMAP_FILE_MAX) {
+            break;
+        }
+    }
+    if (ferror(f) || len > PXE_REMAP_FILE_MAX) {
+        fprintf(stderr, "pxekit-remap: %s: %s\n", file,
+                ferror(f) ? strerror(errno) : "larger than 16 MiB");
+        fclose(f);
+        free(text);
+        return EXIT_USAGE;
+    }
+    fclose(f);
+    rc = pxe_remap_parse(rm, text, len);
+    free(text);
+    if (rc == PXE_OK && lint) {
+        rc = pxe_remap_lint(rm);
+    }
+    if (rc != PXE_OK && rc != PXE_ESYNTAX) {
+        fprintf(stderr, "pxekit-remap: %s: %s\n", file, pxe_strerror(rc));
+        pxe_remap_free(rm);
+        return EXIT_USAGE;
+    }
+    return rm->nerrors ? EXIT_FINDINGS : 0;
+}
+
+static void
+print_diags(const char *file, const pxe_remap_t *rm)
+{
+    size_t  i;
+
+    for (i = 0; i < rm->ndiags; i++) {
+        fprintf(stderr, "%s:%u: %s: %s\n", file, rm->diags[i].line,
+                rm->diags[i].severity == PXE_REMAP_ERROR
+                    ? "error" : "warning",
+                rm->diags[i].msg);
+    }
+    if (rm->ndiags == PXE_REMAP_DIAGS_MAX) {
+        fprintf(stderr, "%s: (only the first %d findings are shown)\n", file,
+                PXE_REMAP_DIAGS_MAX);
+    }
+}
+
+/* Names are bytes: one per line needs newlines and the like escaped. */
+static void
+print_name(const char *s)
+{
+    for ( ; *s; s++) {
+        unsigned char  c = (unsigned char) *s;
+
+        if (c == '\\') {
+            fputs("\\\\", stdout);
+        } else if (c == '\n') {
+            fputs("\\n", stdout);
+        } else if (c == '\t') {
+            fputs("\\t", stdout);
+        } else if (c == '\r') {
+            fputs("\\r", stdout);
+        } else if (c < 0x20 || c == 0x7f) {
+            printf("\\x%02X", c);
+        } else {
+            putchar(c);
+        }
+    }
+}
+
+typedef struct {
+    const char  *file;
+} trace_ctx_t;
+
+static void
+trace_print(void *ctx, const pxe_remap_step_t *s)
+{
+    const trace_ctx_t  *t = ctx;
+
+    printf("  %s:%u: rule %zu: %s: ", t->file, s->line, s->rule + 1,
+           s->action);
+    print_name(s->current);
+    putchar('\n');
+}
+
+static int
+cmd_test(int argc, char **argv, const opts_t *o)
+{
+    pxe_remap_t           rm;
+    pxe_remap_client_t    c;
+    pxe_remap_outcome_e   oc;
+    pxe_buf_t             out;
+    trace_ctx_t           t;
+    int                   i, rc, status = 0;
+
+    if (argc < 2 || o->root || o->prefix || o->apply) {
+        return usage("test takes RULES PATH... [--client IP] [--put] [-v]");
+    }
+    if (pxe_remap_client(o->client ? o->client : "127.0.0.1", o->put, &c)
+        != PXE_OK)
+    {
+        fprintf(stderr, "pxekit-remap: --client \"%s\": not an IPv4 or "
+                "IPv6 address\n", o->client);
+        return EXIT_USAGE;
+    }
+    rc = load_rules(argv[0], &rm, 0);
+    if (rc == EXIT_USAGE) {
+        return rc;
+    }
+    if (rc != 0) {
+        print_diags(argv[0], &rm);
+        fprintf(stderr, "%s: in.tftpd 5.2 refuses this file and exits "
+                "(status 78)\n", argv[0]);
+        pxe_remap_free(&rm);
+        return EXIT_FINDINGS;
+    }
+    t.file = argv[0];
+    for (i = 1; i < argc; i++) {
+        pxe_buf_init(&out, PXE_REMAP_STRING_MAX, NULL);
+        if (o->verbose) {
+            print_name(argv[i]);
+            fputs(":\n", stdout);
+        }
+        rc = pxe_remap_eval(&rm, argv[i], &c, &oc, &out,
+                            o->verbose ? trace_print : NULL, &t);
+        if (rc != PXE_OK) {
+            print_name(argv[i]);
+            printf(": error: %s\n", pxe_strerror(rc));
+            status = EXIT_USAGE;
+        } else if (oc == PXE_REMAP_SERVE) {
+            print_name(argv[i]);
+            fputs(" -> ", stdout);
+            print_name(out.data);
+            putchar('\n');
+        } else if (oc == PXE_REMAP_DENY || oc == PXE_REMAP_FAILURE) {
+            print_name(argv[i]);
+            printf(": %s (NAK 2 \"", pxe_remap_outcome_name(oc));
+            print_name(out.data);
+            fputs("\")\n", stdout);
+        } else {
+            print_name(argv[i]);
+            fputs(": hang (in.tftpd 5.2 never answers: a g rule keeps "
+                  "matching)\n", stdout);
+            if (status == 0) {
+                status = EXIT_FINDINGS;
+            }
+        }
+        pxe_buf_free(&out);
+    }
+    pxe_remap_free(&rm);
+    if (fflush(stdout) != 0) {
+        return EXIT_USAGE;
+    }
+    return status;
+}
+
+/*
+ * Every build's served files under root/prefix must come out of the rules
+ * as world-readable regular files.  Adds the builds seen to *nbuilds;
+ * returns the names not served, or -1 on an error already reported.
+ */
+static int
+check_builds(const char *file, const pxe_remap_t *rm, const char *root,
+    const char *prefix, size_t *nbuilds)
+{
+    static const pxe_file_e  files[] = {
+        PXE_FILE_KERNEL, PXE_FILE_ARCHIVE, PXE_FILE_HASH
+    };
+    pxe_scan_t            scan;
+    pxe_remap_client_t    c;
+    pxe_remap_outcome_e   oc;
+    pxe_buf_t             dir, url, req, out, path;
+    struct stat           st;
+    size_t                i, f;
+    int                   rc, lead, bad = 0;
+
+    pxe_buf_init(&dir, PXE_PATH_MAX * 2, NULL);
+    rc = pxe_buf_printf(&dir, "%s%s%s", root, *prefix ? "/" : "", prefix);
+    pxe_scan_init(&scan);
+    if (rc == PXE_OK) {
+        rc = pxe_scan(dir.data, 0, &scan);
+    }
+    if (rc != PXE_OK) {
+        fprintf(stderr, "pxekit-remap: %s: %s\n", dir.data, pxe_strerror(rc));
+        pxe_buf_free(&dir);
+        return -1;
+    }
+    (void) pxe_remap_client("127.0.0.1", 0, &c);
+
+    for (i = 0; i < scan.nbuilds; i++) {
+        for (f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+            /* Only what is on disk: rules cannot serve a missing file. */
+            if ((files[f] == PXE_FILE_HASH && !scan.builds[i].hash)
+                || (files[f] == PXE_FILE_KERNEL
+                    && scan.builds[i].kernel_size < 0)
+                || (files[f] == PXE_FILE_ARCHIVE
+                    && scan.builds[i].archive_size < 0))
+            {
+                continue;
+            }
+            pxe_buf_init(&url, PXE_PATH_MAX, NULL);
+            rc = pxe_build_url(scan.builds[i].name, files[f], &url);
+            for (lead = 0; rc == PXE_OK && lead < 2; lead++) {
+                pxe_buf_init(&req, PXE_PATH_MAX * 2, NULL);
+                pxe_buf_init(&out, PXE_REMAP_STRING_MAX, NULL);
+                pxe_buf_init(&path, PXE_REMAP_STRING_MAX + PXE_PATH_MAX, NULL);
+                rc = pxe_buf_printf(&req, "%s%s%s%s", lead ? "/" : "",
+                                    prefix, *prefix ? "/" : "", url.data);
+                if (rc == PXE_OK) {
+                    rc = pxe_remap_eval(rm, req.data, &c, &oc, &out, NULL,
+                                        NULL);
+                }
+                if (rc == PXE_OK && oc != PXE_REMAP_SERVE) {
+                    printf("%s: %s: %s%s%s\n", file, req.data,
+                           pxe_remap_outcome_name(oc),
+                           out.data ? ": " : "", out.data ? out.data : "");
+                    bad++;
+                } else if (rc == PXE_OK) {
+                    /* in.tftpd -s chroots to the root: '/' is the root. */
+                    rc = pxe_buf_printf(&path, "%s/%s", root, out.data);
+                    if (rc == PXE_OK && (stat(path.data, &st) != 0
+                                         || !S_ISREG(st.st_mode)
+                                         || !(st.st_mode & S_IROTH)))
+                    {
+                        printf("%s: %s -> %s: not served (%s)\n", file,
+                               req.data, out.data,
+                               stat(path.data, &st) != 0 ? strerror(errno)
+                               : !S_ISREG(st.st_mode) ? "not a regular file"
+                               : "not world-readable, tftpd refuses it");
+                        bad++;
+                    }
+                }
+                pxe_buf_free(&req);
+                pxe_buf_free(&out);
+                pxe_buf_free(&path);
+            }
+            pxe_buf_free(&url);
+            if (rc != PXE_OK) {
+                fprintf(stderr, "pxekit-remap: %s: %s\n", scan.builds[i].name,
+                        pxe_strerror(rc));
+                bad++;
+            }
+        }
+    }
+    if (scan.nbuilds > 0) {
+        printf("%s: %zu build(s) under %s checked\n", file, scan.nbuilds,
+               dir.data);
+    }
+    *nbuilds += scan.nbuilds;
+    pxe_scan_free(&scan);
+    pxe_buf_free(&dir);
+    return bad;
+}
+
+/*
+ * Without --prefix, every directory down to CHECK_DEPTH levels below the
+ * root that holds builds is checked with its own path as the prefix, as
+ * generate --prefix would have written it.  Build directories themselves,
+ * symlinks and names no prefix can have are not entered.
+ */
+#define CHECK_DEPTH  3
+
+static int
+check_tree(const char *file, const pxe_remap_t *rm, const char *root,
+    const char *rel, int depth, size_t *nbuilds)
+{
+    DIR            *d;
+    struct dirent  *de;
+    struct stat     st;
+    pxe_buf_t       dir, sub, norm;
+    size_t          len;
+    int             bad, more;
+
+    bad = check_builds(file, rm, root, rel, nbuilds);
+    if (bad < 0 || depth >= CHECK_DEPTH) {
+        return bad;
+    }
+    pxe_buf_init(&dir, PXE_PATH_MAX * 2, NULL);
+    if (pxe_buf_printf(&dir, "%s%s%s", root, *rel ? "/" : "", rel) != PXE_OK
+        || (d = opendir(dir.data)) == NULL)
+    {
+        pxe_buf_free(&dir);
+        return bad;
+    }
+    while ((de = readdir(d)) != NULL) {
+        len = strlen(de->d_name);
+        if (de->d_name[0] == '.'
+            || pxe_buildname_valid(de->d_name, len)
+            || (len == 9 + PXE_BUILDNAME_LEN
+                && strncmp(de->d_name, "platform-", 9) == 0))
+        {
+            continue;
+        }
+        pxe_buf_init(&sub, PXE_PATH_MAX * 2, NULL);
+        pxe_buf_init(&norm, PXE_PATH_MAX, NULL);
+        if (pxe_buf_printf(&sub, "%s/%s", dir.data, de->d_name) == PXE_OK
+            && lstat(sub.data, &st) == 0 && S_ISDIR(st.st_mode)
+            && pxe_buf_printf(&norm, "%s%s%s", rel, *rel ? "/" : "",
+                              de->d_name) == PXE_OK)
+        {
+            pxe_buf_t  check;
+
+            pxe_buf_init(&check, PXE_PATH_MAX, NULL);
+            if (pxe_remap_prefix(norm.data, &check) == PXE_OK) {
+                more = check_tree(file, rm, root, norm.data, depth + 1,
+                                  nbuilds);
+                if (more > 0) {
+                    bad += more;
+                }
+            }
+            pxe_buf_free(&check);
+        }
+        pxe_buf_free(&sub);
+        pxe_buf_free(&norm);
+    }
+    closedir(d);
+    pxe_buf_free(&dir);
+    return bad;
+}
+
+static int
+check_root(const char *file, const pxe_remap_t *rm, const char *root,
+    const char *prefix)
+{
+    pxe_buf_t  pfx;
+    size_t     nbuilds = 0;
+    int        rc, bad;
+
+    pxe_buf_init(&pfx, PXE_PATH_MAX, NULL);
+    if (prefix != NULL) {
+        rc = pxe_remap_prefix(prefix, &pfx);
+        if (rc != PXE_OK) {
+            fprintf(stderr, "pxekit-remap: --prefix \"%s\": %s\n", prefix,
+                    pxe_strerror(rc));
+            pxe_buf_free(&pfx);
+            return EXIT_USAGE;
+        }
+        bad = check_builds(file, rm, root, pfx.data, &nbuilds);
+    } else {
+        bad = check_tree(file, rm, root, "", 0, &nbuilds);
+    }
+    pxe_buf_free(&pfx);
+    if (bad < 0) {
+        return EXIT_USAGE;
+    }
+    printf("%s: %zu build(s) checked, %d name(s) not served\n", file,
+           nbuilds, bad);
+    if (nbuilds == 0) {
+        /* Nothing proved: say so rather than pass. */
+        fprintf(stderr, "%s: no build found under %s%s%s\n", file, root,
+                prefix ? "/" : "", prefix ? prefix : "");
+        bad++;
+    }
+    return bad ? EXIT_FINDINGS : 0;
+}
+
+static int
+cmd_check(int argc, char **argv, const opts_t *o)
+{
+    pxe_remap_t  rm;
+    int          rc, rrc = 0;
+
+    if (argc != 1 || o->client || o->put || o->apply) {
+        return usage("check takes RULES [--root ROOT] [--prefix DIR]");
+    }
+    rc = load_rules(argv[0], &rm, 1);
+    if (rc == EXIT_USAGE) {
+        return rc;
+    }
+    print_diags(argv[0], &rm);
+    if (rm.nerrors) {
+        fprintf(stderr, "%s: %zu line(s) in.tftpd 5.2 rejects: it would "
+                "exit with status 78 (also on a SIGHUP reload)\n", argv[0],
+                rm.nerrors);
+    } else if (o->root != NULL) {
+        rrc = check_root(argv[0], &rm, o->root, o->prefix);
+    }
+    if (rc == 0 && rm.ndiags > 0) {
+        rc = EXIT_FINDINGS;
+    }
+    pxe_remap_free(&rm);
+    if (rrc == EXIT_USAGE) {
+        return EXIT_USAGE;
+    }
+    return rc ? rc : rrc;
+}
+
+/*
+ * Tests set PXEKIT_MIGRATE_KILL_AT=N to have the N-th step (counted over
+ * the whole run) never start: the process kills itself, as a crash or an
+ * operator's kill -9 would, between two steps.
+ */
+static int
+kill_between_steps(void *ctx, const pxe_migrate_item_t *it, int step)
+{
+    long  *left = ctx;
+    pxe_buf_t  d;
+
+    pxe_buf_init(&d, 256, NULL);
+    if (pxe_migrate_describe(it, step, &d) == PXE_OK) {
+        if (*left == 1) {
+            printf("killed before: %s\n", d.data);
+            fflush(stdout);
+            pxe_buf_free(&d);
+            raise(SIGKILL);
+        }
+        printf("  %s\n", d.data);
+    }
+    pxe_buf_free(&d);
+    if (*left > 0) {
+        (*left)--;
+    }
+    return 0;
+}
+
+static int
+cmd_migrate(int argc, char **argv, const opts_t *o)
+{
+    static const char *const state_name[] = {
+        "", "to migrate", "interrupted, to finish", "done",
+        "both layouts, identical: left as is",
+        "REFUSED: both layouts with different content"
+    };
+    pxe_migrate_plan_t   plan;
+    pxe_buf_t            d;
+    const char          *env;
+    size_t               i;
+    long                 left = 0;
+    int                  rc, step, todo = 0;
+
+    if (argc != 1 || o->client || o->put || o->root || o->prefix) {
+        return usage("migrate takes ROOT [--apply]");
+    }
+    rc = pxe_migrate_plan(argv[0], &plan);
+    if (rc != PXE_OK) {
+        fprintf(stderr, "pxekit-remap: %s: %s: %s\n", argv[0],
+                pxe_strerror(rc), strerror(errno));
+        return EXIT_USAGE;
+    }
+    for (i = 0; i < plan.nitems; i++) {
+        const pxe_migrate_item_t  *it = &plan.items[i];
+
+        printf("%s: %s\n", it->name, state_name[it->state]);
+        if (it->state == PXE_MIGRATE_CONFLICT) {
+            fprintf(stderr, "%s/%s: platform-%s and %s/platform differ; "
+                    "compare them and remove one by hand\n", argv[0],
+                    it->name, it->name, it->name);
+        }
+        for (step = it->next_step; !o->apply && step && step <= 5; step++) {
+            pxe_buf_init(&d, 256, NULL);
+            if (pxe_migrate_describe(it, step, &d) == PXE_OK) {
+                printf("  %s\n", d.data);
+            }
+            pxe_buf_free(&d);
+        }
+        todo += it->next_step != 0;
+    }
+    if (!o->apply) {
+        printf("%d build(s) to migrate%s\n", todo,
+               todo ? "; run again with --apply" : "");
+    } else if (todo > 0) {
+        env = getenv("PXEKIT_MIGRATE_KILL_AT");
+        if (env != NULL) {
+            left = strtol(env, NULL, 10);
+        }
+        rc = pxe_migrate_apply(argv[0], &plan, kill_between_steps, &left);
+        if (rc != PXE_OK) {
+            fprintf(stderr, "pxekit-remap: %s: migrate: %s: %s (run again "
+                    "to finish)\n", argv[0], pxe_strerror(rc),
+                    strerror(errno));
+            pxe_migrate_free(&plan);
+            return EXIT_USAGE;
+        }
+        printf("%d build(s) migrated\n", todo);
+    }
+    rc = plan.nconflicts ? EXIT_FINDINGS : 0;
+    pxe_migrate_free(&plan);
+    return rc;
+}
