@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "pxekit.h"
+#include "remap_diag.h"
 
 /* The flag characters 5.2 accepts; anything else makes tftpd exit 78. */
 #define REMAP_FLAGS  "rgiesa~46GP"
@@ -77,12 +78,12 @@ pxe_remap_free(pxe_remap_t *rm)
     memset(rm, 0, sizeof(*rm));
 }
 
-static int
-remap_diag(pxe_remap_t *rm, unsigned line, pxe_remap_severity_e sev,
-    const char *fmt, ...)
+/* Also used by remap_lint.c (declared in remap_diag.h). */
+int
+pxe_remap_diagv(pxe_remap_t *rm, unsigned line, pxe_remap_severity_e sev,
+    const char *fmt, va_list ap)
 {
     pxe_remap_diag_t  *d;
-    va_list            ap;
 
     if (sev == PXE_REMAP_ERROR) {
         rm->nerrors++;
@@ -99,10 +100,21 @@ remap_diag(pxe_remap_t *rm, unsigned line, pxe_remap_severity_e sev,
     d = &rm->diags[rm->ndiags++];
     d->line = line;
     d->severity = sev;
-    va_start(ap, fmt);
     (void) vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
-    va_end(ap);
     return PXE_OK;
+}
+
+static int
+remap_diag(pxe_remap_t *rm, unsigned line, pxe_remap_severity_e sev,
+    const char *fmt, ...)
+{
+    va_list  ap;
+    int      rc;
+
+    va_start(ap, fmt);
+    rc = pxe_remap_diagv(rm, line, sev, fmt, ap);
+    va_end(ap);
+    return rc;
 }
 
 /* The C locale's isspace(): tftpd never calls setlocale(). */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "pxekit.h"
+#include "remap_diag.h"
 
 static int lint_add(pxe_remap_t *rm, unsigned line, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -26,24 +27,13 @@ static int probe_loops(const pxe_remap_rule_t *r, char *example,
 static int
 lint_add(pxe_remap_t *rm, unsigned line, const char *fmt, ...)
 {
-    pxe_remap_diag_t  *d;
-    va_list            ap;
+    va_list  ap;
+    int      rc;
 
-    if (rm->ndiags >= PXE_REMAP_DIAGS_MAX) {
-        return PXE_OK;
-    }
-    d = realloc(rm->diags, (rm->ndiags + 1) * sizeof(*d));
-    if (d == NULL) {
-        return PXE_ENOMEM;
-    }
-    rm->diags = d;
-    d = &rm->diags[rm->ndiags++];
-    d->line = line;
-    d->severity = PXE_REMAP_WARNING;
     va_start(ap, fmt);
-    (void) vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
+    rc = pxe_remap_diagv(rm, line, PXE_REMAP_WARNING, fmt, ap);
     va_end(ap);
-    return PXE_OK;
+    return rc;
 }
 
 /*
