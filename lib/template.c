@@ -102,6 +102,29 @@ pxe_template_check(const char *tmpl, size_t len, size_t *where)
 }
 
 int
+pxe_template_vars(const char *tmpl, size_t len, unsigned *used)
+{
+    size_t  pos = 0, lit;
+    int     var, rc;
+
+    *used = 0;
+    if (tmpl == NULL && len > 0) {
+        return PXE_EINVAL;
+    }
+    while (pos < len) {
+        rc = next_piece(tmpl, len, &pos, &lit, &var, NULL);
+        if (rc != PXE_OK) {
+            *used = 0;
+            return rc;
+        }
+        if (var >= 0) {
+            *used |= 1u << var;
+        }
+    }
+    return PXE_OK;
+}
+
+int
 pxe_template_expand(const char *tmpl, size_t len, const pxe_vars_t *vars,
     pxe_buf_t *out)
 {
