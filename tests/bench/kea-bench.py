@@ -125,7 +125,7 @@ def throughput(wd, kinds, rounds, seconds):
     return res
 
 
-def callgrind(wd, kind, n):
+def callgrind(wd, kind, n, keep=None):
     kea = Kea(wd, "%s-cg%d" % (kind, n))
     out = os.path.join(kea.dir, "callgrind.out")
     # valgrind in front of kea-dhcp4: same harness, another binary.
@@ -146,6 +146,8 @@ def callgrind(wd, kind, n):
     _, acks = perfdhcp(kea, ["-r", "40", "-n", str(n)])
     kea.proc.send_signal(15)
     kea.proc.wait(120)
+    if keep:
+        shutil.copy(out, keep)
     ir = None
     with open(out) as f:
         for line in f:
@@ -162,9 +164,19 @@ def main():
     ap.add_argument("--n2", type=int, default=400)
     ap.add_argument("--no-callgrind", action="store_true")
     ap.add_argument("--no-throughput", action="store_true")
+    ap.add_argument("--profile", metavar="KIND",
+                    help="only keep one callgrind profile of KIND (n2 exchanges) "
+                    "as callgrind.out.KIND, for callgrind_annotate --inclusive=yes")
     a = ap.parse_args()
     kinds = ["nohook", "native", "pxekit"]
     wd = workdir()
+    if a.profile:
+        try:
+            ir, acks = callgrind(wd, a.profile, a.n2, keep="callgrind.out." + a.profile)
+            print("%s: %d Ir, %d acks -> callgrind.out.%s" % (a.profile, ir, acks, a.profile))
+        finally:
+            cleanup(wd)
+        return
     try:
         print("machine: %s, %d cores; kea-dhcp4 %s" % (
             os.uname().machine, os.cpu_count(),
