@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstring>
 #include <sstream>
+#include <typeinfo>
 
 #include "pxekit_impl.h"
 #include "pxekit_log.h"
@@ -96,9 +97,12 @@ toAddress(const uint8_t ip[4]) {
 /// malformed one): the caller then packs it.
 bool
 arrayPayload(const OptionPtr& opt, uint8_t* out, size_t max, size_t& len) {
-    if (const OptionUint8Array* a =
-        dynamic_cast<const OptionUint8Array*>(opt.get())) {
-        const std::vector<uint8_t>& v = a->getValues();
+    // typeid, not dynamic_cast: the exact class is what we can read, and
+    // a failed dynamic_cast walks the hierarchy (~120 instructions).
+    const Option& o = *opt;
+    if (typeid(o) == typeid(OptionUint8Array)) {
+        const std::vector<uint8_t>& v =
+            static_cast<const OptionUint8Array&>(o).getValues();
         if (v.size() > max) {
             return (false);
         }
@@ -106,9 +110,9 @@ arrayPayload(const OptionPtr& opt, uint8_t* out, size_t max, size_t& len) {
         len = v.size();
         return (true);
     }
-    if (const OptionUint16Array* a =
-        dynamic_cast<const OptionUint16Array*>(opt.get())) {
-        const std::vector<uint16_t>& v = a->getValues();
+    if (typeid(o) == typeid(OptionUint16Array)) {
+        const std::vector<uint16_t>& v =
+            static_cast<const OptionUint16Array&>(o).getValues();
         if (v.size() * 2 > max) {
             return (false);
         }

@@ -57,6 +57,8 @@ struct pxe_rule_s {
     uint8_t      lit_kind[PAT_COUNT];
     uint8_t      jit[PAT_COUNT];            /* JIT compiled: pcre2_jit_match */
     unsigned     boot_file_vars;            /* 1u << PXE_VAR_*; 0: literal */
+    char         ns_text[16];               /* ${next-server}, made at load */
+    size_t       ns_text_len;
     unsigned     has_ipxe:1;
     unsigned     ipxe:1;
     unsigned     has_boot_file:1;
@@ -108,7 +110,9 @@ static int pat_match(const pxe_policy_t *p, const struct pxe_rule_s *r,
     int which, const uint8_t *s, size_t len, struct decide_s *ds);
 static int decide_mac(struct decide_s *ds);
 static int expand_boot_file(const struct pxe_rule_s *r, struct decide_s *ds,
-    const uint8_t *nsip, pxe_decision_t *d);
+    pxe_decision_t *d);
+static size_t format_uint(unsigned v, char *out);
+static size_t format_ipv4(const uint8_t ip[4], char *out);
 
 /* "rule 2, key 'arch': expected ...", or without the parts not known. */
 static int
@@ -360,10 +364,14 @@ pxe_policy_load(pxe_policy_t *p, const pxe_value_t *params,
     pcre2_set_depth_limit(p->match_ctx, POLICY_MATCH_LIMIT);
     p->nrules = rules->nitems;
     for (i = 0; i < rules->nitems; i++) {
-        rc = load_rule(&p->rules[i], (long) i, &rules->items[i], err);
+        struct pxe_rule_s  *r = &p->rules[i];
+
+        rc = load_rule(r, (long) i, &rules->items[i], err);
         if (rc != PXE_OK) {
             goto fail;
         }
+        r->ns_text_len = format_ipv4(r->has_next_server ? r->next_server
+                                     : p->next_server, r->ns_text);
     }
     return PXE_OK;
 
@@ -850,7 +858,7 @@ pxe_policy_decide(const pxe_policy_t *p, const pxe_client_t *c,
         d->file_len = 0;
         d->file[0] = '\0';
         if (r->has_boot_file) {
-            if (expand_boot_file(r, &ds, nsip, d) != PXE_OK) {
+            if (expand_boot_file(r, &ds, d) != PXE_OK) {
                 d->skipped++;
                 continue;
             }
@@ -893,12 +901,12 @@ pxe_policy_decide(const pxe_policy_t *p, const pxe_client_t *c,
  */
 static int
 expand_boot_file(const struct pxe_rule_s *r, struct decide_s *ds,
-    const uint8_t *nsip, pxe_decision_t *d)
+    pxe_decision_t *d)
 {
     const pxe_client_t  *c = ds->c;
     pxe_vars_t           vars;
     pxe_buf_t            fb;
-    char                 ip[16], ns[16], arch[8];
+    char                 ip[16], arch[8];
     unsigned             use = r->boot_file_vars;
 
     if (use == 0) {
@@ -925,10 +933,8 @@ expand_boot_file(const struct pxe_rule_s *r, struct decide_s *ds,
         vars.v[PXE_VAR_HOSTNAME].data = c->hostname;
         vars.v[PXE_VAR_HOSTNAME].len = c->hostname_len;
     }
-    if (use & (1u << PXE_VAR_NEXT_SERVER)) {
-        vars.v[PXE_VAR_NEXT_SERVER].data = ns;
-        vars.v[PXE_VAR_NEXT_SERVER].len = format_ipv4(nsip, ns);
-    }
+    vars.v[PXE_VAR_NEXT_SERVER].data = r->ns_text;
+    vars.v[PXE_VAR_NEXT_SERVER].len = r->ns_text_len;
     pxe_buf_init_fixed(&fb, d->file, sizeof(d->file));
     if (pxe_template_expand(r->boot_file, r->boot_file_len, &vars, &fb)
         != PXE_OK || fb.len == 0)
