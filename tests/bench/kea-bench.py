@@ -23,12 +23,12 @@ relay mode on loopback, every client a BIOS PXE ROM: 93=0, 60 PXEClient):
    difference / (N2 - N1) cancels start-up and shutdown.
 3. The core alone: tests/bench/kea-decide, ns per decision for 1/20/200.
 
-    top_builddir=$PWD/build-bench tests/bench/kea-bench.py [--rounds 3]
+    top_builddir=$PWD/build tests/bench/kea-bench.py [--rounds 3]
         [--seconds 4] [--no-throughput] [--no-callgrind]
 
-top_builddir defaults to ./build.  The default build has no -O (empty
-CFLAGS): benchmark a build configured with CFLAGS="-O2 -g"
-CXXFLAGS="-O2 -g", as BENCHMARKS.md says.
+top_builddir defaults to ./build (configure's default -g -O2 is what to
+measure).  --profile KIND [--n2 N] only keeps one callgrind profile of
+KIND as ./callgrind.out.KIND, for callgrind_annotate --inclusive=yes.
 """
 
 import argparse
