@@ -582,8 +582,8 @@ load_pattern(struct pxe_rule_s *r, int which, long idx, const pxe_value_t *v,
  * LIT_PREFIX or LIT_SUBSTRING when pat means "starts with" or "contains"
  * a text of at most PAT_LIT_MAX bytes, in PCRE2's default options (the
  * ones load_pattern compiles with): no metacharacter at all, and a
- * backslash only before ASCII punctuation, which PCRE2 takes literally.  Anything
- * else, however simple, is LIT_NONE and left to PCRE2.
+ * backslash only before ASCII punctuation, which PCRE2 takes literally.
+ * Anything else, however simple, is LIT_NONE and left to PCRE2.
  */
 static int
 pattern_literal(const char *pat, size_t len, char *out, uint8_t *out_len)
