@@ -2,12 +2,15 @@
 
 #include <asiolink/io_address.h>
 #include <dhcp/dhcp4.h>
+#include <dhcp/option_int_array.h>
 #include <dhcp/option_string.h>
 #include <exceptions/exceptions.h>
 #include <stats/stats_mgr.h>
 
+#include <algorithm>
 #include <cstring>
 #include <sstream>
+#include <typeinfo>
 
 #include "pxekit_impl.h"
 #include "pxekit_log.h"
@@ -79,9 +82,48 @@ kindStat(pxe_kind_e kind) {
     }
 }
 
+/// @brief From the core's network-order bytes.  (IOAddress::fromBytes
+/// goes through inet_ntop and a text parse: 2.6k instructions a reply.)
 IOAddress
 toAddress(const uint8_t ip[4]) {
-    return (IOAddress::fromBytes(AF_INET, ip));
+    return (IOAddress((static_cast<uint32_t>(ip[0]) << 24) |
+                      (static_cast<uint32_t>(ip[1]) << 16) |
+                      (static_cast<uint32_t>(ip[2]) << 8) | ip[3]));
+}
+
+/// @brief The payload of the typed arrays Kea decodes option 55 (uint8)
+/// and 93 (uint16) into, as wire bytes, without Option::toBinary()'s
+/// buffer copies.  False when Kea kept the option in another form (a
+/// malformed one): the caller then packs it.
+bool
+arrayPayload(const OptionPtr& opt, uint8_t* out, size_t max, size_t& len) {
+    // typeid, not dynamic_cast: the exact class is what we can read, and
+    // a failed dynamic_cast walks the hierarchy (~120 instructions).
+    const Option& o = *opt;
+    if (typeid(o) == typeid(OptionUint8Array)) {
+        const std::vector<uint8_t>& v =
+            static_cast<const OptionUint8Array&>(o).getValues();
+        if (v.size() > max) {
+            return (false);
+        }
+        std::copy(v.begin(), v.end(), out);
+        len = v.size();
+        return (true);
+    }
+    if (typeid(o) == typeid(OptionUint16Array)) {
+        const std::vector<uint16_t>& v =
+            static_cast<const OptionUint16Array&>(o).getValues();
+        if (v.size() * 2 > max) {
+            return (false);
+        }
+        for (size_t i = 0; i < v.size(); ++i) {
+            out[2 * i] = static_cast<uint8_t>(v[i] >> 8);
+            out[2 * i + 1] = static_cast<uint8_t>(v[i] & 0xff);
+        }
+        len = v.size() * 2;
+        return (true);
+    }
+    return (false);
 }
 
 /// @brief The boot file a reply already carries (file field, else 67).
@@ -254,10 +296,12 @@ PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
     }
     const IOAddress& yiaddr = response->getYiaddr();
     if (yiaddr.isV4() && !yiaddr.isV4Zero()) {
-        std::vector<uint8_t> ip = yiaddr.toBytes();
-        if (ip.size() == 4) {
-            pxe_client_set_ip(&client, &ip[0]);
-        }
+        uint32_t v = yiaddr.toUint32();
+        const uint8_t ip[4] = {
+            static_cast<uint8_t>(v >> 24), static_cast<uint8_t>(v >> 16),
+            static_cast<uint8_t>(v >> 8), static_cast<uint8_t>(v)
+        };
+        pxe_client_set_ip(&client, ip);
     }
     // One walk over the query's options (getOption per code costs more
     // than the whole decision).  String and binary options hold their
@@ -270,15 +314,24 @@ PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
             continue;
         }
         OptionBuffer packed;
-        const OptionBuffer* data = &entry.second->getData();
-        if (code == PXE_OPT_CLIENT_ARCH || code == PXE_OPT_PRL ||
-            data->empty()) {
+        const uint8_t* bytes = NULL;
+        size_t len = 0;
+        uint8_t array[PXE_OPTION_MAX];
+        const OptionBuffer& data = entry.second->getData();
+        if ((code == PXE_OPT_CLIENT_ARCH || code == PXE_OPT_PRL) &&
+            arrayPayload(entry.second, array, sizeof(array), len)) {
+            bytes = array;
+        } else if (code == PXE_OPT_CLIENT_ARCH || code == PXE_OPT_PRL ||
+                   data.empty()) {
             packed = entry.second->toBinary(false);
-            data = &packed;
+            bytes = packed.empty() ? NULL : &packed[0];
+            len = packed.size();
+        } else {
+            bytes = &data[0];
+            len = data.size();
         }
-        int rc = pxe_client_set_option(&client, code,
-                                       data->empty() ? NULL : &(*data)[0],
-                                       data->size());
+        int rc = pxe_client_set_option(&client, code, len ? bytes : NULL,
+                                       len);
         if (rc != PXE_OK && debug) {
             LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_BAD_OPTION)
                 .arg(query->getLabel()).arg(code).arg(pxe_strerror(rc));

@@ -27,6 +27,19 @@ enum {
     PAT_COUNT
 };
 
+/*
+ * A pattern that is only literal text ("^PXEClient:Arch:00007",
+ * "HTTPClient") is answered with memcmp: even JITed, a PCRE2 call costs
+ * ~300 instructions, and most site patterns are such prefixes.
+ */
+#define PAT_LIT_MAX          64
+
+enum {
+    LIT_NONE = 0,           /* PCRE2 decides */
+    LIT_PREFIX,             /* "^text" */
+    LIT_SUBSTRING           /* "text" */
+};
+
 struct pxe_rule_s {
     pcre2_code  *pat[PAT_COUNT];
     uint16_t    *arch;
@@ -39,6 +52,13 @@ struct pxe_rule_s {
     uint8_t      next_server[4];
     char         sname[PXE_SNAME_MAX];
     size_t       sname_len;
+    char         lit[PAT_COUNT][PAT_LIT_MAX];
+    uint8_t      lit_len[PAT_COUNT];
+    uint8_t      lit_kind[PAT_COUNT];
+    uint8_t      jit[PAT_COUNT];            /* JIT compiled: pcre2_jit_match */
+    unsigned     boot_file_vars;            /* 1u << PXE_VAR_*; 0: literal */
+    char         ns_text[16];               /* ${next-server}, made at load */
+    size_t       ns_text_len;
     unsigned     has_ipxe:1;
     unsigned     ipxe:1;
     unsigned     has_boot_file:1;
@@ -73,11 +93,26 @@ static int load_pattern(struct pxe_rule_s *r, int which, long idx,
 static int load_boot_file(struct pxe_rule_s *r, long idx,
     const pxe_value_t *v, pxe_policy_err_t *err);
 static void rule_free(struct pxe_rule_s *r);
+/* One decision's scratch: what is computed only when a rule needs it. */
+struct decide_s {
+    const pxe_client_t  *c;
+    pcre2_match_data    *md;
+    char                 mac[PXE_MACSTR_MAX];
+    size_t               mac_len;
+    int                  mac_done;
+};
+
+static int pattern_literal(const char *pat, size_t len, char *out,
+    uint8_t *out_len);
 static int rule_matches(const pxe_policy_t *p, const struct pxe_rule_s *r,
-    const pxe_client_t *c, pcre2_match_data **md, const char *mac,
-    size_t mac_len);
-static int pat_match(const pxe_policy_t *p, const pcre2_code *code,
-    const uint8_t *s, size_t len, pcre2_match_data **md);
+    struct decide_s *ds);
+static int pat_match(const pxe_policy_t *p, const struct pxe_rule_s *r,
+    int which, const uint8_t *s, size_t len, struct decide_s *ds);
+static int decide_mac(struct decide_s *ds);
+static int expand_boot_file(const struct pxe_rule_s *r, struct decide_s *ds,
+    pxe_decision_t *d);
+static size_t format_uint(unsigned v, char *out);
+static size_t format_ipv4(const uint8_t ip[4], char *out);
 
 /* "rule 2, key 'arch': expected ...", or without the parts not known. */
 static int
@@ -329,10 +364,14 @@ pxe_policy_load(pxe_policy_t *p, const pxe_value_t *params,
     pcre2_set_depth_limit(p->match_ctx, POLICY_MATCH_LIMIT);
     p->nrules = rules->nitems;
     for (i = 0; i < rules->nitems; i++) {
-        rc = load_rule(&p->rules[i], (long) i, &rules->items[i], err);
+        struct pxe_rule_s  *r = &p->rules[i];
+
+        rc = load_rule(r, (long) i, &rules->items[i], err);
         if (rc != PXE_OK) {
             goto fail;
         }
+        r->ns_text_len = format_ipv4(r->has_next_server ? r->next_server
+                                     : p->next_server, r->ns_text);
     }
     return PXE_OK;
 
@@ -530,8 +569,58 @@ load_pattern(struct pxe_rule_s *r, int which, long idx, const pxe_value_t *v,
                             (const char *) msg);
     }
     /* Without JIT the interpreter still answers, only slower. */
-    (void) pcre2_jit_compile(r->pat[which], PCRE2_JIT_COMPLETE);
+    r->jit[which] = pcre2_jit_compile(r->pat[which], PCRE2_JIT_COMPLETE) == 0;
+    /* Compiled all the same: PCRE2 stays the judge of what is valid. */
+    r->lit_kind[which] = (uint8_t) pattern_literal(v->string.data,
+                                                   v->string.len,
+                                                   r->lit[which],
+                                                   &r->lit_len[which]);
     return PXE_OK;
+}
+
+/*
+ * LIT_PREFIX or LIT_SUBSTRING when pat means "starts with" or "contains"
+ * a text of at most PAT_LIT_MAX bytes, in PCRE2's default options (the
+ * ones load_pattern compiles with): no metacharacter at all, and a
+ * backslash only before ASCII punctuation, which PCRE2 takes literally.
+ * Anything else, however simple, is LIT_NONE and left to PCRE2.
+ */
+static int
+pattern_literal(const char *pat, size_t len, char *out, uint8_t *out_len)
+{
+    size_t         i = 0, n = 0;
+    int            kind = LIT_SUBSTRING;
+    unsigned char  ch;
+
+    *out_len = 0;
+    if (len > 0 && pat[0] == '^') {
+        kind = LIT_PREFIX;
+        i = 1;
+    }
+    for ( /* void */ ; i < len; i++) {
+        ch = (unsigned char) pat[i];
+        if (ch == '\\') {
+            if (i + 1 == len) {
+                return LIT_NONE;
+            }
+            ch = (unsigned char) pat[++i];
+            if (ch < 0x21 || ch > 0x7e || (ch >= '0' && ch <= '9')
+                || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z'))
+            {
+                return LIT_NONE;
+            }
+        } else if (ch < 0x20 || ch > 0x7e
+                   || strchr("^$.[|()?*+{", ch) != NULL)
+        {
+            return LIT_NONE;
+        }
+        if (n == PAT_LIT_MAX) {
+            return LIT_NONE;
+        }
+        out[n++] = (char) ch;
+    }
+    *out_len = (uint8_t) n;
+    return kind;
 }
 
 static int
@@ -568,6 +657,9 @@ load_boot_file(struct pxe_rule_s *r, long idx, const pxe_value_t *v,
                             "longer than %d bytes (option 67) even with "
                             "empty variables", PXE_OPTION_MAX);
     }
+    /* Checked above: only the variables' bits can come back. */
+    (void) pxe_template_vars(v->string.data, v->string.len,
+                             &r->boot_file_vars);
     r->boot_file = malloc(v->string.len);
     if (r->boot_file == NULL) {
         return policy_error(err, PXE_ENOMEM, idx, "boot-file",
@@ -585,26 +677,63 @@ load_boot_file(struct pxe_rule_s *r, long idx, const pxe_value_t *v,
  * limit, JIT stack) is "no match": fail closed.
  */
 static int
-pat_match(const pxe_policy_t *p, const pcre2_code *code, const uint8_t *s,
-    size_t len, pcre2_match_data **md)
+pat_match(const pxe_policy_t *p, const struct pxe_rule_s *r, int which,
+    const uint8_t *s, size_t len, struct decide_s *ds)
 {
-    if (*md == NULL) {
-        *md = pcre2_match_data_create(1, NULL);
-        if (*md == NULL) {
+    const char  *lit = r->lit[which];
+    size_t       n = r->lit_len[which], i;
+
+    switch (r->lit_kind[which]) {
+    case LIT_PREFIX:
+        return len >= n && memcmp(s, lit, n) == 0;
+    case LIT_SUBSTRING:
+        for (i = 0; i + n <= len; i++) {
+            if (memcmp(s + i, lit, n) == 0) {
+                return 1;
+            }
+        }
+        return 0;
+    }
+    if (ds->md == NULL) {
+        ds->md = pcre2_match_data_create(1, NULL);
+        if (ds->md == NULL) {
             return 0;
         }
     }
-    return pcre2_match(code, (PCRE2_SPTR) s, len, 0, 0, *md,
+    /* The JIT entry point skips pcre2_match's checks of what load made. */
+    if (r->jit[which]) {
+        return pcre2_jit_match(r->pat[which], (PCRE2_SPTR) s, len, 0, 0,
+                               ds->md,
+                               (pcre2_match_context *) p->match_ctx) >= 0;
+    }
+    return pcre2_match(r->pat[which], (PCRE2_SPTR) s, len, 0, 0, ds->md,
                        (pcre2_match_context *) p->match_ctx) >= 0;
+}
+
+/* The client's "aa:bb:.." text, made on first need. */
+static int
+decide_mac(struct decide_s *ds)
+{
+    pxe_buf_t  mb;
+
+    if (!ds->mac_done) {
+        pxe_buf_init_fixed(&mb, ds->mac, sizeof(ds->mac));
+        if (pxe_client_mac_string(ds->c, &mb) != PXE_OK) {
+            return PXE_EINVAL;
+        }
+        ds->mac_len = mb.len;
+        ds->mac_done = 1;
+    }
+    return PXE_OK;
 }
 
 static int
 rule_matches(const pxe_policy_t *p, const struct pxe_rule_s *r,
-    const pxe_client_t *c, pcre2_match_data **md, const char *mac,
-    size_t mac_len)
+    struct decide_s *ds)
 {
-    size_t  i, j;
-    int     found;
+    const pxe_client_t  *c = ds->c;
+    size_t               i, j;
+    int                  found;
 
     if (r->has_ipxe && r->ipxe != c->ipxe) {
         return 0;
@@ -642,25 +771,25 @@ rule_matches(const pxe_policy_t *p, const struct pxe_rule_s *r,
     }
     if (r->pat[PAT_VENDOR_CLASS] != NULL
         && (!c->has_vendor_class
-            || !pat_match(p, r->pat[PAT_VENDOR_CLASS], c->vendor_class,
-                          c->vendor_class_len, md)))
+            || !pat_match(p, r, PAT_VENDOR_CLASS, c->vendor_class,
+                          c->vendor_class_len, ds)))
     {
         return 0;
     }
     if (r->pat[PAT_USER_CLASS] != NULL) {
         found = 0;
         for (i = 0; c->has_user_class && i < c->nuser_class && !found; i++) {
-            found = pat_match(p, r->pat[PAT_USER_CLASS],
-                              c->user_class + c->uc_off[i], c->uc_len[i], md);
+            found = pat_match(p, r, PAT_USER_CLASS,
+                              c->user_class + c->uc_off[i], c->uc_len[i], ds);
         }
         if (!found) {
             return 0;
         }
     }
     if (r->pat[PAT_MAC] != NULL
-        && (c->mac_len == 0
-            || !pat_match(p, r->pat[PAT_MAC], (const uint8_t *) mac, mac_len,
-                          md)))
+        && (c->mac_len == 0 || decide_mac(ds) != PXE_OK
+            || !pat_match(p, r, PAT_MAC, (const uint8_t *) ds->mac,
+                          ds->mac_len, ds)))
     {
         return 0;
     }
@@ -703,12 +832,9 @@ int
 pxe_policy_decide(const pxe_policy_t *p, const pxe_client_t *c,
     pxe_decision_t *d)
 {
-    pcre2_match_data  *md = NULL;
-    pxe_vars_t         vars;
-    pxe_buf_t          mb, fb;
-    char               mac[PXE_MACSTR_MAX], ip[16], ns[16], arch[8];
-    size_t             i;
-    int                rc = PXE_ENOMATCH;
+    struct decide_s  ds;
+    size_t           i;
+    int              rc = PXE_ENOMATCH;
 
     memset(d, 0, sizeof(*d));
     d->rule = -1;
@@ -716,51 +842,28 @@ pxe_policy_decide(const pxe_policy_t *p, const pxe_client_t *c,
     if (d->kind == PXE_KIND_NONE || p->nrules == 0) {
         return PXE_ENOMATCH;
     }
-
-    pxe_buf_init_fixed(&mb, mac, sizeof(mac));
-    if (pxe_client_mac_string(c, &mb) != PXE_OK) {
-        return PXE_EINVAL;
-    }
-    memset(&vars, 0, sizeof(vars));
-    vars.v[PXE_VAR_MAC].data = mac;
-    vars.v[PXE_VAR_MAC].len = mb.len;
-    if (c->has_ip) {
-        vars.v[PXE_VAR_IP].data = ip;
-        vars.v[PXE_VAR_IP].len = format_ipv4(c->ip, ip);
-    }
-    if (c->narch > 0) {
-        vars.v[PXE_VAR_ARCH].data = arch;
-        vars.v[PXE_VAR_ARCH].len = format_uint(c->arch[0], arch);
-    }
-    if (c->hostname_len > 0) {
-        vars.v[PXE_VAR_HOSTNAME].data = c->hostname;
-        vars.v[PXE_VAR_HOSTNAME].len = c->hostname_len;
-    }
+    ds.c = c;
+    ds.md = NULL;
+    ds.mac_len = 0;
+    ds.mac_done = 0;
 
     for (i = 0; i < p->nrules; i++) {
         const struct pxe_rule_s  *r = &p->rules[i];
         const uint8_t            *nsip;
 
-        if (!rule_matches(p, r, c, &md, mac, mb.len)) {
+        if (!rule_matches(p, r, &ds)) {
             continue;
         }
         nsip = r->has_next_server ? r->next_server : p->next_server;
         d->file_len = 0;
         d->file[0] = '\0';
         if (r->has_boot_file) {
-            vars.v[PXE_VAR_NEXT_SERVER].data = ns;
-            vars.v[PXE_VAR_NEXT_SERVER].len = format_ipv4(nsip, ns);
-            pxe_buf_init_fixed(&fb, d->file, sizeof(d->file));
-            if (pxe_template_expand(r->boot_file, r->boot_file_len, &vars,
-                                    &fb) != PXE_OK
-                || fb.len == 0)
-            {
+            if (expand_boot_file(r, &ds, d) != PXE_OK) {
                 d->skipped++;
                 continue;
             }
-            d->file_len = fb.len;
             /* BOOTP's file is NUL-terminated: 127 bytes of name at most. */
-            d->file_field = fb.len < PXE_BOOTFILE_MAX;
+            d->file_field = d->file_len < PXE_BOOTFILE_MAX;
             if (!d->file_field && p->option67 == PXE_OPTION67_NEVER) {
                 d->skipped++;
                 d->file_len = 0;
@@ -785,10 +888,63 @@ pxe_policy_decide(const pxe_policy_t *p, const pxe_client_t *c,
         rc = PXE_OK;
         break;
     }
-    if (md != NULL) {
-        pcre2_match_data_free(md);
+    if (ds.md != NULL) {
+        pcre2_match_data_free(ds.md);
     }
     return rc;
+}
+
+/*
+ * The rule's boot file into d->file: copied when it has no variables,
+ * else expanded with only the variables it uses formatted.  Not PXE_OK
+ * (the rule is skipped) when it is too long or comes out empty.
+ */
+static int
+expand_boot_file(const struct pxe_rule_s *r, struct decide_s *ds,
+    pxe_decision_t *d)
+{
+    const pxe_client_t  *c = ds->c;
+    pxe_vars_t           vars;
+    pxe_buf_t            fb;
+    char                 ip[16], arch[8];
+    unsigned             use = r->boot_file_vars;
+
+    if (use == 0) {
+        /* load_boot_file made sure it fits option 67, hence d->file. */
+        memcpy(d->file, r->boot_file, r->boot_file_len);
+        d->file[r->boot_file_len] = '\0';
+        d->file_len = r->boot_file_len;
+        return PXE_OK;
+    }
+    memset(&vars, 0, sizeof(vars));
+    if ((use & (1u << PXE_VAR_MAC)) && decide_mac(ds) == PXE_OK) {
+        vars.v[PXE_VAR_MAC].data = ds->mac;
+        vars.v[PXE_VAR_MAC].len = ds->mac_len;
+    }
+    if ((use & (1u << PXE_VAR_IP)) && c->has_ip) {
+        vars.v[PXE_VAR_IP].data = ip;
+        vars.v[PXE_VAR_IP].len = format_ipv4(c->ip, ip);
+    }
+    if ((use & (1u << PXE_VAR_ARCH)) && c->narch > 0) {
+        vars.v[PXE_VAR_ARCH].data = arch;
+        vars.v[PXE_VAR_ARCH].len = format_uint(c->arch[0], arch);
+    }
+    if (c->hostname_len > 0) {
+        vars.v[PXE_VAR_HOSTNAME].data = c->hostname;
+        vars.v[PXE_VAR_HOSTNAME].len = c->hostname_len;
+    }
+    vars.v[PXE_VAR_NEXT_SERVER].data = r->ns_text;
+    vars.v[PXE_VAR_NEXT_SERVER].len = r->ns_text_len;
+    pxe_buf_init_fixed(&fb, d->file, sizeof(d->file));
+    if (pxe_template_expand(r->boot_file, r->boot_file_len, &vars, &fb)
+        != PXE_OK || fb.len == 0)
+    {
+        d->file_len = 0;
+        d->file[0] = '\0';
+        return PXE_ETOOBIG;
+    }
+    d->file_len = fb.len;
+    return PXE_OK;
 }
 
 int

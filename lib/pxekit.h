@@ -457,6 +457,12 @@ typedef struct pxe_vars_s {
  * of the offending "${" (may be NULL).
  */
 int pxe_template_check(const char *tmpl, size_t len, size_t *where);
+/*
+ * The variables a template uses, as bits (1u << PXE_VAR_*) in *used; 0
+ * means the template is plain text, so a caller can copy it instead of
+ * expanding it per packet.  Same errors as pxe_template_check().
+ */
+int pxe_template_vars(const char *tmpl, size_t len, unsigned *used);
 /* Expands a checked template into out; fails whole past out's maximum. */
 int pxe_template_expand(const char *tmpl, size_t len, const pxe_vars_t *vars,
     pxe_buf_t *out) PXE_WARN_UNUSED;

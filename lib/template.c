@@ -9,12 +9,14 @@
 
 #include "pxekit.h"
 
-static const char *const var_names[PXE_VAR_COUNT] = {
-    [PXE_VAR_MAC] = "mac",
-    [PXE_VAR_IP] = "ip",
-    [PXE_VAR_ARCH] = "arch",
-    [PXE_VAR_HOSTNAME] = "hostname",
-    [PXE_VAR_NEXT_SERVER] = "next-server",
+#define VAR(s)  { (s), sizeof(s) - 1 }
+
+static const pxe_str_t var_names[PXE_VAR_COUNT] = {
+    [PXE_VAR_MAC] = VAR("mac"),
+    [PXE_VAR_IP] = VAR("ip"),
+    [PXE_VAR_ARCH] = VAR("arch"),
+    [PXE_VAR_HOSTNAME] = VAR("hostname"),
+    [PXE_VAR_NEXT_SERVER] = VAR("next-server"),
 };
 
 static int var_lookup(const char *name, size_t len);
@@ -25,7 +27,8 @@ var_lookup(const char *name, size_t len)
     int  i;
 
     for (i = 0; i < PXE_VAR_COUNT; i++) {
-        if (strlen(var_names[i]) == len && memcmp(var_names[i], name, len) == 0)
+        if (var_names[i].len == len
+            && memcmp(var_names[i].data, name, len) == 0)
         {
             return i;
         }
@@ -42,20 +45,25 @@ static int
 next_piece(const char *t, size_t len, size_t *pos, size_t *lit_len, int *var,
     size_t *where)
 {
-    size_t  p = *pos, start = *pos, end;
+    size_t       p = *pos, start = *pos, end;
+    const char  *dollar, *nul;
 
     *var = -1;
-    while (p < len) {
-        if (t[p] == '\0') {
-            if (where != NULL) {
-                *where = p;
-            }
-            return PXE_ENUL;
-        }
-        if (t[p] == '$' && p + 1 < len && t[p + 1] == '{') {
+    /* memchr, not a loop per byte: this runs for every reply Kea sends. */
+    for ( ;; ) {
+        dollar = memchr(t + p, '$', len - p);
+        p = dollar != NULL ? (size_t) (dollar - t) : len;
+        if (p == len || (p + 1 < len && t[p + 1] == '{')) {
             break;
         }
         p++;
+    }
+    nul = memchr(t + start, '\0', p - start);
+    if (nul != NULL) {
+        if (where != NULL) {
+            *where = (size_t) (nul - t);
+        }
+        return PXE_ENUL;
     }
     *lit_len = p - start;
     if (p == len) {
@@ -96,6 +104,29 @@ pxe_template_check(const char *tmpl, size_t len, size_t *where)
         rc = next_piece(tmpl, len, &pos, &lit, &var, where);
         if (rc != PXE_OK) {
             return rc;
+        }
+    }
+    return PXE_OK;
+}
+
+int
+pxe_template_vars(const char *tmpl, size_t len, unsigned *used)
+{
+    size_t  pos = 0, lit;
+    int     var, rc;
+
+    *used = 0;
+    if (tmpl == NULL && len > 0) {
+        return PXE_EINVAL;
+    }
+    while (pos < len) {
+        rc = next_piece(tmpl, len, &pos, &lit, &var, NULL);
+        if (rc != PXE_OK) {
+            *used = 0;
+            return rc;
+        }
+        if (var >= 0) {
+            *used |= 1u << var;
         }
     }
     return PXE_OK;

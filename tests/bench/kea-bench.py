@@ -9,7 +9,11 @@ relay mode on loopback, every client a BIOS PXE ROM: 93=0, 60 PXEClient):
            (what a site would write without pxekit);
   pxekit   libdhcp_pxekit.so with 20 rules, the client matching the last;
   pxekit3  (callgrind only) the hook with native's three-way split, to
-           separate the hooks framework's cost from the rules'.
+           separate the hooks framework's cost from the rules';
+  empty    (callgrind only) tests/bench/libkea_empty_hook.so, a pkt4_send
+           callout that returns at once: what Kea spends calling any
+           callout, the floor under the hook's cost (built by make check,
+           or make -C tests bench/libkea_empty_hook.la).
 
 1. Throughput at saturation: ROUNDS interleaved rounds of SECONDS each;
    DORA/s and Kea CPU (utime+stime from /proc) per DORA, as ratios to
@@ -19,12 +23,12 @@ relay mode on loopback, every client a BIOS PXE ROM: 93=0, 60 PXEClient):
    difference / (N2 - N1) cancels start-up and shutdown.
 3. The core alone: tests/bench/kea-decide, ns per decision for 1/20/200.
 
-    top_builddir=$PWD/build-bench tests/bench/kea-bench.py [--rounds 3]
+    top_builddir=$PWD/build tests/bench/kea-bench.py [--rounds 3]
         [--seconds 4] [--no-throughput] [--no-callgrind]
 
-top_builddir defaults to ./build.  The default build has no -O (empty
-CFLAGS): benchmark a build configured with CFLAGS="-O2 -g"
-CXXFLAGS="-O2 -g", as BENCHMARKS.md says.
+top_builddir defaults to ./build (configure's default -g -O2 is what to
+measure).  --profile KIND [--n2 N] only keeps one callgrind profile of
+KIND as ./callgrind.out.KIND, for callgrind_annotate --inclusive=yes.
 """
 
 import argparse
@@ -42,6 +46,7 @@ sys.path.insert(0, os.path.join(HERE, "../integration/kea"))
 from keatest import Kea, read_kea_json, EXAMPLE, KEA_DHCP4, workdir, cleanup  # noqa: E402
 
 PERFDHCP = shutil.which("perfdhcp") or "/usr/sbin/perfdhcp"
+EMPTY_HOOK = os.path.join(os.environ["top_builddir"], "tests/bench/.libs/libkea_empty_hook.so")
 PXE_OPTS = ["-o", "93,0000", "-o", "60,505845436c69656e743a417263683a30303030303a554e44493a303032303031"]
 
 
@@ -59,6 +64,8 @@ def config(kind, kea):
     d4["valid-lifetime"] = 60
     if kind == "nohook":
         d4["hooks-libraries"] = []
+    elif kind == "empty":
+        d4["hooks-libraries"] = [{"library": EMPTY_HOOK}]
     elif kind == "native":
         d4["hooks-libraries"] = []
         d4["client-classes"] = [
@@ -125,7 +132,7 @@ def throughput(wd, kinds, rounds, seconds):
     return res
 
 
-def callgrind(wd, kind, n):
+def callgrind(wd, kind, n, keep=None):
     kea = Kea(wd, "%s-cg%d" % (kind, n))
     out = os.path.join(kea.dir, "callgrind.out")
     # valgrind in front of kea-dhcp4: same harness, another binary.
@@ -146,6 +153,8 @@ def callgrind(wd, kind, n):
     _, acks = perfdhcp(kea, ["-r", "40", "-n", str(n)])
     kea.proc.send_signal(15)
     kea.proc.wait(120)
+    if keep:
+        shutil.copy(out, keep)
     ir = None
     with open(out) as f:
         for line in f:
@@ -162,9 +171,19 @@ def main():
     ap.add_argument("--n2", type=int, default=400)
     ap.add_argument("--no-callgrind", action="store_true")
     ap.add_argument("--no-throughput", action="store_true")
+    ap.add_argument("--profile", metavar="KIND",
+                    help="only keep one callgrind profile of KIND (n2 exchanges) "
+                    "as callgrind.out.KIND, for callgrind_annotate --inclusive=yes")
     a = ap.parse_args()
     kinds = ["nohook", "native", "pxekit"]
     wd = workdir()
+    if a.profile:
+        try:
+            ir, acks = callgrind(wd, a.profile, a.n2, keep="callgrind.out." + a.profile)
+            print("%s: %d Ir, %d acks -> callgrind.out.%s" % (a.profile, ir, acks, a.profile))
+        finally:
+            cleanup(wd)
+        return
     try:
         print("machine: %s, %d cores; kea-dhcp4 %s" % (
             os.uname().machine, os.cpu_count(),
@@ -181,7 +200,12 @@ def main():
             print("2. callgrind Ir/DORA: (Ir(%d) - Ir(%d)) / %d, perfdhcp -r 40"
                   % (a.n2, a.n1, a.n2 - a.n1))
             base = None
-            for k in kinds + ["pxekit3"]:
+            extra = ["pxekit3"]
+            if os.path.exists(EMPTY_HOOK):
+                extra.append("empty")
+            else:
+                print("  (no tests/bench/.libs/libkea_empty_hook.so: make check builds it)")
+            for k in kinds + extra:
                 ir1, acks1 = callgrind(wd, k, a.n1)
                 ir2, acks2 = callgrind(wd, k, a.n2)
                 per = (ir2 - ir1) / float(acks2 - acks1) if acks2 > acks1 else float("nan")

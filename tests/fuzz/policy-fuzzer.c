@@ -6,7 +6,10 @@
  *   "key=text"    a string value  (in the current rule, or top level
  *                 before the first R)
  *   "key#123"     an integer;  "key?1" a boolean;  "key[1,2,3" an int list
- * A loaded policy then decides for a few fixed clients.
+ * A loaded policy then decides for a few fixed clients.  The same rules
+ * again with "(?:)" appended to every pattern (which makes none of them
+ * plain text, so PCRE2 answers every one) must decide alike: policy.c
+ * answers plain-text patterns with memcmp instead.
  */
 
 #include <stddef.h>
@@ -29,7 +32,11 @@ typedef struct {
     pxe_value_t  keys[FZ_MAX_RULES][FZ_MAX_KEYS];
     pxe_value_t  ints[(FZ_MAX_RULES + 1) * FZ_MAX_KEYS][FZ_MAX_INTS];
     size_t       nrules, nlists;
+    char        *forced;        /* patterns with "(?:)" appended */
 } fz_tree_t;
+
+static int fz_is_pattern(const pxe_value_t *v);
+static int fz_force_pcre2(fz_tree_t *t);
 
 /* The input is not NUL-terminated: parse digits within len only. */
 static int64_t
@@ -49,8 +56,68 @@ fz_int(const char *s, size_t len)
     return neg ? -v : v;
 }
 
+static int
+fz_is_pattern(const pxe_value_t *v)
+{
+    static const char *const  keys[] = { "vendor-class", "user-class", "mac" };
+    size_t                    i;
+
+    for (i = 0; i < 3; i++) {
+        if (v->type == PXE_VALUE_STRING && v->key.len == strlen(keys[i])
+            && memcmp(v->key.data, keys[i], v->key.len) == 0)
+        {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * Appends "(?:)" to every rule's pattern; -1 (no comparison) when one
+ * has a backslash or "(", after which "(?:)" could mean something else
+ * (an escaped "(", text inside \Q, an option group).
+ */
+static int
+fz_force_pcre2(fz_tree_t *t)
+{
+    size_t  r, k, total = 0, off = 0;
+
+    for (r = 0; r < t->nrules; r++) {
+        for (k = 0; k < t->rules[r].nitems; k++) {
+            const pxe_value_t  *v = &t->keys[r][k];
+
+            if (fz_is_pattern(v)) {
+                if (memchr(v->string.data, '\\', v->string.len) != NULL
+                    || memchr(v->string.data, '(', v->string.len) != NULL)
+                {
+                    return -1;
+                }
+                total += v->string.len + 4;
+            }
+        }
+    }
+    t->forced = malloc(total + 1);
+    if (t->forced == NULL) {
+        return -1;
+    }
+    for (r = 0; r < t->nrules; r++) {
+        for (k = 0; k < t->rules[r].nitems; k++) {
+            pxe_value_t  *v = &t->keys[r][k];
+
+            if (fz_is_pattern(v)) {
+                memcpy(t->forced + off, v->string.data, v->string.len);
+                memcpy(t->forced + off + v->string.len, "(?:)", 4);
+                v->string.data = t->forced + off;
+                v->string.len += 4;
+                off += v->string.len;
+            }
+        }
+    }
+    return 0;
+}
+
 static void
-fz_decide(const pxe_policy_t *p)
+fz_decide(const pxe_policy_t *p, long rules[3])
 {
     static const char *const  vcs[] = {
         "PXEClient:Arch:00000:UNDI:002001", "HTTPClient:Arch:00016", "x"
@@ -77,7 +144,8 @@ fz_decide(const pxe_policy_t *p)
                                          (const uint8_t *) "iPXE", 4);
         }
         pxe_client_set_classes(&c, &cls, i > 0 ? 1 : 0);
-        if (pxe_policy_decide(p, &c, &d) == PXE_OK
+        rules[i] = pxe_policy_decide(p, &c, &d) == PXE_OK ? d.rule : -2;
+        if (rules[i] != -2
             && (d.rule < 0 || (size_t) d.rule >= p->nrules
                 || d.file_len > PXE_OPTION_MAX
                 || (d.file_field && d.file_len >= PXE_BOOTFILE_MAX)))
@@ -95,6 +163,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pxe_policy_t       p;
     pxe_policy_err_t   err;
     const char        *s = (const char *) data, *end = s + size;
+    long               got[3], want[3];
 
     if (size > 8192) {
         return 0;
@@ -171,11 +240,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     pxe_policy_init(&p);
     if (pxe_policy_load(&p, &params, &err) == PXE_OK) {
-        fz_decide(&p);
+        fz_decide(&p, got);
+        if (fz_force_pcre2(t) == 0) {
+            pxe_policy_free(&p);
+            if (pxe_policy_load(&p, &params, &err) == PXE_OK) {
+                fz_decide(&p, want);
+                if (memcmp(got, want, sizeof(got)) != 0) {
+                    __builtin_trap();
+                }
+            }
+        }
     } else if (err.msg[0] == '\0' || p.rules != NULL) {
         __builtin_trap();
     }
     pxe_policy_free(&p);
+    free(t->forced);
     free(t);
     return 0;
 }

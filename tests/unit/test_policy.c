@@ -3,6 +3,7 @@
  * first match wins, the file/option 67 split, HTTP boot echo.
  */
 
+#include <stdio.h>
 #include <string.h>
 
 #include "test.h"
@@ -499,6 +500,172 @@ test_client_from_value(void **state)
     assert_string_equal(err.key, "macc");
 }
 
+/*
+ * 1 when a policy {key: pat, boot-file: "hit"}, {boot-file: "miss"} picks
+ * its first rule for c.
+ */
+static int
+first_rule_matches(const char *key, const char *pat, const pxe_client_t *c)
+{
+    pxe_value_t       r0[2], r1[1], rules[2], top[2];
+    pxe_policy_t      p;
+    pxe_decision_t    d;
+    int               hit;
+
+    memset(r0, 0, sizeof(r0));
+    memset(r1, 0, sizeof(r1));
+    memset(rules, 0, sizeof(rules));
+    memset(top, 0, sizeof(top));
+    r0[0].type = PXE_VALUE_STRING;
+    r0[0].key = (pxe_str_t) { key, strlen(key) };
+    r0[0].string = (pxe_str_t) { pat, strlen(pat) };
+    r0[1].type = PXE_VALUE_STRING;
+    r0[1].key = (pxe_str_t) { "boot-file", 9 };
+    r0[1].string = (pxe_str_t) { "hit", 3 };
+    r1[0] = r0[1];
+    r1[0].string = (pxe_str_t) { "miss", 4 };
+    rules[0].type = PXE_VALUE_MAP;
+    rules[0].items = r0;
+    rules[0].nitems = 2;
+    rules[1].type = PXE_VALUE_MAP;
+    rules[1].items = r1;
+    rules[1].nitems = 1;
+    top[0].type = PXE_VALUE_STRING;
+    top[0].key = (pxe_str_t) { "next-server", 11 };
+    top[0].string = (pxe_str_t) { "192.0.2.10", 10 };
+    top[1].type = PXE_VALUE_LIST;
+    top[1].key = (pxe_str_t) { "rules", 5 };
+    top[1].items = rules;
+    top[1].nitems = 2;
+    {
+        const pxe_value_t  params = { .type = PXE_VALUE_MAP, .items = top,
+                                      .nitems = 2 };
+
+        load_ok(&p, &params);
+    }
+    assert_int_equal(pxe_policy_decide(&p, c, &d), PXE_OK);
+    hit = d.rule == 0;
+    assert_string_equal(d.file, hit ? "hit" : "miss");
+    pxe_policy_free(&p);
+    return hit;
+}
+
+/*
+ * Plain-text patterns skip PCRE2 (a memcmp answers "^text" and "text"):
+ * each must decide exactly as PCRE2 does, which "(?:)" appended forces.
+ */
+static void
+test_literal_patterns_as_pcre2(void **state)
+{
+    static const char *const  pats[] = {
+        "^PXEClient:Arch:00007", "^PXEClient", "PXEClient", "HTTPClient",
+        "^HTTPClient", "^", "", "^a\\.b", "a\\.b", "Arch:0000",
+        "^PXEClient:Arch:00000:UNDI:002001",
+        "^PXEClient:Arch:00000:UNDI:0020011", "^pxeclient", "^PXE Client",
+        "^a\\-b", "PXEClient#x", "}]", "x]", "^a\\\\b", "UNDI:002001",
+        "^0123456789012345678901234567890123456789012345678901234567890123"
+        "4", "a.b", "^PXEClient$", "(?i)^pxeclient", "^a\\Qb",
+    };
+    static const char *const  vcs[] = {
+        "PXEClient:Arch:00007:UNDI:003016", "PXEClient:Arch:00000:UNDI:002001",
+        "HTTPClient:Arch:00016:UNDI:003001", "a.b", "axb", "xxa.bxx", "a-b",
+        "PXE Client", "}]", "x]", "PXEClient#x", "a\\b", "PXEClient",
+        "01234567890123456789012345678901234567890123456789012345678901234",
+    };
+    static const char *const  macs[] = {
+        "^52:54:00", "12:34", "^aa:bb", "56", "^52:54:00:12:34:56", ":56$",
+    };
+    pxe_client_t  c;
+    char          forced[200];
+    size_t        i, j, hits = 0;
+
+    (void) state;
+    for (j = 0; j < sizeof(vcs) / sizeof(vcs[0]); j++) {
+        client(&c, "\x00\x00", 2, vcs[j]);
+        for (i = 0; i < sizeof(pats) / sizeof(pats[0]); i++) {
+            int  got = first_rule_matches("vendor-class", pats[i], &c);
+
+            snprintf(forced, sizeof(forced), "%s(?:)", pats[i]);
+            if (got != first_rule_matches("vendor-class", forced, &c)) {
+                print_error("pattern \"%s\", vendor class \"%s\"\n", pats[i],
+                            vcs[j]);
+                fail();
+            }
+            hits += (size_t) got;
+        }
+    }
+    /* Not all or nothing: the table exercises both answers. */
+    assert_true(hits > 20);
+    assert_true(hits < 150);
+    client(&c, "\x00\x00", 2, "xxHTTPClient");
+    assert_true(first_rule_matches("vendor-class", "HTTPClient", &c));
+    assert_false(first_rule_matches("vendor-class", "^HTTPClient", &c));
+    assert_true(first_rule_matches("vendor-class", "^xx", &c));
+    client(&c, "\x00\x00", 2, "axb");
+    assert_false(first_rule_matches("vendor-class", "^a\\.b", &c));
+    assert_true(first_rule_matches("vendor-class", "^a.b", &c));
+    for (i = 0; i < sizeof(macs) / sizeof(macs[0]); i++) {
+        client(&c, "\x00\x00", 2, NULL);
+        snprintf(forced, sizeof(forced), "%s(?:)", macs[i]);
+        assert_int_equal(first_rule_matches("mac", macs[i], &c),
+                         first_rule_matches("mac", forced, &c));
+    }
+    client(&c, "\x00\x00", 2, NULL);
+    assert_true(first_rule_matches("mac", "^52:54:00", &c));
+    assert_true(first_rule_matches("mac", "34:56", &c));
+    assert_false(first_rule_matches("mac", "^aa:bb", &c));
+    /* iPXE's raw user class, and RFC 3004 instances, through a literal. */
+    client(&c, "\x00\x00", 2, NULL);
+    assert_int_equal(pxe_client_set_option(&c, PXE_OPT_USER_CLASS,
+                                           (const uint8_t *) "iPXE", 4),
+                     PXE_OK);
+    assert_true(first_rule_matches("user-class", "^iPXE", &c));
+    assert_true(first_rule_matches("user-class", "PXE", &c));
+    assert_false(first_rule_matches("user-class", "^PXE", &c));
+    client(&c, "\x00\x00", 2, NULL);
+    assert_int_equal(pxe_client_set_option(&c, PXE_OPT_USER_CLASS,
+                                           (const uint8_t *) "\x03" "abc"
+                                           "\x04" "gPXE", 9), PXE_OK);
+    assert_true(first_rule_matches("user-class", "^gPXE", &c));
+    assert_false(first_rule_matches("user-class", "^bc", &c));
+}
+
+/* Only the variables a boot file uses are made; plain text is copied. */
+static void
+test_boot_file_variables(void **state)
+{
+    const pxe_value_t  params = VMAP("",
+        VSTR("next-server", "192.0.2.10"),
+        VLIST("rules",
+            VMAP("", VINT("arch", 7), VSTR("boot-file", "ipxe.efi")),
+            VMAP("", VINT("arch", 9),
+                 VSTR("boot-file", "${arch}/${ip}/${hostname}/${mac}")),
+            VMAP("", VSTR("boot-file", "http://${next-server}/m?${mac}"),
+                 VSTR("next-server", "198.51.100.7"))));
+    pxe_policy_t       p;
+    pxe_client_t       c;
+    pxe_decision_t     d;
+
+    (void) state;
+    load_ok(&p, &params);
+    client(&c, "\x00\x07", 2, NULL);
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_string_equal(d.file, "ipxe.efi");
+    assert_int_equal(d.file_len, 8);
+    client(&c, "\x00\x09", 2, NULL);
+    pxe_client_set_ip(&c, (const uint8_t *) "\xc0\x00\x02\x64");
+    assert_int_equal(pxe_client_set_option(&c, PXE_OPT_HOSTNAME,
+                                           (const uint8_t *) "cn-7", 4),
+                     PXE_OK);
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_int_equal(d.rule, 1);
+    assert_string_equal(d.file, "9/192.0.2.100/cn-7/52:54:00:12:34:56");
+    client(&c, "\x00\x00", 2, NULL);
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_string_equal(d.file, "http://198.51.100.7/m?52:54:00:12:34:56");
+    pxe_policy_free(&p);
+}
+
 int
 main(void)
 {
@@ -511,6 +678,8 @@ main(void)
         cmocka_unit_test(test_boot_file_literal_too_long),
         cmocka_unit_test(test_pattern_limits_fail_closed),
         cmocka_unit_test(test_client_from_value),
+        cmocka_unit_test(test_literal_patterns_as_pcre2),
+        cmocka_unit_test(test_boot_file_variables),
     };
 
     return PXE_RUN_TESTS(tests);

@@ -76,6 +76,34 @@ test_expand_bounded(void **state)
     assert_int_equal(b.len, 0);
 }
 
+static void
+test_vars(void **state)
+{
+    unsigned  used = 99;
+
+    (void) state;
+    assert_int_equal(pxe_template_vars("undionly.kpxe", 13, &used), PXE_OK);
+    assert_int_equal(used, 0);
+    assert_int_equal(pxe_template_vars("cost$5 {x}", 10, &used), PXE_OK);
+    assert_int_equal(used, 0);
+    assert_int_equal(pxe_template_vars("", 0, &used), PXE_OK);
+    assert_int_equal(used, 0);
+    assert_int_equal(pxe_template_vars("http://${next-server}/m?mac=${mac}"
+                                       "&again=${mac}", 47, &used), PXE_OK);
+    assert_int_equal(used, (1u << PXE_VAR_NEXT_SERVER) | (1u << PXE_VAR_MAC));
+    assert_int_equal(pxe_template_vars("${ip}${arch}${hostname}", 23, &used),
+                     PXE_OK);
+    assert_int_equal(used, (1u << PXE_VAR_IP) | (1u << PXE_VAR_ARCH)
+                           | (1u << PXE_VAR_HOSTNAME));
+    /* Errors as pxe_template_check's, and nothing claimed used. */
+    assert_int_equal(pxe_template_vars("${mac}${mca}", 12, &used),
+                     PXE_ESYNTAX);
+    assert_int_equal(used, 0);
+    assert_int_equal(pxe_template_vars("${mac}\0x", 8, &used), PXE_ENUL);
+    assert_int_equal(used, 0);
+    assert_int_equal(pxe_template_vars(NULL, 3, &used), PXE_EINVAL);
+}
+
 int
 main(void)
 {
@@ -83,6 +111,7 @@ main(void)
         cmocka_unit_test(test_check),
         cmocka_unit_test(test_expand),
         cmocka_unit_test(test_expand_bounded),
+        cmocka_unit_test(test_vars),
     };
 
     return PXE_RUN_TESTS(tests);
