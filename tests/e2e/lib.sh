@@ -113,16 +113,23 @@ e2e_wait_file() {
     return 1
 }
 
-# The sanitizer runtime goes only into servers that load our instrumented
-# plugins (E2E_STACK=pxekit), never into stock ones.
-e2e_preload() {
-    if [ "${E2E_STACK:-stock}" = pxekit ]; then pxe_preload; fi
+# e2e_env: sets E2E_ENV, the environment of a server that loads our
+# plugins.  In the sanitizer build the hook and the module are
+# instrumented and the servers are not: the ASan (and UBSan) runtime is
+# preloaded, and leak checks are off (Kea's and nginx's own exit-time
+# blocks are not ours), as tests/integration/{kea,nginx} do.
+e2e_env() {
+    local rt
+    rt=$(pxe_preload)
+    E2E_ENV=(LD_PRELOAD="$rt")
+    [ -z "$rt" ] || E2E_ENV+=(ASAN_OPTIONS=detect_leaks=0:abort_on_error=0)
 }
 
 # e2e_start_kea CONF: kea-dhcp4 with its raw socket on br0.
 e2e_start_kea() {
+    e2e_env
     KEA_PIDFILE_DIR="$PXE_WORK/run" KEA_LOCKFILE_DIR="$PXE_WORK/run" \
-        ip netns exec "$E2E_NS" env LD_PRELOAD="$(e2e_preload)" "${KEA_DHCP4:-kea-dhcp4}" -c "$1" \
+        ip netns exec "$E2E_NS" env "${E2E_ENV[@]}" "${KEA_DHCP4:-kea-dhcp4}" -c "$1" \
         >"$PXE_WORK/logs/kea.out" 2>&1 &
     E2E_KEA_PID=$!
     pxe_track $E2E_KEA_PID
@@ -132,10 +139,11 @@ e2e_start_kea() {
 
 # e2e_start_nginx CONF: nginx in the foreground, its prefix the work dir.
 e2e_start_nginx() {
+    e2e_env
     mkdir -p "$PXE_WORK/nginx"
     # nginx reads $NGINX as a list of inherited sockets: the tests' own
     # NGINX (the binary's path) must not reach it.
-    ip netns exec "$E2E_NS" env -u NGINX LD_PRELOAD="$(e2e_preload)" "${NGINX:-nginx}" -p "$PXE_WORK/nginx" \
+    ip netns exec "$E2E_NS" env -u NGINX "${E2E_ENV[@]}" "${NGINX:-nginx}" -p "$PXE_WORK/nginx" \
         -c "$1" -e "$PXE_WORK/logs/nginx-error.log" -g 'daemon off;' \
         >"$PXE_WORK/logs/nginx.out" 2>&1 &
     E2E_NGINX_PID=$!
@@ -148,7 +156,9 @@ e2e_start_nginx() {
     done
 }
 
-# e2e_start_tftpd ROOT [RULES]: in.tftpd on br0:69, verbose.  It logs only
+# e2e_start_tftpd DEFAULTS: in.tftpd as Debian's init script starts it
+# from /etc/default/tftpd-hpa (DEFAULTS: that file's variables), in the
+# foreground (-L instead of --listen) and verbose.  It logs only
 # to syslog: in a private mount namespace a directory holding our syslog
 # sink's socket (and the device nodes tftpd may open) is bound over /dev.
 e2e_start_tftpd() {
@@ -163,7 +173,9 @@ e2e_start_tftpd() {
         mount --make-rprivate /
         for n in null zero random urandom; do mount --bind /dev/\$n '$dev'/\$n; done
         mount --rbind '$dev' /dev
-        exec '${IN_TFTPD:-in.tftpd}' -L -vvv -s ${2:+-m '$2'} -a $E2E_ADDR:69 '$1'
+        . '$1'
+        exec '${IN_TFTPD:-in.tftpd}' -L -vvv --user \"\$TFTP_USERNAME\" \
+            --address \"\$TFTP_ADDRESS\" \$TFTP_OPTIONS \"\$TFTP_DIRECTORY\"
     " >"$PXE_WORK/logs/tftpd.out" 2>&1 &
     E2E_TFTPD_PID=$!
     pxe_track $E2E_TFTPD_PID
