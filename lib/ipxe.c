@@ -41,6 +41,8 @@ static int add_stanza(pxe_buf_t *out, const char *up,
 static int add_entry(pxe_buf_t *out, const pxe_build_t *b,
     const pxe_ipxe_opts_t *opts, int rescue);
 static size_t include_items_len(const char *s, size_t len);
+static const char *line_text(const char *p, const char *end,
+    const char **nl);
 static int label_reserved(const char *s, size_t len);
 static int usable(const pxe_build_t *b);
 
@@ -116,6 +118,23 @@ pxe_ipxe_check_root_shadow(const char *s, size_t len)
     return charset_ok(s, len, "./$=") ? PXE_OK : PXE_EUNSAFE;
 }
 
+/*
+ * One line of operator text from p: returns its first non-blank byte and
+ * sets *nl to its end (the newline, or end).
+ */
+static const char *
+line_text(const char *p, const char *end, const char **nl)
+{
+    *nl = memchr(p, '\n', (size_t) (end - p));
+    if (*nl == NULL) {
+        *nl = end;
+    }
+    while (p < *nl && (*p == ' ' || *p == '\t')) {
+        p++;
+    }
+    return p;
+}
+
 /* 1 if the label s[0..len) is one pxekit generates. */
 static int
 label_reserved(const char *s, size_t len)
@@ -151,13 +170,7 @@ pxe_ipxe_check_include(const char *s, size_t len)
 
     end = s + len;
     for (p = s; p < end; p = nl + 1) {
-        nl = memchr(p, '\n', (size_t) (end - p));
-        if (nl == NULL) {
-            nl = end;
-        }
-        for (w = p; w < nl && (*w == ' ' || *w == '\t'); w++) {
-            /* skip blanks */
-        }
+        w = line_text(p, end, &nl);
         if (w < nl && *w == ':') {
             w++;
             for (n = 0; w + n < nl && w[n] != ' ' && w[n] != '\t'; n++) {
@@ -183,13 +196,7 @@ include_items_len(const char *s, size_t len)
 
     end = s + len;
     for (p = s; p < end; p = nl + 1) {
-        nl = memchr(p, '\n', (size_t) (end - p));
-        if (nl == NULL) {
-            nl = end;
-        }
-        for (w = p; w < nl && (*w == ' ' || *w == '\t'); w++) {
-            /* skip blanks */
-        }
+        w = line_text(p, end, &nl);
         n = (size_t) (nl - w);
         if (n == 0 || *w == '#') {
             continue;
