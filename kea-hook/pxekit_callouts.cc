@@ -8,6 +8,7 @@
 #include <dhcp/dhcp4.h>
 #include <dhcp/pkt4.h>
 #include <hooks/hooks.h>
+#include <stats/stats_mgr.h>
 
 #include "pxekit_impl.h"
 #include "pxekit_log.h"
@@ -18,12 +19,33 @@ using namespace isc::data;
 using namespace isc::dhcp;
 using namespace isc::hooks;
 using namespace isc::pxekit;
+using namespace isc::stats;
 
 namespace isc {
 namespace pxekit {
 
 /// @brief The loaded configuration; replaced only by load()/unload().
 PxekitImplPtr impl;
+
+/// @brief Kea's statistic commands that see values, and StatsMgr's own
+/// handlers for them (the ones Kea registers itself).
+///
+/// The hook counts off StatsMgr's lock (pxekit_stats.h), so it answers
+/// these commands in Kea's place: publish the counts, then the same
+/// handler Kea would have run, so the answer is Kea's own.
+struct StatCommand {
+    const char* name;
+    ConstElementPtr (*handler)(const std::string&, const ConstElementPtr&);
+};
+
+const StatCommand STAT_COMMANDS[] = {
+    { "statistic-get", StatsMgr::statisticGetHandler },
+    { "statistic-get-all", StatsMgr::statisticGetAllHandler },
+    { "statistic-reset", StatsMgr::statisticResetHandler },
+    { "statistic-reset-all", StatsMgr::statisticResetAllHandler },
+    { "statistic-remove", StatsMgr::statisticRemoveHandler },
+    { "statistic-remove-all", StatsMgr::statisticRemoveAllHandler }
+};
 
 } // end of namespace isc::pxekit
 } // end of namespace isc
@@ -106,6 +128,37 @@ pxekit_explain(CalloutHandle& handle) {
     return (0);
 }
 
+/// @brief statistic-get, -get-all, -reset, -reset-all, -remove,
+/// -remove-all: the counts made so far, published, then Kea's handler.
+int
+pxekit_statistic(CalloutHandle& handle) {
+    ConstElementPtr response;
+    try {
+        ConstElementPtr command;
+        handle.getArgument("command", command);
+        ConstElementPtr args;
+        std::string name = parseCommand(args, command);
+        PxekitImplPtr current = impl;
+        if (current) {
+            current->publishStats();
+        }
+        for (auto const& cmd : STAT_COMMANDS) {
+            if (name == cmd.name) {
+                response = cmd.handler(name, args);
+                break;
+            }
+        }
+        if (!response) {
+            isc_throw(InvalidOperation, "'" << name << "' is not a statistic"
+                      " command pxekit answers");
+        }
+    } catch (const std::exception& ex) {
+        response = createAnswer(CONTROL_RESULT_ERROR, ex.what());
+    }
+    handle.setArgument("response", response);
+    return (0);
+}
+
 /// @brief Validates and loads the parameters; 1 refuses the library.
 int
 load(LibraryHandle& handle) {
@@ -114,6 +167,9 @@ load(LibraryHandle& handle) {
         fresh->configure(handle.getParameters());
         fresh->initStats();
         handle.registerCommandCallout("pxekit-explain", pxekit_explain);
+        for (auto const& cmd : STAT_COMMANDS) {
+            handle.registerCommandCallout(cmd.name, pxekit_statistic);
+        }
         impl = fresh;
         LOG_INFO(pxekit_logger, PXEKIT_LOADED)
             .arg(impl->ruleCount()).arg(impl->nextServer());
@@ -136,8 +192,8 @@ unload() {
     return (0);
 }
 
-/// @brief 1: the packet path reads only immutable state and StatsMgr,
-/// which is thread-safe.
+/// @brief 1: the packet path reads only immutable state and bumps
+/// relaxed atomic counters.
 int
 multi_threading_compatible() {
     return (1);

@@ -5,11 +5,9 @@
 #include <dhcp/option_int_array.h>
 #include <dhcp/option_string.h>
 #include <exceptions/exceptions.h>
-#include <stats/stats_mgr.h>
 
 #include <algorithm>
 #include <cstring>
-#include <sstream>
 #include <typeinfo>
 
 #include "pxekit_impl.h"
@@ -18,17 +16,9 @@
 using namespace isc::asiolink;
 using namespace isc::data;
 using namespace isc::dhcp;
-using namespace isc::stats;
 
 namespace isc {
 namespace pxekit {
-
-const char* const STAT_IPXE = "pxekit.ipxe-clients";
-const char* const STAT_PXE = "pxekit.legacy-pxe-clients";
-const char* const STAT_HTTP = "pxekit.http-boot-clients";
-const char* const STAT_NON_BOOT = "pxekit.non-boot-clients";
-const char* const STAT_NO_MATCH = "pxekit.no-match";
-const char* const STAT_SKIPPED = "pxekit.skipped-rules";
 
 namespace {
 
@@ -62,23 +52,18 @@ kindName(pxe_kind_e kind) {
     }
 }
 
-/// @brief Statistic names as strings, built once (StatsMgr takes
-/// std::string; a temporary per packet showed in profiles).
-const std::string&
-kindStat(pxe_kind_e kind) {
-    static const std::string pxe(STAT_PXE);
-    static const std::string http(STAT_HTTP);
-    static const std::string ipxe(STAT_IPXE);
-    static const std::string none(STAT_NON_BOOT);
+/// @brief The counter of a kind of client.
+size_t
+kindCounter(pxe_kind_e kind) {
     switch (kind) {
     case PXE_KIND_PXE:
-        return (pxe);
+        return (Counters::PXE);
     case PXE_KIND_HTTP:
-        return (http);
+        return (Counters::HTTP);
     case PXE_KIND_IPXE:
-        return (ipxe);
+        return (Counters::IPXE);
     default:
-        return (none);
+        return (Counters::NON_BOOT);
     }
 }
 
@@ -241,12 +226,7 @@ PxekitImpl::configure(const ConstElementPtr& params) {
     if (pxe_policy_load(&policy_, tree.root(), &err) != PXE_OK) {
         isc_throw(BadValue, err.msg);
     }
-    rule_stats_.clear();
-    for (size_t i = 0; i < policy_.nrules; ++i) {
-        std::ostringstream name;
-        name << "pxekit.rule[" << i << "].matches";
-        rule_stats_.push_back(name.str());
-    }
+    counters_.reset(new Counters(policy_.nrules));
 }
 
 std::string
@@ -256,32 +236,17 @@ PxekitImpl::nextServer() const {
 
 void
 PxekitImpl::initStats() const {
-    StatsMgr& stats = StatsMgr::instance();
-    const char* const names[] = {
-        STAT_IPXE, STAT_PXE, STAT_HTTP, STAT_NON_BOOT, STAT_NO_MATCH,
-        STAT_SKIPPED
-    };
-    for (auto const& name : names) {
-        stats.setValue(name, static_cast<int64_t>(0));
-    }
-    for (auto const& name : rule_stats_) {
-        stats.setValue(name, static_cast<int64_t>(0));
-    }
+    counters_->init();
+}
+
+void
+PxekitImpl::publishStats() const {
+    counters_->publish();
 }
 
 void
 PxekitImpl::removeStats() const {
-    StatsMgr& stats = StatsMgr::instance();
-    const char* const names[] = {
-        STAT_IPXE, STAT_PXE, STAT_HTTP, STAT_NON_BOOT, STAT_NO_MATCH,
-        STAT_SKIPPED
-    };
-    for (auto const& name : names) {
-        stats.del(name);
-    }
-    for (auto const& name : rule_stats_) {
-        stats.del(name);
-    }
+    counters_->remove();
 }
 
 void
@@ -352,8 +317,8 @@ PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
 
     pxe_decision_t d;
     int rc = pxe_policy_decide(&policy_, &client, &d);
-    StatsMgr& stats = StatsMgr::instance();
-    stats.addValue(kindStat(d.kind), static_cast<int64_t>(1));
+    Counters& stats = *counters_;
+    stats.add(kindCounter(d.kind));
     if (d.kind == PXE_KIND_NONE) {
         if (debug) {
             LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_NOT_NETBOOT)
@@ -362,7 +327,7 @@ PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
         return;
     }
     if (d.skipped > 0) {
-        stats.addValue(STAT_SKIPPED, static_cast<int64_t>(d.skipped));
+        stats.add(Counters::SKIPPED, d.skipped);
         if (debug) {
             LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_RULE_SKIPPED)
                 .arg(query->getLabel()).arg(d.skipped);
@@ -371,7 +336,7 @@ PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
 
     std::string file;
     if (rc == PXE_OK) {
-        stats.addValue(rule_stats_[d.rule], static_cast<int64_t>(1));
+        stats.add(Counters::RULES + static_cast<size_t>(d.rule));
         response->setSiaddr(toAddress(d.next_server));
         if (d.sname_len > 0) {
             response->setSname(reinterpret_cast<const uint8_t*>(d.sname),
@@ -396,7 +361,7 @@ PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
                 .arg(toAddress(d.next_server).toText());
         }
     } else {
-        stats.addValue(STAT_NO_MATCH, static_cast<int64_t>(1));
+        stats.add(Counters::NO_MATCH);
         if (debug) {
             LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_NO_MATCH)
                 .arg(query->getLabel()).arg(kindName(d.kind));

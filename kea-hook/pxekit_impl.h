@@ -13,10 +13,12 @@
 #include <boost/shared_ptr.hpp>
 
 #include <deque>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "pxekit.h"
+#include "pxekit_stats.h"
 
 namespace isc {
 namespace pxekit {
@@ -62,6 +64,9 @@ public:
     /// @brief Creates this library's statistics at zero.
     void initStats() const;
 
+    /// @brief Brings StatsMgr up to date with the counts (see Counters).
+    void publishStats() const;
+
     /// @brief Removes them (unload).
     void removeStats() const;
 
@@ -87,19 +92,11 @@ private:
     PxekitImpl& operator=(const PxekitImpl&);
 
     pxe_policy_t policy_;
-    std::vector<std::string> rule_stats_;
+    std::unique_ptr<Counters> counters_;    // made by configure()
 };
 
 /// @brief Pointer to the loaded configuration.
 typedef boost::shared_ptr<PxekitImpl> PxekitImplPtr;
-
-/// @brief Names of the statistics, as statistic-get-all shows them.
-extern const char* const STAT_IPXE;
-extern const char* const STAT_PXE;
-extern const char* const STAT_HTTP;
-extern const char* const STAT_NON_BOOT;
-extern const char* const STAT_NO_MATCH;
-extern const char* const STAT_SKIPPED;
 
 } // end of namespace isc::pxekit
 } // end of namespace isc

@@ -1,0 +1,73 @@
+// pxekit_stats.cc: relaxed counters, published into Kea's StatsMgr.
+
+#include <stats/stats_mgr.h>
+
+#include <sstream>
+
+#include "pxekit_stats.h"
+
+using namespace isc::stats;
+
+namespace isc {
+namespace pxekit {
+
+const char* const STAT_IPXE = "pxekit.ipxe-clients";
+const char* const STAT_PXE = "pxekit.legacy-pxe-clients";
+const char* const STAT_HTTP = "pxekit.http-boot-clients";
+const char* const STAT_NON_BOOT = "pxekit.non-boot-clients";
+const char* const STAT_NO_MATCH = "pxekit.no-match";
+const char* const STAT_SKIPPED = "pxekit.skipped-rules";
+
+Counters::Counters(size_t nrules)
+    : counts_(new std::atomic<uint64_t>[RULES + nrules]()),
+      published_(RULES + nrules, 0) {
+    names_.push_back(STAT_IPXE);
+    names_.push_back(STAT_PXE);
+    names_.push_back(STAT_HTTP);
+    names_.push_back(STAT_NON_BOOT);
+    names_.push_back(STAT_NO_MATCH);
+    names_.push_back(STAT_SKIPPED);
+    for (size_t i = 0; i < nrules; ++i) {
+        std::ostringstream name;
+        name << "pxekit.rule[" << i << "].matches";
+        names_.push_back(name.str());
+    }
+}
+
+void
+Counters::init() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    StatsMgr& stats = StatsMgr::instance();
+    for (size_t i = 0; i < names_.size(); ++i) {
+        published_[i] = counts_[i].load(std::memory_order_relaxed);
+        stats.setValue(names_[i], static_cast<int64_t>(0));
+    }
+}
+
+void
+Counters::publish() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    StatsMgr& stats = StatsMgr::instance();
+    for (size_t i = 0; i < names_.size(); ++i) {
+        uint64_t now = counts_[i].load(std::memory_order_relaxed);
+        if (now != published_[i]) {
+            // A reset in between (statistic-reset) zeroed StatsMgr's
+            // value; adding only the delta keeps counting from there.
+            stats.addValue(names_[i],
+                           static_cast<int64_t>(now - published_[i]));
+            published_[i] = now;
+        }
+    }
+}
+
+void
+Counters::remove() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    StatsMgr& stats = StatsMgr::instance();
+    for (auto const& name : names_) {
+        stats.del(name);
+    }
+}
+
+} // end of namespace isc::pxekit
+} // end of namespace isc
