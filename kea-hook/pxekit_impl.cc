@@ -334,7 +334,9 @@ PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
         }
     }
 
-    std::string file;
+    // The decision's file stays in d: a std::string per reply showed in
+    // profiles (the URLs are past the small-string buffer).
+    bool decided_file = rc == PXE_OK && d.file_len > 0;
     if (rc == PXE_OK) {
         stats.add(Counters::RULES + static_cast<size_t>(d.rule));
         response->setSiaddr(toAddress(d.next_server));
@@ -342,21 +344,22 @@ PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
             response->setSname(reinterpret_cast<const uint8_t*>(d.sname),
                                d.sname_len);
         }
-        if (d.file_len > 0) {
-            file.assign(d.file, d.file_len);
+        if (decided_file) {
             // The field stays empty when the name only fits in option 67.
             response->setFile(reinterpret_cast<const uint8_t*>(d.file),
                               d.file_field ? d.file_len : 0);
             while (response->delOption(DHO_BOOT_FILE_NAME)) {
             }
             if (d.option67) {
-                setOption(response, DHO_BOOT_FILE_NAME, file);
+                setOption(response, DHO_BOOT_FILE_NAME,
+                          std::string(d.file, d.file_len));
             }
         }
         if (debug) {
             LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_DECISION)
                 .arg(query->getLabel()).arg(d.rule).arg(kindName(d.kind))
-                .arg(file).arg(d.file_field ? "yes" : "no")
+                .arg(std::string(d.file, d.file_len))
+                .arg(d.file_field ? "yes" : "no")
                 .arg(d.option67 ? "yes" : "no")
                 .arg(toAddress(d.next_server).toText());
         }
@@ -367,15 +370,22 @@ PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
                 .arg(query->getLabel()).arg(kindName(d.kind));
         }
     }
-    // Kea may have chosen the file itself (host reservation, class).
-    if (file.empty()) {
-        file = replyBootFile(response);
+    // The core already knows whether its own file needs the echo; a file
+    // Kea chose (host reservation, class) is read back from the reply.
+    std::string kept;
+    bool echo;
+    if (decided_file) {
+        echo = d.vendor_echo;
+    } else {
+        kept = replyBootFile(response);
+        echo = pxe_http_boot_echo(&client, kept.data(), kept.size());
     }
-    if (pxe_http_boot_echo(&client, file.data(), file.size())) {
+    if (echo) {
         setOption(response, DHO_VENDOR_CLASS_IDENTIFIER, "HTTPClient");
         if (debug) {
             LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_HTTP_ECHO)
-                .arg(query->getLabel()).arg(file);
+                .arg(query->getLabel())
+                .arg(decided_file ? std::string(d.file, d.file_len) : kept);
         }
     }
 }

@@ -11,10 +11,31 @@
 
 static int hexval(int ch);
 
+/*
+ * Lengths and flags only: every array is read up to its length, and
+ * zeroing the whole 1.3 KB cost the Kea hook more per reply than its
+ * three-rule decision.
+ */
 void
 pxe_client_init(pxe_client_t *c)
 {
-    memset(c, 0, sizeof(*c));
+    c->mac_len = 0;
+    memset(c->ip, 0, sizeof(c->ip));
+    c->narch = 0;
+    c->vendor_class_len = 0;
+    c->user_class_len = 0;
+    c->nuser_class = 0;
+    c->hostname[0] = '\0';
+    c->hostname_len = 0;
+    c->classes = NULL;
+    c->nclasses = 0;
+    c->has_ip = 0;
+    c->has_arch = 0;
+    c->has_vendor_class = 0;
+    c->has_user_class = 0;
+    c->has_175 = 0;
+    c->ipxe = 0;
+    c->wants_bootfile = 0;
 }
 
 int
@@ -180,6 +201,7 @@ pxe_client_set_option(pxe_client_t *c, unsigned code, const uint8_t *data,
             return rc;
         }
         memcpy(c->user_class, data, len);
+        memset(c->user_class + len, 0, PXE_SUBJECT_PAD);
         c->user_class_len = len;
         c->has_user_class = 1;
         if (user_class_is_ipxe(c)) {
@@ -194,6 +216,7 @@ pxe_client_set_option(pxe_client_t *c, unsigned code, const uint8_t *data,
             return PXE_EINVAL;
         }
         memcpy(c->vendor_class, data, len);
+        memset(c->vendor_class + len, 0, PXE_SUBJECT_PAD);
         c->vendor_class_len = len;
         c->has_vendor_class = 1;
         return PXE_OK;

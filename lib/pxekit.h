@@ -66,6 +66,7 @@ const char *pxe_strerror(int status);
 #define PXE_BOOTFILE_MAX     128        /* BOOTP `file` field */
 #define PXE_SNAME_MAX        64         /* BOOTP `sname` field */
 #define PXE_OPTION_MAX       255        /* one DHCPv4 option's payload */
+#define PXE_SUBJECT_PAD      32
 #define PXE_PATH_MAX         1024       /* a request path under the root */
 #define PXE_SCRIPT_MAX       (1024 * 1024)   /* a generated iPXE script */
 #define PXE_BUILDS_MAX       100000     /* builds one scan will list */
@@ -374,6 +375,8 @@ typedef struct pxe_str_s {
 /*
  * Everything is copied in, bounded by the option payload maximum, so a
  * client lives on the stack of one packet's callout and needs no free.
+ * pxe_client_init() sets the lengths and flags, not the arrays: a new
+ * field needs a line there.
  */
 typedef struct pxe_client_s {
     uint8_t      mac[PXE_MAC_MAX];
@@ -381,9 +384,11 @@ typedef struct pxe_client_s {
     uint8_t      ip[4];                 /* offered address (yiaddr) */
     uint16_t     arch[PXE_ARCH_MAX];    /* option 93, in packet order */
     size_t       narch;
-    uint8_t      vendor_class[PXE_OPTION_MAX];
+    /* PXE_SUBJECT_PAD zero bytes follow each payload a pattern sees:
+     * PCRE2's JIT reads whole 16-byte blocks around a subject's end. */
+    uint8_t      vendor_class[PXE_OPTION_MAX + PXE_SUBJECT_PAD];
     size_t       vendor_class_len;
-    uint8_t      user_class[PXE_OPTION_MAX];    /* option 77 as sent */
+    uint8_t      user_class[PXE_OPTION_MAX + PXE_SUBJECT_PAD]; /* 77 as sent */
     size_t       user_class_len;
     /* option 77 split into instances: RFC 3004, or one raw instance */
     uint8_t      uc_off[PXE_USER_CLASS_MAX];
