@@ -291,22 +291,28 @@ pxe_client_kind(const pxe_client_t *c)
     return PXE_KIND_NONE;
 }
 
+size_t
+pxe_client_mac_text(const pxe_client_t *c, char *out)
+{
+    static const char  hex[] = "0123456789abcdef";
+    size_t             i, n = 0;
+
+    for (i = 0; i < c->mac_len; i++) {
+        if (i > 0) {
+            out[n++] = ':';
+        }
+        out[n++] = hex[c->mac[i] >> 4];
+        out[n++] = hex[c->mac[i] & 0x0f];
+    }
+    return n;
+}
+
 int
 pxe_client_mac_string(const pxe_client_t *c, pxe_buf_t *out)
 {
-    static const char  hex[] = "0123456789abcdef";
-    char               s[PXE_MACSTR_MAX];
-    size_t             i, n;
+    char  s[PXE_MACSTR_MAX];
 
-    n = 0;
-    for (i = 0; i < c->mac_len; i++) {
-        if (i > 0) {
-            s[n++] = ':';
-        }
-        s[n++] = hex[c->mac[i] >> 4];
-        s[n++] = hex[c->mac[i] & 0x0f];
-    }
-    return pxe_buf_add(out, s, n);
+    return pxe_buf_add(out, s, pxe_client_mac_text(c, s));
 }
 
 static int

@@ -49,6 +49,8 @@ struct pxe_rule_s {
     char        *class_mem;
     char        *boot_file;
     size_t       boot_file_len;
+    pxe_tpiece_t *pieces;                   /* boot_file, parsed at load */
+    size_t       npieces;
     uint8_t      next_server[4];
     char         sname[PXE_SNAME_MAX];
     size_t       sname_len;
@@ -97,7 +99,7 @@ static void rule_free(struct pxe_rule_s *r);
 struct decide_s {
     const pxe_client_t  *c;
     pcre2_match_data    *md;
-    char                 mac[PXE_MACSTR_MAX];
+    char                 mac[PXE_MACSTR_MAX + PXE_SUBJECT_PAD];
     size_t               mac_len;
     int                  mac_done;
 };
@@ -106,9 +108,9 @@ static int pattern_literal(const char *pat, size_t len, char *out,
     uint8_t *out_len);
 static int rule_matches(const pxe_policy_t *p, const struct pxe_rule_s *r,
     struct decide_s *ds);
-static int pat_match(const pxe_policy_t *p, const struct pxe_rule_s *r,
+static inline int pat_match(const pxe_policy_t *p, const struct pxe_rule_s *r,
     int which, const uint8_t *s, size_t len, struct decide_s *ds);
-static int decide_mac(struct decide_s *ds);
+static void decide_mac(struct decide_s *ds);
 static int expand_boot_file(const struct pxe_rule_s *r, struct decide_s *ds,
     pxe_decision_t *d);
 static size_t format_uint(unsigned v, char *out);
@@ -256,6 +258,7 @@ rule_free(struct pxe_rule_s *r)
     free(r->classes);
     free(r->class_mem);
     free(r->boot_file);
+    free(r->pieces);
     memset(r, 0, sizeof(*r));
 }
 
@@ -668,6 +671,20 @@ load_boot_file(struct pxe_rule_s *r, long idx, const pxe_value_t *v,
     memcpy(r->boot_file, v->string.data, v->string.len);
     r->boot_file_len = v->string.len;
     r->has_boot_file = 1;
+    if (r->boot_file_vars != 0) {
+        /* Parsed once here; per packet only its pieces are copied. */
+        (void) pxe_template_compile(r->boot_file, r->boot_file_len, NULL, 0,
+                                    &r->npieces);
+        r->pieces = malloc(r->npieces * sizeof(*r->pieces));
+        if (r->pieces == NULL
+            || pxe_template_compile(r->boot_file, r->boot_file_len,
+                                    r->pieces, r->npieces, &r->npieces)
+               != PXE_OK)
+        {
+            return policy_error(err, PXE_ENOMEM, idx, "boot-file",
+                                "out of memory");
+        }
+    }
     return PXE_OK;
 }
 
@@ -676,7 +693,7 @@ load_boot_file(struct pxe_rule_s *r, long idx, const pxe_value_t *v,
  * decisions on many threads at once.  Any error (allocation, match
  * limit, JIT stack) is "no match": fail closed.
  */
-static int
+static inline int
 pat_match(const pxe_policy_t *p, const struct pxe_rule_s *r, int which,
     const uint8_t *s, size_t len, struct decide_s *ds)
 {
@@ -685,7 +702,11 @@ pat_match(const pxe_policy_t *p, const struct pxe_rule_s *r, int which,
 
     switch (r->lit_kind[which]) {
     case LIT_PREFIX:
-        return len >= n && memcmp(s, lit, n) == 0;
+        /* Most prefixes a client does not match differ in the first
+         * byte: cheaper than a call to memcmp. */
+        return len >= n
+               && (n == 0 || (s[0] == (uint8_t) lit[0]
+                              && memcmp(s + 1, lit + 1, n - 1) == 0));
     case LIT_SUBSTRING:
         for (i = 0; i + n <= len; i++) {
             if (memcmp(s + i, lit, n) == 0) {
@@ -710,21 +731,18 @@ pat_match(const pxe_policy_t *p, const struct pxe_rule_s *r, int which,
                        (pcre2_match_context *) p->match_ctx) >= 0;
 }
 
-/* The client's "aa:bb:.." text, made on first need. */
-static int
+/*
+ * The client's "aa:bb:.." text, made on first need; zeros after it for
+ * PCRE2's JIT, which reads whole blocks around a subject's end.
+ */
+static void
 decide_mac(struct decide_s *ds)
 {
-    pxe_buf_t  mb;
-
     if (!ds->mac_done) {
-        pxe_buf_init_fixed(&mb, ds->mac, sizeof(ds->mac));
-        if (pxe_client_mac_string(ds->c, &mb) != PXE_OK) {
-            return PXE_EINVAL;
-        }
-        ds->mac_len = mb.len;
+        ds->mac_len = pxe_client_mac_text(ds->c, ds->mac);
+        memset(ds->mac + ds->mac_len, 0, PXE_SUBJECT_PAD);
         ds->mac_done = 1;
     }
-    return PXE_OK;
 }
 
 static int
@@ -786,12 +804,16 @@ rule_matches(const pxe_policy_t *p, const struct pxe_rule_s *r,
             return 0;
         }
     }
-    if (r->pat[PAT_MAC] != NULL
-        && (c->mac_len == 0 || decide_mac(ds) != PXE_OK
-            || !pat_match(p, r, PAT_MAC, (const uint8_t *) ds->mac,
-                          ds->mac_len, ds)))
-    {
-        return 0;
+    if (r->pat[PAT_MAC] != NULL) {
+        if (c->mac_len == 0) {
+            return 0;
+        }
+        decide_mac(ds);
+        if (!pat_match(p, r, PAT_MAC, (const uint8_t *) ds->mac, ds->mac_len,
+                       ds))
+        {
+            return 0;
+        }
     }
     return 1;
 }
@@ -836,8 +858,16 @@ pxe_policy_decide(const pxe_policy_t *p, const pxe_client_t *c,
     size_t           i;
     int              rc = PXE_ENOMATCH;
 
-    memset(d, 0, sizeof(*d));
+    /* Field by field: the arrays are read only up to their lengths. */
     d->rule = -1;
+    d->file[0] = '\0';
+    d->file_len = 0;
+    memset(d->next_server, 0, sizeof(d->next_server));
+    d->sname_len = 0;
+    d->file_field = 0;
+    d->option67 = 0;
+    d->vendor_echo = 0;
+    d->skipped = 0;
     d->kind = pxe_client_kind(c);
     if (d->kind == PXE_KIND_NONE || p->nrules == 0) {
         return PXE_ENOMATCH;
@@ -905,7 +935,6 @@ expand_boot_file(const struct pxe_rule_s *r, struct decide_s *ds,
 {
     const pxe_client_t  *c = ds->c;
     pxe_vars_t           vars;
-    pxe_buf_t            fb;
     char                 ip[16], arch[8];
     unsigned             use = r->boot_file_vars;
 
@@ -917,7 +946,8 @@ expand_boot_file(const struct pxe_rule_s *r, struct decide_s *ds,
         return PXE_OK;
     }
     memset(&vars, 0, sizeof(vars));
-    if ((use & (1u << PXE_VAR_MAC)) && decide_mac(ds) == PXE_OK) {
+    if ((use & (1u << PXE_VAR_MAC)) && c->mac_len > 0) {
+        decide_mac(ds);
         vars.v[PXE_VAR_MAC].data = ds->mac;
         vars.v[PXE_VAR_MAC].len = ds->mac_len;
     }
@@ -935,15 +965,15 @@ expand_boot_file(const struct pxe_rule_s *r, struct decide_s *ds,
     }
     vars.v[PXE_VAR_NEXT_SERVER].data = r->ns_text;
     vars.v[PXE_VAR_NEXT_SERVER].len = r->ns_text_len;
-    pxe_buf_init_fixed(&fb, d->file, sizeof(d->file));
-    if (pxe_template_expand(r->boot_file, r->boot_file_len, &vars, &fb)
-        != PXE_OK || fb.len == 0)
+    if (pxe_template_run(r->boot_file, r->pieces, r->npieces, &vars, d->file,
+                         PXE_OPTION_MAX, &d->file_len) != PXE_OK
+        || d->file_len == 0)
     {
         d->file_len = 0;
         d->file[0] = '\0';
         return PXE_ETOOBIG;
     }
-    d->file_len = fb.len;
+    d->file[d->file_len] = '\0';
     return PXE_OK;
 }
 

@@ -437,6 +437,8 @@ int pxe_opt_hostname_valid(const uint8_t *data, size_t len);
 pxe_kind_e pxe_client_kind(const pxe_client_t *c);
 /* "aa:bb:cc:dd:ee:ff" lowercase into out (at most PXE_MACSTR_MAX). */
 int pxe_client_mac_string(const pxe_client_t *c, pxe_buf_t *out);
+/* The same text into out (room for PXE_MACSTR_MAX); its length, no NUL. */
+size_t pxe_client_mac_text(const pxe_client_t *c, char *out);
 /* Parses "aa:bb:cc:dd:ee:ff" (or '-' separated) into the client. */
 int pxe_client_parse_mac(pxe_client_t *c, const char *s, size_t len);
 
@@ -471,6 +473,33 @@ int pxe_template_vars(const char *tmpl, size_t len, unsigned *used);
 /* Expands a checked template into out; fails whole past out's maximum. */
 int pxe_template_expand(const char *tmpl, size_t len, const pxe_vars_t *vars,
     pxe_buf_t *out) PXE_WARN_UNUSED;
+
+/*
+ * A template parsed once, at load, for a caller that expands it per
+ * packet: literal runs as offsets into the template, variables by index.
+ */
+typedef struct pxe_tpiece_s {
+    uint32_t     off;               /* literal: where in the template */
+    uint32_t     len;               /* literal: how many bytes */
+    int          var;               /* -1: literal, else PXE_VAR_* */
+} pxe_tpiece_t;
+
+/*
+ * Parses a template into at most max pieces; *n is the number it has,
+ * also when that is more than max (then nothing past max is written and
+ * PXE_ETOOBIG is returned: call again with room for *n).  Same syntax
+ * errors as pxe_template_check().
+ */
+int pxe_template_compile(const char *tmpl, size_t len, pxe_tpiece_t *pieces,
+    size_t max, size_t *n);
+/*
+ * Expands compiled pieces of tmpl into out (no NUL added): *out_len
+ * bytes, or PXE_ETOOBIG if they would pass cap.  Same result as
+ * pxe_template_expand() on the same template and variables.
+ */
+int pxe_template_run(const char *tmpl, const pxe_tpiece_t *pieces, size_t n,
+    const pxe_vars_t *vars, char *out, size_t cap, size_t *out_len)
+    PXE_WARN_UNUSED;
 
 /* ---- boot-file rules (policy.c) ---------------------------------------- */
 
@@ -538,7 +567,10 @@ int pxe_policy_load(pxe_policy_t *p, const pxe_value_t *params,
     pxe_policy_err_t *err);
 void pxe_policy_free(pxe_policy_t *p);
 
-/* What a reply should carry; the adapter applies it as is. */
+/*
+ * What a reply should carry; the adapter applies it as is.  file and
+ * sname are valid up to their lengths only (file is also NUL-ended).
+ */
 typedef struct pxe_decision_s {
     long         rule;                  /* index matched, -1 if none */
     char         file[PXE_OPTION_MAX + 1];

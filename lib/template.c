@@ -5,6 +5,7 @@
  * followed by "{" is literal.
  */
 
+#include <stdint.h>
 #include <string.h>
 
 #include "pxekit.h"
@@ -156,5 +157,72 @@ pxe_template_expand(const char *tmpl, size_t len, const pxe_vars_t *vars,
             }
         }
     }
+    return PXE_OK;
+}
+
+int
+pxe_template_compile(const char *tmpl, size_t len, pxe_tpiece_t *pieces,
+    size_t max, size_t *n)
+{
+    size_t  pos = 0, start, lit, count = 0;
+    int     var, rc;
+
+    *n = 0;
+    if ((tmpl == NULL && len > 0) || len > UINT32_MAX) {
+        return PXE_EINVAL;
+    }
+    while (pos < len) {
+        start = pos;
+        rc = next_piece(tmpl, len, &pos, &lit, &var, NULL);
+        if (rc != PXE_OK) {
+            return rc;
+        }
+        if (lit > 0) {
+            if (count < max) {
+                pieces[count].off = (uint32_t) start;
+                pieces[count].len = (uint32_t) lit;
+                pieces[count].var = -1;
+            }
+            count++;
+        }
+        if (var >= 0) {
+            if (count < max) {
+                pieces[count].off = 0;
+                pieces[count].len = 0;
+                pieces[count].var = var;
+            }
+            count++;
+        }
+    }
+    *n = count;
+    return count > max ? PXE_ETOOBIG : PXE_OK;
+}
+
+/* memcpy per piece: no parsing, no buffer growth checks per byte. */
+int
+pxe_template_run(const char *tmpl, const pxe_tpiece_t *pieces, size_t n,
+    const pxe_vars_t *vars, char *out, size_t cap, size_t *out_len)
+{
+    size_t       i, used = 0, len;
+    const char  *src;
+
+    *out_len = 0;
+    for (i = 0; i < n; i++) {
+        if (pieces[i].var < 0) {
+            src = tmpl + pieces[i].off;
+            len = pieces[i].len;
+        } else {
+            src = vars->v[pieces[i].var].data;
+            len = src != NULL ? vars->v[pieces[i].var].len : 0;
+        }
+        if (len > cap - used) {
+            return PXE_ETOOBIG;
+        }
+        if (len > 0) {
+            memcpy(out + used, src, len);
+            used += len;
+        }
+    }
+    *out_len = used;
     return PXE_OK;
 }

@@ -1,7 +1,8 @@
 /*
  * template-fuzzer.c: lib/template.c.  A template that passes the check
  * must expand (or fail whole with PXE_ETOOBIG) into a bounded buffer; an
- * unchecked one must never write past it either.
+ * unchecked one must never write past it either.  Compiled pieces, run
+ * per packet by the Kea hook, must give the same bytes and errors.
  */
 
 #include <stddef.h>
@@ -45,6 +46,30 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     } else if (b.len != 0) {
         __builtin_trap();
+    }
+    {
+        pxe_tpiece_t  pieces[64];
+        char          run[PXE_OPTION_MAX];
+        size_t        n = 0, len = 0;
+        int           crc;
+
+        crc = pxe_template_compile((const char *) data, size, pieces, 64, &n);
+        if (crc != PXE_ETOOBIG && crc != rc) {
+            __builtin_trap();
+        }
+        if (crc == PXE_OK) {
+            int  rrc = pxe_template_run((const char *) data, pieces, n,
+                                        &vars, run, sizeof(run), &len);
+
+            pxe_buf_init_fixed(&b, out, sizeof(out));
+            if (rrc != pxe_template_expand((const char *) data, size, &vars,
+                                           &b)
+                || len != (rrc == PXE_OK ? b.len : 0)
+                || memcmp(run, out, len) != 0)
+            {
+                __builtin_trap();
+            }
+        }
     }
     pxe_buf_init(&b, PXE_BOOTFILE_MAX, NULL);
     (void) pxe_template_expand((const char *) data, size, &vars, &b);

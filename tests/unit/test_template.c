@@ -104,6 +104,88 @@ test_vars(void **state)
     assert_int_equal(pxe_template_vars(NULL, 3, &used), PXE_EINVAL);
 }
 
+/*
+ * Compiled once, run per packet: the same bytes as pxe_template_expand()
+ * for every template and variable set here, the same errors, and the
+ * same refusal past the bound (never a partial length).
+ */
+static void
+test_compiled_as_expand(void **state)
+{
+    static const char *const  tmpls[] = {
+        "undionly.kpxe", "${mac}", "${mac}${ip}", "x${arch}y", "$", "$$${ip}$",
+        "http://${next-server}/menu.ipxe?mac=${mac}&ip=${ip}&a=${arch}"
+        "&h=${hostname}", "${hostname}${hostname}${hostname}", "a$b${ip}c$",
+        "", "${", "x${nope}", "${ip",
+    };
+    static const size_t  caps[] = { 0, 1, 5, 17, 40, 255 };
+    pxe_vars_t    vars[2];
+    pxe_tpiece_t  pieces[32];
+    char          out[300];
+    size_t        i, j, k, n, m, len, tlen;
+    int           rc, want;
+
+    (void) state;
+    memset(vars, 0, sizeof(vars));
+    vars[1].v[PXE_VAR_MAC].data = "52:54:00:12:34:56";
+    vars[1].v[PXE_VAR_MAC].len = 17;
+    vars[1].v[PXE_VAR_IP].data = "192.0.2.77";
+    vars[1].v[PXE_VAR_IP].len = 10;
+    vars[1].v[PXE_VAR_ARCH].data = "7";
+    vars[1].v[PXE_VAR_ARCH].len = 1;
+    vars[1].v[PXE_VAR_HOSTNAME].data = "node-1";
+    vars[1].v[PXE_VAR_HOSTNAME].len = 6;
+    vars[1].v[PXE_VAR_NEXT_SERVER].data = "192.0.2.10";
+    vars[1].v[PXE_VAR_NEXT_SERVER].len = 10;
+
+    for (i = 0; i < sizeof(tmpls) / sizeof(tmpls[0]); i++) {
+        tlen = strlen(tmpls[i]);
+        want = pxe_template_check(tmpls[i], tlen, NULL);
+        /* Counting alone (no room) says how many pieces there are. */
+        rc = pxe_template_compile(tmpls[i], tlen, NULL, 0, &m);
+        rc = pxe_template_compile(tmpls[i], tlen, pieces, 32, &n);
+        assert_int_equal(rc, want);
+        if (rc != PXE_OK) {
+            continue;
+        }
+        assert_int_equal(m, n);
+        if (n > 1) {
+            assert_int_equal(pxe_template_compile(tmpls[i], tlen, pieces,
+                                                  n - 1, &m), PXE_ETOOBIG);
+            assert_int_equal(m, n);
+            assert_int_equal(pxe_template_compile(tmpls[i], tlen, pieces,
+                                                  32, &n), PXE_OK);
+        }
+        for (j = 0; j < 2; j++) {
+            for (k = 0; k < sizeof(caps) / sizeof(caps[0]); k++) {
+                pxe_buf_t  b;
+                char       ebuf[300];
+
+                /* A fixed buffer of cap + 1 holds cap bytes and a NUL. */
+                pxe_buf_init_fixed(&b, ebuf, caps[k] + 1);
+                want = pxe_template_expand(tmpls[i], tlen, &vars[j], &b);
+                rc = pxe_template_run(tmpls[i], pieces, n, &vars[j], out,
+                                      caps[k], &len);
+                assert_int_equal(rc, want);
+                if (rc == PXE_OK) {
+                    char  ref[300];
+
+                    pxe_buf_init_fixed(&b, ref, sizeof(ref));
+                    assert_int_equal(pxe_template_expand(tmpls[i], tlen,
+                                                         &vars[j], &b),
+                                     PXE_OK);
+                    assert_int_equal(len, b.len);
+                    assert_memory_equal(out, ref, len);
+                } else {
+                    assert_int_equal(len, 0);
+                }
+            }
+        }
+    }
+    assert_int_equal(pxe_template_compile("a\0b", 3, pieces, 32, &n),
+                     PXE_ENUL);
+}
+
 int
 main(void)
 {
@@ -112,6 +194,7 @@ main(void)
         cmocka_unit_test(test_expand),
         cmocka_unit_test(test_expand_bounded),
         cmocka_unit_test(test_vars),
+        cmocka_unit_test(test_compiled_as_expand),
     };
 
     return PXE_RUN_TESTS(tests);
