@@ -59,9 +59,7 @@ extern "C" {
 int
 pkt4_send(CalloutHandle& handle) {
     CalloutHandle::CalloutNextStep status = handle.getStatus();
-    if (status == CalloutHandle::NEXT_STEP_DROP ||
-        status == CalloutHandle::NEXT_STEP_SKIP) {
-        // Dropped, or already packed by another library: nothing to do.
+    if (status == CalloutHandle::NEXT_STEP_DROP) {
         return (0);
     }
     PxekitImplPtr current = impl;
@@ -71,13 +69,21 @@ pkt4_send(CalloutHandle& handle) {
     Pkt4Ptr query;
     Pkt4Ptr response;
     try {
+        if (status == CalloutHandle::NEXT_STEP_SKIP) {
+            // Packed already (libdhcp_bootp.so does so for BOOTP): a
+            // change now would not reach the wire.  Said once: it is a
+            // config fix, not a per-packet event.
+            if (!current->warnedPacked().exchange(true)) {
+                handle.getArgument("query4", query);
+                LOG_WARN(pxekit_logger, PXEKIT_REPLY_PACKED)
+                    .arg(query ? query->getLabel()
+                               : std::string("(no query)"));
+            }
+            return (0);
+        }
         handle.getArgument("query4", query);
         handle.getArgument("response4", response);
         if (!query || !response) {
-            return (0);
-        }
-        uint8_t type = response->getType();
-        if (type != DHCPOFFER && type != DHCPACK && type != DHCP_NOTYPE) {
             return (0);
         }
         current->process(query, response);

@@ -2,6 +2,7 @@
 
 #include <asiolink/io_address.h>
 #include <dhcp/dhcp4.h>
+#include <dhcp/option_int.h>
 #include <dhcp/option_int_array.h>
 #include <dhcp/option_string.h>
 #include <exceptions/exceptions.h>
@@ -74,6 +75,22 @@ toAddress(const uint8_t ip[4]) {
     return (IOAddress((static_cast<uint32_t>(ip[0]) << 24) |
                       (static_cast<uint32_t>(ip[1]) << 16) |
                       (static_cast<uint32_t>(ip[2]) << 8) | ip[3]));
+}
+
+/// @brief A message's type (option 53), as Pkt4::getType() gives it,
+/// but checked by exact class: getType() dynamic_casts across shared
+/// libraries (~150 instructions a reply).
+uint8_t
+messageType(const Pkt4& pkt) {
+    auto const it = pkt.options_.find(DHO_DHCP_MESSAGE_TYPE);
+    if (it == pkt.options_.end() || !it->second) {
+        return (DHCP_NOTYPE);
+    }
+    const Option& o = *it->second;
+    if (typeid(o) == typeid(OptionInt<uint8_t>)) {
+        return (static_cast<const OptionInt<uint8_t>&>(o).getValue());
+    }
+    return (pkt.getType());
 }
 
 /// @brief The payload of the typed arrays Kea decodes option 55 (uint8)
@@ -211,7 +228,7 @@ ValueTree::convert(const ConstElementPtr& elem, pxe_value_t& out) {
     }
 }
 
-PxekitImpl::PxekitImpl() {
+PxekitImpl::PxekitImpl() : warned_packed_(false) {
     pxe_policy_init(&policy_);
 }
 
@@ -251,6 +268,11 @@ PxekitImpl::removeStats() const {
 
 void
 PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
+    // OFFER, ACK and BOOTP replies (no type); never a NAK.
+    uint8_t type = messageType(*response);
+    if (type != DHCPOFFER && type != DHCPACK && type != DHCP_NOTYPE) {
+        return;
+    }
     pxe_client_t client;
     pxe_client_init(&client);
 

@@ -12,6 +12,7 @@
 
 #include <boost/shared_ptr.hpp>
 
+#include <atomic>
 #include <deque>
 #include <memory>
 #include <string>
@@ -70,7 +71,8 @@ public:
     /// @brief Removes them (unload).
     void removeStats() const;
 
-    /// @brief Applies the policy to a reply about to be sent.
+    /// @brief Applies the policy to a reply about to be sent: an OFFER,
+    /// ACK or BOOTP reply; any other (NAK) is left alone.
     void process(const isc::dhcp::Pkt4Ptr& query,
                  const isc::dhcp::Pkt4Ptr& response) const;
 
@@ -87,12 +89,18 @@ public:
     /// @brief The default next-server, as text.
     std::string nextServer() const;
 
+    /// @brief Set once PXEKIT_REPLY_PACKED has been logged.
+    std::atomic<bool>& warnedPacked() const {
+        return (warned_packed_);
+    }
+
 private:
     PxekitImpl(const PxekitImpl&);
     PxekitImpl& operator=(const PxekitImpl&);
 
     pxe_policy_t policy_;
     std::unique_ptr<Counters> counters_;    // made by configure()
+    mutable std::atomic<bool> warned_packed_;
 };
 
 /// @brief Pointer to the loaded configuration.

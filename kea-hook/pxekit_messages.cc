@@ -20,6 +20,11 @@
 // PXEKIT_PROCESS_ERROR: an unexpected error while applying a decision;
 //   the reply goes out as Kea built it.
 // PXEKIT_EXPLAIN_ERROR: the pxekit-explain command failed.
+// PXEKIT_REPLY_PACKED (warning, once per load): a hooks library listed
+//   before pxekit already packed a reply (pkt4_send status SKIP; Kea's
+//   libdhcp_bootp.so does so for BOOTP), so pxekit's change could not
+//   reach the wire and the reply went out as that library built it.
+//   List libdhcp_pxekit.so before it in hooks-libraries.
 
 #include <cstddef>
 #include <log/message_initializer.h>
@@ -38,6 +43,7 @@ extern const isc::log::MessageID PXEKIT_BAD_OPTION = "PXEKIT_BAD_OPTION";
 extern const isc::log::MessageID PXEKIT_RULE_SKIPPED = "PXEKIT_RULE_SKIPPED";
 extern const isc::log::MessageID PXEKIT_PROCESS_ERROR = "PXEKIT_PROCESS_ERROR";
 extern const isc::log::MessageID PXEKIT_EXPLAIN_ERROR = "PXEKIT_EXPLAIN_ERROR";
+extern const isc::log::MessageID PXEKIT_REPLY_PACKED = "PXEKIT_REPLY_PACKED";
 
 namespace {
 
@@ -53,6 +59,7 @@ const char* values[] = {
     "PXEKIT_RULE_SKIPPED", "%1: %2 matching rule(s) skipped: boot file does not fit",
     "PXEKIT_PROCESS_ERROR", "%1: pxekit failed, reply left as is: %2",
     "PXEKIT_EXPLAIN_ERROR", "pxekit-explain failed: %1",
+    "PXEKIT_REPLY_PACKED", "%1: reply already packed by a hooks library listed before pxekit, left as is (list libdhcp_pxekit.so first; logged once)",
     NULL
 };
 

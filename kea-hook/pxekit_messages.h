@@ -20,5 +20,6 @@ extern const isc::log::MessageID PXEKIT_BAD_OPTION;
 extern const isc::log::MessageID PXEKIT_RULE_SKIPPED;
 extern const isc::log::MessageID PXEKIT_PROCESS_ERROR;
 extern const isc::log::MessageID PXEKIT_EXPLAIN_ERROR;
+extern const isc::log::MessageID PXEKIT_REPLY_PACKED;
 
 #endif // PXEKIT_MESSAGES_H

@@ -178,6 +178,19 @@ def callgrind(wd, kind, n, keep=None):
     return ir, acks
 
 
+def decide_ir(wd, decide, rules):
+    """Instructions per decision: callgrind, 2000 minus 1000 iterations."""
+    ir = []
+    for iters in (1000, 2000):
+        out = os.path.join(wd, "cg.decide.%d.%d" % (rules, iters))
+        subprocess.run(["valgrind", "-q", "--tool=callgrind", "--callgrind-out-file=" + out,
+                        decide, str(iters), str(rules)], capture_output=True, check=True)
+        with open(out) as f:
+            ir.append(next(int(line.split()[1]) for line in f
+                           if line.startswith(("summary:", "totals:"))))
+    return (ir[1] - ir[0]) / 1000.0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=3)
@@ -231,6 +244,8 @@ def main():
         decide = os.path.join(os.environ["top_builddir"], "tests/bench/kea-decide")
         print("3. core decision (decode + decide), worst case: last rule matches")
         print(subprocess.run([decide], capture_output=True, text=True).stdout.rstrip())
+        for n in (1, 20, 200):
+            print("  rules=%d Ir/decision=%.0f" % (n, decide_ir(wd, decide, n)))
     finally:
         cleanup(wd)
 

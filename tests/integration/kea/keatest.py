@@ -8,6 +8,7 @@ Kea sent.  Output is TAP.
 """
 
 import json
+import glob
 import os
 import random
 import re
@@ -25,6 +26,9 @@ TOP_SRCDIR = os.environ.get("top_srcdir", os.path.join(os.path.dirname(__file__)
 TOP_BUILDDIR = os.environ.get("top_builddir", TOP_SRCDIR)
 KEA_DHCP4 = os.environ.get("KEA_DHCP4") or shutil.which("kea-dhcp4") or "/usr/sbin/kea-dhcp4"
 HOOK = os.path.join(TOP_BUILDDIR, "kea-hook/.libs/libdhcp_pxekit.so")
+# Where Debian's kea-dhcp4 keeps its own hooks (libdhcp_bootp.so, ...).
+KEA_HOOKS_DIR = os.environ.get("KEA_HOOKS_DIR") or next(
+    iter(sorted(glob.glob("/usr/lib/*/kea/hooks"))), "/usr/lib/kea/hooks")
 CHECK = os.path.join(TOP_BUILDDIR, "kea-hook/pxekit-kea-check")
 EXAMPLE = os.path.join(TOP_SRCDIR, "examples/kea/kea-dhcp4.conf")
 
