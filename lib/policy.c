@@ -5,67 +5,19 @@
  * policy, so Kea's packet threads share it without locks.
  */
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-
 #include <arpa/inet.h>
-#include <pcre2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pxekit.h"
+#include "policy_int.h"
 
 /* Backtracking bound: a pattern from the config against a 255-byte
  * option must not be able to stall a packet thread. */
 #define POLICY_MATCH_LIMIT   100000
 
-enum {
-    PAT_VENDOR_CLASS = 0,
-    PAT_USER_CLASS,
-    PAT_MAC,
-    PAT_COUNT
-};
-
-/*
- * A pattern that is only literal text ("^PXEClient:Arch:00007",
- * "HTTPClient") is answered with memcmp: even JITed, a PCRE2 call costs
- * ~300 instructions, and most site patterns are such prefixes.
- */
-#define PAT_LIT_MAX          64
-
-enum {
-    LIT_NONE = 0,           /* PCRE2 decides */
-    LIT_PREFIX,             /* "^text" */
-    LIT_SUBSTRING           /* "text" */
-};
-
-struct pxe_rule_s {
-    pcre2_code  *pat[PAT_COUNT];
-    uint16_t    *arch;
-    size_t       narch;
-    pxe_str_t   *classes;
-    size_t       nclasses;
-    char        *class_mem;
-    char        *boot_file;
-    size_t       boot_file_len;
-    pxe_tpiece_t *pieces;                   /* boot_file, parsed at load */
-    size_t       npieces;
-    uint8_t      next_server[4];
-    char         sname[PXE_SNAME_MAX];
-    size_t       sname_len;
-    char         lit[PAT_COUNT][PAT_LIT_MAX];
-    uint8_t      lit_len[PAT_COUNT];
-    uint8_t      lit_kind[PAT_COUNT];
-    uint8_t      jit[PAT_COUNT];            /* JIT compiled: pcre2_jit_match */
-    unsigned     boot_file_vars;            /* 1u << PXE_VAR_*; 0: literal */
-    char         ns_text[16];               /* ${next-server}, made at load */
-    size_t       ns_text_len;
-    unsigned     has_ipxe:1;
-    unsigned     ipxe:1;
-    unsigned     has_boot_file:1;
-    unsigned     has_next_server:1;
-};
 
 static const char *const pat_keys[PAT_COUNT] = {
     [PAT_VENDOR_CLASS] = "vendor-class",
@@ -106,8 +58,13 @@ struct decide_s {
 
 static int pattern_literal(const char *pat, size_t len, char *out,
     uint8_t *out_len);
-static int rule_matches(const pxe_policy_t *p, const struct pxe_rule_s *r,
+static int keys_match(const struct pxe_rule_s *r, const pxe_client_t *c);
+static int patterns_match(const pxe_policy_t *p, const struct pxe_rule_s *r,
     struct decide_s *ds);
+static int take_rule(const pxe_policy_t *p, size_t i, struct decide_s *ds,
+    pxe_decision_t *d);
+static int decide(const pxe_policy_t *p, const pxe_client_t *c,
+    pxe_decision_t *d, int use_index);
 static inline int pat_match(const pxe_policy_t *p, const struct pxe_rule_s *r,
     int which, const uint8_t *s, size_t len, struct decide_s *ds);
 static void decide_mac(struct decide_s *ds);
@@ -243,6 +200,7 @@ pxe_policy_free(pxe_policy_t *p)
     if (p->match_ctx != NULL) {
         pcre2_match_context_free(p->match_ctx);
     }
+    pxe_policy_index_free(p->index);
     memset(p, 0, sizeof(*p));
 }
 
@@ -376,6 +334,8 @@ pxe_policy_load(pxe_policy_t *p, const pxe_value_t *params,
         r->ns_text_len = format_ipv4(r->has_next_server ? r->next_server
                                      : p->next_server, r->ns_text);
     }
+    /* NULL past PXE_INDEX_RULES (or out of memory): rule by rule then. */
+    p->index = pxe_policy_index_build(p->rules, p->nrules);
     return PXE_OK;
 
 fail:
@@ -745,13 +705,12 @@ decide_mac(struct decide_s *ds)
     }
 }
 
+/* The keys the index also answers: iPXE, arch, classes. */
 static int
-rule_matches(const pxe_policy_t *p, const struct pxe_rule_s *r,
-    struct decide_s *ds)
+keys_match(const struct pxe_rule_s *r, const pxe_client_t *c)
 {
-    const pxe_client_t  *c = ds->c;
-    size_t               i, j;
-    int                  found;
+    size_t  i, j;
+    int     found;
 
     if (r->has_ipxe && r->ipxe != c->ipxe) {
         return 0;
@@ -787,6 +746,17 @@ rule_matches(const pxe_policy_t *p, const struct pxe_rule_s *r,
             return 0;
         }
     }
+    return 1;
+}
+
+static int
+patterns_match(const pxe_policy_t *p, const struct pxe_rule_s *r,
+    struct decide_s *ds)
+{
+    const pxe_client_t  *c = ds->c;
+    size_t               i;
+    int                  found;
+
     if (r->pat[PAT_VENDOR_CLASS] != NULL
         && (!c->has_vendor_class
             || !pat_match(p, r, PAT_VENDOR_CLASS, c->vendor_class,
@@ -854,7 +824,22 @@ int
 pxe_policy_decide(const pxe_policy_t *p, const pxe_client_t *c,
     pxe_decision_t *d)
 {
+    return decide(p, c, d, 1);
+}
+
+int
+pxe_policy_decide_linear(const pxe_policy_t *p, const pxe_client_t *c,
+    pxe_decision_t *d)
+{
+    return decide(p, c, d, 0);
+}
+
+static int
+decide(const pxe_policy_t *p, const pxe_client_t *c, pxe_decision_t *d,
+    int use_index)
+{
     struct decide_s  ds;
+    uint64_t         cand;
     size_t           i;
     int              rc = PXE_ENOMATCH;
 
@@ -877,51 +862,80 @@ pxe_policy_decide(const pxe_policy_t *p, const pxe_client_t *c,
     ds.mac_len = 0;
     ds.mac_done = 0;
 
-    for (i = 0; i < p->nrules; i++) {
-        const struct pxe_rule_s  *r = &p->rules[i];
-        const uint8_t            *nsip;
-
-        if (!rule_matches(p, r, &ds)) {
-            continue;
-        }
-        nsip = r->has_next_server ? r->next_server : p->next_server;
-        d->file_len = 0;
-        d->file[0] = '\0';
-        if (r->has_boot_file) {
-            if (expand_boot_file(r, &ds, d) != PXE_OK) {
-                d->skipped++;
-                continue;
+    if (use_index && p->index != NULL) {
+        /* The candidates' cheap keys hold already: patterns only, in
+         * rule order (lowest bit first). */
+        cand = pxe_policy_index_candidates(p->index, c);
+        while (cand != 0) {
+            i = (size_t) __builtin_ctzll(cand);
+            cand &= cand - 1;
+            if (patterns_match(p, &p->rules[i], &ds)
+                && take_rule(p, i, &ds, d))
+            {
+                rc = PXE_OK;
+                break;
             }
-            /* BOOTP's file is NUL-terminated: 127 bytes of name at most. */
-            d->file_field = d->file_len < PXE_BOOTFILE_MAX;
-            if (!d->file_field && p->option67 == PXE_OPTION67_NEVER) {
-                d->skipped++;
-                d->file_len = 0;
-                d->file[0] = '\0';
-                continue;
+        }
+    } else {
+        for (i = 0; i < p->nrules; i++) {
+            if (keys_match(&p->rules[i], c)
+                && patterns_match(p, &p->rules[i], &ds)
+                && take_rule(p, i, &ds, d))
+            {
+                rc = PXE_OK;
+                break;
             }
-            d->option67 = p->option67 == PXE_OPTION67_ALWAYS
-                          || (p->option67 == PXE_OPTION67_AUTO
-                              && (c->wants_bootfile || !d->file_field));
-            d->vendor_echo = (unsigned) pxe_http_boot_echo(c, d->file,
-                                                           d->file_len);
         }
-        memcpy(d->next_server, nsip, 4);
-        if (r->sname_len > 0) {
-            memcpy(d->sname, r->sname, r->sname_len);
-            d->sname_len = r->sname_len;
-        } else if (p->server_hostname_len > 0) {
-            memcpy(d->sname, p->server_hostname, p->server_hostname_len);
-            d->sname_len = p->server_hostname_len;
-        }
-        d->rule = (long) i;
-        rc = PXE_OK;
-        break;
     }
     if (ds.md != NULL) {
         pcre2_match_data_free(ds.md);
     }
     return rc;
+}
+
+/*
+ * Rule i matched: its answer into d, 1.  0 when its boot file does not
+ * fit (counted in d->skipped): the next matching rule answers instead.
+ */
+static int
+take_rule(const pxe_policy_t *p, size_t i, struct decide_s *ds,
+    pxe_decision_t *d)
+{
+    const struct pxe_rule_s  *r = &p->rules[i];
+    const pxe_client_t       *c = ds->c;
+
+    d->file_len = 0;
+    d->file[0] = '\0';
+    if (r->has_boot_file) {
+        if (expand_boot_file(r, ds, d) != PXE_OK) {
+            d->skipped++;
+            return 0;
+        }
+        /* BOOTP's file is NUL-terminated: 127 bytes of name at most. */
+        d->file_field = d->file_len < PXE_BOOTFILE_MAX;
+        if (!d->file_field && p->option67 == PXE_OPTION67_NEVER) {
+            d->skipped++;
+            d->file_len = 0;
+            d->file[0] = '\0';
+            return 0;
+        }
+        d->option67 = p->option67 == PXE_OPTION67_ALWAYS
+                      || (p->option67 == PXE_OPTION67_AUTO
+                          && (c->wants_bootfile || !d->file_field));
+        d->vendor_echo = (unsigned) pxe_http_boot_echo(c, d->file,
+                                                       d->file_len);
+    }
+    memcpy(d->next_server, r->has_next_server ? r->next_server
+                                              : p->next_server, 4);
+    if (r->sname_len > 0) {
+        memcpy(d->sname, r->sname, r->sname_len);
+        d->sname_len = r->sname_len;
+    } else if (p->server_hostname_len > 0) {
+        memcpy(d->sname, p->server_hostname, p->server_hostname_len);
+        d->sname_len = p->server_hostname_len;
+    }
+    d->rule = (long) i;
+    return 1;
 }
 
 /*

@@ -547,6 +547,7 @@ typedef enum {
 } pxe_option67_e;
 
 struct pxe_rule_s;
+struct pxe_index_s;
 
 typedef struct pxe_policy_s {
     struct pxe_rule_s   *rules;
@@ -556,6 +557,7 @@ typedef struct pxe_policy_s {
     size_t               server_hostname_len;   /* 0: not set */
     pxe_option67_e       option67;
     void                *match_ctx;             /* pcre2_match_context */
+    struct pxe_index_s  *index;                 /* NULL: rule by rule */
 } pxe_policy_t;
 
 void pxe_policy_init(pxe_policy_t *p);

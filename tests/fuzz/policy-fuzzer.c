@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "pxekit.h"
+#include "policy_int.h"
 
 #define FZ_MAX_RULES  16
 #define FZ_MAX_KEYS   12
@@ -123,7 +124,7 @@ fz_decide(const pxe_policy_t *p, long rules[3])
         "PXEClient:Arch:00000:UNDI:002001", "HTTPClient:Arch:00016", "x"
     };
     pxe_client_t              c;
-    pxe_decision_t            d;
+    pxe_decision_t            d, lin;
     pxe_str_t                 cls = { "rack-b", 6 };
     const uint8_t             ip[4] = { 192, 0, 2, 100 };
     size_t                    i;
@@ -145,6 +146,14 @@ fz_decide(const pxe_policy_t *p, long rules[3])
         }
         pxe_client_set_classes(&c, &cls, i > 0 ? 1 : 0);
         rules[i] = pxe_policy_decide(p, &c, &d) == PXE_OK ? d.rule : -2;
+        /* The index must not change a decision (policy_index.c). */
+        if ((pxe_policy_decide_linear(p, &c, &lin) == PXE_OK ? lin.rule : -2)
+            != rules[i] || lin.skipped != d.skipped
+            || lin.file_len != d.file_len
+            || memcmp(lin.file, d.file, d.file_len) != 0)
+        {
+            __builtin_trap();
+        }
         if (rules[i] != -2
             && (d.rule < 0 || (size_t) d.rule >= p->nrules
                 || d.file_len > PXE_OPTION_MAX

@@ -1,0 +1,116 @@
+/*
+ * policy_int.h: what policy.c and policy_index.c share; not installed,
+ * not part of the API.  A loaded rule, and the bit-set index that picks
+ * a client's candidate rules by its cheap keys (iPXE, arch, classes).
+ */
+
+#ifndef PXEKIT_POLICY_INT_H
+#define PXEKIT_POLICY_INT_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <pcre2.h>
+#include <stdint.h>
+
+#include "pxekit.h"
+
+enum {
+    PAT_VENDOR_CLASS = 0,
+    PAT_USER_CLASS,
+    PAT_MAC,
+    PAT_COUNT
+};
+
+/*
+ * A pattern that is only literal text ("^PXEClient:Arch:00007",
+ * "HTTPClient") is answered with memcmp: even JITed, a PCRE2 call costs
+ * ~300 instructions, and most site patterns are such prefixes.
+ */
+#define PAT_LIT_MAX          64
+
+enum {
+    LIT_NONE = 0,           /* PCRE2 decides */
+    LIT_PREFIX,             /* "^text" */
+    LIT_SUBSTRING           /* "text" */
+};
+
+struct pxe_rule_s {
+    pcre2_code  *pat[PAT_COUNT];
+    uint16_t    *arch;
+    size_t       narch;
+    pxe_str_t   *classes;
+    size_t       nclasses;
+    char        *class_mem;
+    char        *boot_file;
+    size_t       boot_file_len;
+    pxe_tpiece_t *pieces;                   /* boot_file, parsed at load */
+    size_t       npieces;
+    uint8_t      next_server[4];
+    char         sname[PXE_SNAME_MAX];
+    size_t       sname_len;
+    char         lit[PAT_COUNT][PAT_LIT_MAX];
+    uint8_t      lit_len[PAT_COUNT];
+    uint8_t      lit_kind[PAT_COUNT];
+    uint8_t      jit[PAT_COUNT];            /* JIT compiled: pcre2_jit_match */
+    unsigned     boot_file_vars;            /* 1u << PXE_VAR_*; 0: literal */
+    char         ns_text[16];               /* ${next-server}, made at load */
+    size_t       ns_text_len;
+    unsigned     has_ipxe:1;
+    unsigned     ipxe:1;
+    unsigned     has_boot_file:1;
+    unsigned     has_next_server:1;
+};
+
+/*
+ * Policies of up to PXE_INDEX_RULES rules get an index: one bit per rule
+ * in each set.  A client's candidates are the rules its iPXE flag, arch
+ * codes and classes allow, found with a few lookups instead of testing
+ * every rule; only the candidates' patterns are then tried, in order.
+ */
+#define PXE_INDEX_RULES      64
+#define PXE_INDEX_ARCH_DIRECT 64        /* arch codes below: a table */
+
+typedef struct pxe_index_arch_s {
+    uint16_t     arch;
+    uint64_t     rules;
+} pxe_index_arch_t;
+
+typedef struct pxe_index_class_s {
+    pxe_str_t    name;                  /* points into a rule's class_mem */
+    uint64_t     rules;
+} pxe_index_class_t;
+
+typedef struct pxe_index_s {
+    uint64_t             ipxe[2];       /* allowed for ipxe = 0 / 1 */
+    uint64_t             arch_any;      /* rules without "arch" */
+    uint64_t             arch_direct[PXE_INDEX_ARCH_DIRECT];
+    pxe_index_arch_t    *arch_other;    /* codes >= PXE_INDEX_ARCH_DIRECT */
+    size_t               narch_other;
+    uint64_t             class_any;     /* rules without "class" */
+    pxe_index_class_t   *classes;       /* one per distinct name */
+    size_t               nclasses;
+    /*
+     * Literal-prefix patterns ("^PXEClient:Arch:00007", "^aa:bb:") by
+     * their first byte; other rules (no pattern, or one PCRE2 or a
+     * substring decides) are in the _any set.  A candidate's pattern is
+     * still checked whole.
+     */
+    uint64_t             vendor_any;
+    uint64_t             vendor_first[256];
+    uint64_t             mac_any;
+    uint64_t             mac_first[256];    /* by the MAC text's first char */
+} pxe_index_t;
+
+/* NULL when the policy has more rules than PXE_INDEX_RULES or no memory. */
+pxe_index_t *pxe_policy_index_build(const struct pxe_rule_s *rules,
+    size_t n);
+void pxe_policy_index_free(pxe_index_t *ix);
+/* Bit i set: rule i's iPXE, arch and class keys hold for c, and its
+ * vendor-class and MAC patterns may. */
+uint64_t pxe_policy_index_candidates(const pxe_index_t *ix,
+    const pxe_client_t *c);
+/* pxe_policy_decide() without the index: every rule in turn (tests). */
+int pxe_policy_decide_linear(const pxe_policy_t *p, const pxe_client_t *c,
+    pxe_decision_t *d);
+
+#endif /* PXEKIT_POLICY_INT_H */
