@@ -23,20 +23,21 @@ namespace pxekit {
 
 namespace {
 
-/// @brief The options the core decodes, in the order it wants them.
-const unsigned QUERY_OPTIONS[] = {
-    PXE_OPT_CLIENT_ARCH, PXE_OPT_USER_CLASS, PXE_OPT_VENDOR_CLASS,
-    PXE_OPT_IPXE_ENCAP, PXE_OPT_PRL, PXE_OPT_HOSTNAME
-};
-
+/// @brief The options the core decodes.  A switch: a loop over a table
+/// showed in profiles (it runs for every option of every query).
 bool
 isQueryOption(unsigned code) {
-    for (auto const wanted : QUERY_OPTIONS) {
-        if (code == wanted) {
-            return (true);
-        }
+    switch (code) {
+    case PXE_OPT_CLIENT_ARCH:
+    case PXE_OPT_USER_CLASS:
+    case PXE_OPT_VENDOR_CLASS:
+    case PXE_OPT_IPXE_ENCAP:
+    case PXE_OPT_PRL:
+    case PXE_OPT_HOSTNAME:
+        return (true);
+    default:
+        return (false);
     }
-    return (false);
 }
 
 const char*

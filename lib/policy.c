@@ -58,9 +58,16 @@ struct decide_s {
 
 static int pattern_literal(const char *pat, size_t len, char *out,
     uint8_t *out_len);
-static int keys_match(const struct pxe_rule_s *r, const pxe_client_t *c);
-static int patterns_match(const pxe_policy_t *p, const struct pxe_rule_s *r,
-    struct decide_s *ds);
+/* Inlined into each loop of decide(): a call per rule costs ~10%. */
+#if defined(__GNUC__)
+#define POLICY_INLINE  inline __attribute__((always_inline))
+#else
+#define POLICY_INLINE  inline
+#endif
+static POLICY_INLINE int keys_match(const struct pxe_rule_s *r,
+    const pxe_client_t *c);
+static POLICY_INLINE int patterns_match(const pxe_policy_t *p,
+    const struct pxe_rule_s *r, struct decide_s *ds);
 static int take_rule(const pxe_policy_t *p, size_t i, struct decide_s *ds,
     pxe_decision_t *d);
 static int decide(const pxe_policy_t *p, const pxe_client_t *c,
@@ -706,7 +713,7 @@ decide_mac(struct decide_s *ds)
 }
 
 /* The keys the index also answers: iPXE, arch, classes. */
-static int
+static POLICY_INLINE int
 keys_match(const struct pxe_rule_s *r, const pxe_client_t *c)
 {
     size_t  i, j;
@@ -749,7 +756,7 @@ keys_match(const struct pxe_rule_s *r, const pxe_client_t *c)
     return 1;
 }
 
-static int
+static POLICY_INLINE int
 patterns_match(const pxe_policy_t *p, const struct pxe_rule_s *r,
     struct decide_s *ds)
 {

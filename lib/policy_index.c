@@ -22,7 +22,7 @@ pxe_policy_index_build(const struct pxe_rule_s *rules, size_t n)
     pxe_index_t  *ix;
     size_t        i, j, nclass = 0, narch = 0;
 
-    if (n == 0 || n > PXE_INDEX_RULES) {
+    if (n < PXE_INDEX_MIN_RULES || n > PXE_INDEX_RULES) {
         return NULL;
     }
     for (i = 0; i < n; i++) {

@@ -68,6 +68,7 @@ struct pxe_rule_s {
  * every rule; only the candidates' patterns are then tried, in order.
  */
 #define PXE_INDEX_RULES      64
+#define PXE_INDEX_MIN_RULES  6          /* fewer: rule by rule is cheaper */
 #define PXE_INDEX_ARCH_DIRECT 64        /* arch codes below: a table */
 
 typedef struct pxe_index_arch_s {
@@ -101,7 +102,7 @@ typedef struct pxe_index_s {
     uint64_t             mac_first[256];    /* by the MAC text's first char */
 } pxe_index_t;
 
-/* NULL when the policy has more rules than PXE_INDEX_RULES or no memory. */
+/* NULL outside PXE_INDEX_MIN_RULES..PXE_INDEX_RULES rules, or no memory. */
 pxe_index_t *pxe_policy_index_build(const struct pxe_rule_s *rules,
     size_t n);
 void pxe_policy_index_free(pxe_index_t *ix);

@@ -223,14 +223,15 @@ test_index_agrees_with_linear(void **state)
 
     (void) state;
     for (round = 0; round < 400; round++) {
-        n = 1 + rnd(round % 4 == 0 ? MAX_RULES : 12);
+        n = 1 + rnd(round % 4 == 0 ? MAX_RULES : 24);
         random_policy(&t, n);
         pxe_policy_init(&p);
         if (pxe_policy_load(&p, &t.params, &err) != PXE_OK) {
             print_error("load: %s\n", err.msg);
             fail();
         }
-        assert_true((p.index != NULL) == (n <= PXE_INDEX_RULES));
+        assert_true((p.index != NULL)
+                    == (n >= PXE_INDEX_MIN_RULES && n <= PXE_INDEX_RULES));
         indexed += p.index != NULL;
         for (k = 0; k < 60; k++) {
             random_client(&c, cls);
