@@ -160,6 +160,8 @@ pxekit_statistic(CalloutHandle& handle) {
         }
     } catch (const std::exception& ex) {
         response = createAnswer(CONTROL_RESULT_ERROR, ex.what());
+    } catch (...) {
+        response = createAnswer(CONTROL_RESULT_ERROR, "unknown exception");
     }
     handle.setArgument("response", response);
     return (0);

@@ -38,6 +38,8 @@ static int parse_line(pxe_remap_t *rm, size_t *cap, char *line,
     unsigned lineno, char *tok);
 static size_t read_token(char *tok, char **str);
 static size_t nesting(const char *rx);
+static const char *skip_bracket(const char *rx);
+static size_t copies(const char *rx);
 static int is_space(int c);
 static int expand(const pxe_remap_rule_t *r, const char *cur,
     const regmatch_t *pm, const pxe_remap_client_t *c, rstr_t *res);
@@ -125,11 +127,43 @@ is_space(int c)
 }
 
 /*
+ * At the ']' that closes the bracket expression rx opens ("[...]"), or at
+ * the NUL if none does.  Classes like "[:alpha:]" are skipped whole.
+ */
+static const char *
+skip_bracket(const char *rx)
+{
+    rx++;
+    if (*rx == '^') {
+        rx++;
+    }
+    if (*rx == ']') {
+        rx++;
+    }
+    while (*rx && *rx != ']') {
+        if (rx[0] == '[' && (rx[1] == ':' || rx[1] == '.' || rx[1] == '=')) {
+            char  end = rx[1];
+
+            rx += 2;
+            while (*rx && !(rx[0] == end && rx[1] == ']')) {
+                rx++;
+            }
+            if (*rx) {
+                rx++;
+            }
+        }
+        if (*rx) {
+            rx++;
+        }
+    }
+    return rx;
+}
+
+/*
  * How deep the regex nests groups.  glibc's regcomp() recurses per level
  * and overflows an 8 MiB stack somewhere past 10000 (in.tftpd then dies
  * with SIGSEGV, and so would we), so deep nesting is refused before
- * regcomp sees it.  Bracket expressions are skipped; over-counting only
- * makes the limit stricter.
+ * regcomp sees it.  Over-counting only makes the limit stricter.
  */
 static size_t
 nesting(const char *rx)
@@ -140,31 +174,7 @@ nesting(const char *rx)
         if (rx[0] == '\\' && rx[1] != '\0') {
             rx++;
         } else if (rx[0] == '[') {
-            rx++;
-            if (*rx == '^') {
-                rx++;
-            }
-            if (*rx == ']') {
-                rx++;
-            }
-            while (*rx && *rx != ']') {
-                if (rx[0] == '[' && (rx[1] == ':' || rx[1] == '.'
-                                     || rx[1] == '='))
-                {
-                    char  end = rx[1];
-
-                    rx += 2;
-                    while (*rx && !(rx[0] == end && rx[1] == ']')) {
-                        rx++;
-                    }
-                    if (*rx) {
-                        rx++;
-                    }
-                }
-                if (*rx) {
-                    rx++;
-                }
-            }
+            rx = skip_bracket(rx);
             if (*rx == '\0') {
                 break;
             }
@@ -177,6 +187,113 @@ nesting(const char *rx)
         }
     }
     return max;
+}
+
+/* Saturating, so that the estimate below cannot wrap. */
+static size_t
+sat_add(size_t a, size_t b)
+{
+    return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
+
+static size_t
+sat_mul(size_t a, size_t b)
+{
+    return b != 0 && a > SIZE_MAX / b ? SIZE_MAX : a * b;
+}
+
+/*
+ * How many nodes glibc's regcomp() makes of the regex, roughly.  It
+ * expands repetition by copying the repeated subtree: "x+" is "xx*",
+ * "x{3,5}" five copies, and stacked operators copy the copies, so
+ * "(.++++++++++++++++++++++++++++++*)" asks for 2^30 nodes (a fuzzer
+ * found it: 2 GiB and counting).  in.tftpd would die the same way, so such
+ * a regex is refused before regcomp sees it.  An over-estimate only
+ * makes the limit stricter; real rules come out in the tens.
+ */
+static size_t
+copies(const char *rx)
+{
+    size_t       total[PXE_REMAP_NEST_MAX + 2], last[PXE_REMAP_NEST_MAX + 2];
+    size_t       depth = 0, n, m, g;
+    const char  *p, *q;
+
+    total[0] = 0;
+    last[0] = 0;
+    for (p = rx; *p; p++) {
+        switch (*p) {
+        case '*':
+        case '?':
+            last[depth] = sat_add(last[depth], 1);
+            continue;
+        case '+':
+            last[depth] = sat_mul(last[depth], 2);
+            continue;
+        case '{':
+            /* A bound is "{n}", "{n,}" or "{n,m}"; anything else is
+             * regcomp's to refuse, and costs one node here. */
+            n = m = 0;
+            for (q = p + 1; *q >= '0' && *q <= '9'; q++) {
+                n = sat_add(sat_mul(n, 10), (size_t) (*q - '0'));
+            }
+            if (q > p + 1 && (*q == '}' || *q == ',')) {
+                if (*q == ',') {
+                    for (q++; *q >= '0' && *q <= '9'; q++) {
+                        m = sat_add(sat_mul(m, 10), (size_t) (*q - '0'));
+                    }
+                }
+                if (*q == '}') {
+                    last[depth] = sat_mul(last[depth], (m > n ? m : n) + 1);
+                    p = q;
+                    continue;
+                }
+            }
+            break;
+        case '(':
+            if (depth <= PXE_REMAP_NEST_MAX) {
+                total[depth] = sat_add(total[depth], last[depth]);
+                last[depth] = 0;
+                depth++;
+                total[depth] = 0;
+                last[depth] = 0;
+            }
+            continue;
+        case ')':
+            if (depth > 0) {
+                g = sat_add(sat_add(total[depth], last[depth]), 1);
+                depth--;
+                total[depth] = sat_add(total[depth], last[depth]);
+                last[depth] = g;
+            }
+            continue;
+        case '|':
+            total[depth] = sat_add(total[depth], last[depth]);
+            last[depth] = 0;
+            continue;
+        case '\\':
+            if (p[1] != '\0') {
+                p++;
+            }
+            break;
+        case '[':
+            p = skip_bracket(p);
+            if (*p == '\0') {
+                p--;
+            }
+            break;
+        default:
+            break;
+        }
+        /* An atom: the previous one is complete. */
+        total[depth] = sat_add(total[depth], last[depth]);
+        last[depth] = 1;
+    }
+    while (depth > 0) {
+        g = sat_add(total[depth], last[depth]);
+        depth--;
+        total[depth] = sat_add(total[depth], g);
+    }
+    return sat_add(total[0], last[0]);
 }
 
 /*
@@ -272,6 +389,13 @@ parse_line(pxe_remap_t *rm, size_t *cap, char *line, unsigned lineno,
             "regex nests groups %zu deep (more than %d): glibc's regcomp "
             "overflows its stack on such regexes and in.tftpd dies "
             "(SIGSEGV)", nesting(tok), PXE_REMAP_NEST_MAX);
+    }
+    if (copies(tok) > PXE_REMAP_COPIES_MAX) {
+        free(r.flagtext);
+        return remap_diag(rm, lineno, PXE_REMAP_ERROR,
+            "regex repeats repetitions (\"x++\", \"(x{100}){100}\"): "
+            "glibc's regcomp would copy it into more than %d nodes and "
+            "in.tftpd would run out of memory", PXE_REMAP_COPIES_MAX);
     }
     r.regex = strdup(tok);
     r.rx = malloc(sizeof(regex_t));

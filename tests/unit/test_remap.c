@@ -170,6 +170,46 @@ test_parse_long_lines(void **state)
     assert_non_null(strstr(rm.diags[0].msg, "nests groups"));
     pxe_remap_free(&rm);
     free(text);
+
+    /* Stacked repetition makes glibc's regcomp copy subtrees without
+     * bound (the fuzzer's 2 GiB case): refused before regcomp; rules
+     * a site writes, bounds included, still compile. */
+    {
+        static const char *const  refused[] = {
+            "r (.++++++++++++++++++++++++++++++*) x\n",
+            "r ((a{100}){100}){100} x\n",
+            "r (a|b{2000}){100} x\n",
+            "r [(]*(x+)+++++++++++++++++++++++++[)] x\n",
+        };
+        static const char *const  accepted[] = {
+            "r ^platform-([0-9]{8}T[0-9]{6}Z)/(.*)$ \\1/platform/\\2\n",
+            "r (a{100}){100} x\n",
+            "r (x+)+ y\n",
+            "r [+{}]{3}a++ z\n",
+            "r a\\{ b\n",
+        };
+        size_t                    i;
+
+        for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+            pxe_remap_init(&rm);
+            assert_int_equal(pxe_remap_parse(&rm, refused[i],
+                                             strlen(refused[i])),
+                             PXE_ESYNTAX);
+            assert_non_null(strstr(rm.diags[0].msg, "repeats repetitions"));
+            pxe_remap_free(&rm);
+        }
+        for (i = 0; i < sizeof(accepted) / sizeof(accepted[0]); i++) {
+            pxe_remap_init(&rm);
+            if (pxe_remap_parse(&rm, accepted[i], strlen(accepted[i]))
+                != PXE_OK)
+            {
+                print_error("refused: %s: %s\n", accepted[i],
+                            rm.ndiags ? rm.diags[0].msg : "");
+                fail();
+            }
+            pxe_remap_free(&rm);
+        }
+    }
 }
 
 static void
