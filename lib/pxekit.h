@@ -627,7 +627,8 @@ int pxe_client_from_value(pxe_client_t *c, const pxe_value_t *args,
 #define PXE_REMAP_DIAGS_MAX     1000    /* diagnostics kept (all are counted) */
 #define PXE_REMAP_FILE_MAX      (16 * 1024 * 1024)  /* a rule file we read */
 #define PXE_REMAP_NEST_MAX      4000    /* group nesting glibc compiles safely */
-#define PXE_REMAP_COPIES_MAX    100000  /* nodes regcomp may expand a regex to */
+#define PXE_REMAP_COPIES_MAX    1000    /* copies regcomp may make of a piece */
+#define PXE_REMAP_NODES_MAX     4000000 /* nodes it may make of one regex */
 
 enum {
     PXE_REMAP_REWRITE = 0x01,   /* r */

@@ -39,7 +39,7 @@ static int parse_line(pxe_remap_t *rm, size_t *cap, char *line,
 static size_t read_token(char *tok, char **str);
 static size_t nesting(const char *rx);
 static const char *skip_bracket(const char *rx);
-static size_t copies(const char *rx);
+static size_t copies(const char *rx, size_t *nodes);
 static int is_space(int c);
 static int expand(const pxe_remap_rule_t *r, const char *cur,
     const regmatch_t *pm, const pxe_remap_client_t *c, rstr_t *res);
@@ -203,23 +203,28 @@ sat_mul(size_t a, size_t b)
 }
 
 /*
- * How many nodes glibc's regcomp() makes of the regex, roughly.  It
- * expands repetition by copying the repeated subtree: "x+" is "xx*",
- * "x{3,5}" five copies, and stacked operators copy the copies, so
- * "(.++++++++++++++++++++++++++++++*)" asks for 2^30 nodes (a fuzzer
- * found it: 2 GiB and counting).  in.tftpd would die the same way, so such
- * a regex is refused before regcomp sees it.  An over-estimate only
- * makes the limit stricter; real rules come out in the tens.
+ * What glibc's regcomp() makes of the regex, roughly: *nodes in all, and
+ * the most copies of any one piece (returned).  regcomp expands
+ * repetition by copying the repeated subtree: "x+" is "xx*", "x{3,5}"
+ * five copies, and stacked operators copy the copies, so
+ * "(.++++++++++++++++++++++++++++++*)" asks for 2^30 (a fuzzer found it:
+ * 2 GiB and counting), and 2^16 already spends minutes in its epsilon
+ * closures.  in.tftpd would die or stall the same way, so such a regex
+ * is refused before regcomp sees it.  Over-estimates only make the
+ * limits stricter; real rules copy a piece a handful of times, and the
+ * generated trie, long as it is, not at all.
  */
 static size_t
-copies(const char *rx)
+copies(const char *rx, size_t *nodes)
 {
+    /* Per group depth: size and most copies of the items done, and of
+     * the last item (the one a repetition operator applies to). */
     size_t       total[PXE_REMAP_NEST_MAX + 2], last[PXE_REMAP_NEST_MAX + 2];
-    size_t       depth = 0, n, m, g;
+    size_t       tmax[PXE_REMAP_NEST_MAX + 2], lmax[PXE_REMAP_NEST_MAX + 2];
+    size_t       depth = 0, n, m, f, g, gmax;
     const char  *p, *q;
 
-    total[0] = 0;
-    last[0] = 0;
+    total[0] = last[0] = tmax[0] = lmax[0] = 0;
     for (p = rx; *p; p++) {
         switch (*p) {
         case '*':
@@ -228,6 +233,7 @@ copies(const char *rx)
             continue;
         case '+':
             last[depth] = sat_mul(last[depth], 2);
+            lmax[depth] = sat_mul(lmax[depth], 2);
             continue;
         case '{':
             /* A bound is "{n}", "{n,}" or "{n,m}"; anything else is
@@ -243,7 +249,9 @@ copies(const char *rx)
                     }
                 }
                 if (*q == '}') {
-                    last[depth] = sat_mul(last[depth], (m > n ? m : n) + 1);
+                    f = sat_add(m > n ? m : n, 1);
+                    last[depth] = sat_mul(last[depth], f);
+                    lmax[depth] = sat_mul(lmax[depth], f);
                     p = q;
                     continue;
                 }
@@ -252,23 +260,29 @@ copies(const char *rx)
         case '(':
             if (depth <= PXE_REMAP_NEST_MAX) {
                 total[depth] = sat_add(total[depth], last[depth]);
-                last[depth] = 0;
+                tmax[depth] = tmax[depth] > lmax[depth] ? tmax[depth]
+                                                        : lmax[depth];
                 depth++;
-                total[depth] = 0;
-                last[depth] = 0;
+                total[depth] = last[depth] = tmax[depth] = lmax[depth] = 0;
             }
             continue;
         case ')':
             if (depth > 0) {
                 g = sat_add(sat_add(total[depth], last[depth]), 1);
+                gmax = tmax[depth] > lmax[depth] ? tmax[depth] : lmax[depth];
                 depth--;
                 total[depth] = sat_add(total[depth], last[depth]);
+                tmax[depth] = tmax[depth] > lmax[depth] ? tmax[depth]
+                                                        : lmax[depth];
                 last[depth] = g;
+                lmax[depth] = gmax > 1 ? gmax : 1;
             }
             continue;
         case '|':
             total[depth] = sat_add(total[depth], last[depth]);
-            last[depth] = 0;
+            tmax[depth] = tmax[depth] > lmax[depth] ? tmax[depth]
+                                                    : lmax[depth];
+            last[depth] = lmax[depth] = 0;
             continue;
         case '\\':
             if (p[1] != '\0') {
@@ -284,16 +298,21 @@ copies(const char *rx)
         default:
             break;
         }
-        /* An atom: the previous one is complete. */
+        /* An atom: the previous item is complete. */
         total[depth] = sat_add(total[depth], last[depth]);
+        tmax[depth] = tmax[depth] > lmax[depth] ? tmax[depth] : lmax[depth];
         last[depth] = 1;
+        lmax[depth] = 1;
     }
     while (depth > 0) {
         g = sat_add(total[depth], last[depth]);
+        gmax = tmax[depth] > lmax[depth] ? tmax[depth] : lmax[depth];
         depth--;
         total[depth] = sat_add(total[depth], g);
+        tmax[depth] = tmax[depth] > gmax ? tmax[depth] : gmax;
     }
-    return sat_add(total[0], last[0]);
+    *nodes = sat_add(total[0], last[0]);
+    return tmax[0] > lmax[0] ? tmax[0] : lmax[0];
 }
 
 /*
@@ -328,6 +347,7 @@ parse_line(pxe_remap_t *rm, size_t *cap, char *line, unsigned lineno,
 {
     pxe_remap_rule_t   r, *nr;
     const char        *p;
+    size_t             nodes;
     int                rc, cflags = REG_EXTENDED;
     char               err[128];
 
@@ -390,12 +410,15 @@ parse_line(pxe_remap_t *rm, size_t *cap, char *line, unsigned lineno,
             "overflows its stack on such regexes and in.tftpd dies "
             "(SIGSEGV)", nesting(tok), PXE_REMAP_NEST_MAX);
     }
-    if (copies(tok) > PXE_REMAP_COPIES_MAX) {
+    if (copies(tok, &nodes) > PXE_REMAP_COPIES_MAX
+        || nodes > PXE_REMAP_NODES_MAX)
+    {
         free(r.flagtext);
         return remap_diag(rm, lineno, PXE_REMAP_ERROR,
             "regex repeats repetitions (\"x++\", \"(x{100}){100}\"): "
-            "glibc's regcomp would copy it into more than %d nodes and "
-            "in.tftpd would run out of memory", PXE_REMAP_COPIES_MAX);
+            "glibc's regcomp would copy a piece more than %d times (or "
+            "make more than %d nodes) and in.tftpd would stall or run out "
+            "of memory", PXE_REMAP_COPIES_MAX, PXE_REMAP_NODES_MAX);
     }
     r.regex = strdup(tok);
     r.rx = malloc(sizeof(regex_t));
