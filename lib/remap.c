@@ -39,7 +39,14 @@ static int parse_line(pxe_remap_t *rm, size_t *cap, char *line,
 static size_t read_token(char *tok, char **str);
 static size_t nesting(const char *rx);
 static const char *skip_bracket(const char *rx);
-static size_t copies(const char *rx, size_t *nodes);
+/* Per group depth, for copies(): size and most copies of the items
+ * done, and of the last item (the one a repetition operator applies to). */
+typedef struct rx_frame_s {
+    size_t  total, last, tmax, lmax;
+} rx_frame_t;
+
+static size_t copies(const char *rx, rx_frame_t *fr, size_t nframes,
+    size_t *nodes);
 static int is_space(int c);
 static int expand(const pxe_remap_rule_t *r, const char *cur,
     const regmatch_t *pm, const pxe_remap_client_t *c, rstr_t *res);
@@ -215,25 +222,21 @@ sat_mul(size_t a, size_t b)
  * generated trie, long as it is, not at all.
  */
 static size_t
-copies(const char *rx, size_t *nodes)
+copies(const char *rx, rx_frame_t *fr, size_t nframes, size_t *nodes)
 {
-    /* Per group depth: size and most copies of the items done, and of
-     * the last item (the one a repetition operator applies to). */
-    size_t       total[PXE_REMAP_NEST_MAX + 2], last[PXE_REMAP_NEST_MAX + 2];
-    size_t       tmax[PXE_REMAP_NEST_MAX + 2], lmax[PXE_REMAP_NEST_MAX + 2];
     size_t       depth = 0, n, m, f, g, gmax;
     const char  *p, *q;
 
-    total[0] = last[0] = tmax[0] = lmax[0] = 0;
+    fr[0].total = fr[0].last = fr[0].tmax = fr[0].lmax = 0;
     for (p = rx; *p; p++) {
         switch (*p) {
         case '*':
         case '?':
-            last[depth] = sat_add(last[depth], 1);
+            fr[depth].last = sat_add(fr[depth].last, 1);
             continue;
         case '+':
-            last[depth] = sat_mul(last[depth], 2);
-            lmax[depth] = sat_mul(lmax[depth], 2);
+            fr[depth].last = sat_mul(fr[depth].last, 2);
+            fr[depth].lmax = sat_mul(fr[depth].lmax, 2);
             continue;
         case '{':
             /* A bound is "{n}", "{n,}" or "{n,m}"; anything else is
@@ -250,39 +253,39 @@ copies(const char *rx, size_t *nodes)
                 }
                 if (*q == '}') {
                     f = sat_add(m > n ? m : n, 1);
-                    last[depth] = sat_mul(last[depth], f);
-                    lmax[depth] = sat_mul(lmax[depth], f);
+                    fr[depth].last = sat_mul(fr[depth].last, f);
+                    fr[depth].lmax = sat_mul(fr[depth].lmax, f);
                     p = q;
                     continue;
                 }
             }
             break;
         case '(':
-            if (depth <= PXE_REMAP_NEST_MAX) {
-                total[depth] = sat_add(total[depth], last[depth]);
-                tmax[depth] = tmax[depth] > lmax[depth] ? tmax[depth]
-                                                        : lmax[depth];
+            if (depth + 1 < nframes) {
+                fr[depth].total = sat_add(fr[depth].total, fr[depth].last);
+                fr[depth].tmax = fr[depth].tmax > fr[depth].lmax ? fr[depth].tmax
+                                                        : fr[depth].lmax;
                 depth++;
-                total[depth] = last[depth] = tmax[depth] = lmax[depth] = 0;
+                fr[depth].total = fr[depth].last = fr[depth].tmax = fr[depth].lmax = 0;
             }
             continue;
         case ')':
             if (depth > 0) {
-                g = sat_add(sat_add(total[depth], last[depth]), 1);
-                gmax = tmax[depth] > lmax[depth] ? tmax[depth] : lmax[depth];
+                g = sat_add(sat_add(fr[depth].total, fr[depth].last), 1);
+                gmax = fr[depth].tmax > fr[depth].lmax ? fr[depth].tmax : fr[depth].lmax;
                 depth--;
-                total[depth] = sat_add(total[depth], last[depth]);
-                tmax[depth] = tmax[depth] > lmax[depth] ? tmax[depth]
-                                                        : lmax[depth];
-                last[depth] = g;
-                lmax[depth] = gmax > 1 ? gmax : 1;
+                fr[depth].total = sat_add(fr[depth].total, fr[depth].last);
+                fr[depth].tmax = fr[depth].tmax > fr[depth].lmax ? fr[depth].tmax
+                                                        : fr[depth].lmax;
+                fr[depth].last = g;
+                fr[depth].lmax = gmax > 1 ? gmax : 1;
             }
             continue;
         case '|':
-            total[depth] = sat_add(total[depth], last[depth]);
-            tmax[depth] = tmax[depth] > lmax[depth] ? tmax[depth]
-                                                    : lmax[depth];
-            last[depth] = lmax[depth] = 0;
+            fr[depth].total = sat_add(fr[depth].total, fr[depth].last);
+            fr[depth].tmax = fr[depth].tmax > fr[depth].lmax ? fr[depth].tmax
+                                                    : fr[depth].lmax;
+            fr[depth].last = fr[depth].lmax = 0;
             continue;
         case '\\':
             if (p[1] != '\0') {
@@ -299,20 +302,20 @@ copies(const char *rx, size_t *nodes)
             break;
         }
         /* An atom: the previous item is complete. */
-        total[depth] = sat_add(total[depth], last[depth]);
-        tmax[depth] = tmax[depth] > lmax[depth] ? tmax[depth] : lmax[depth];
-        last[depth] = 1;
-        lmax[depth] = 1;
+        fr[depth].total = sat_add(fr[depth].total, fr[depth].last);
+        fr[depth].tmax = fr[depth].tmax > fr[depth].lmax ? fr[depth].tmax : fr[depth].lmax;
+        fr[depth].last = 1;
+        fr[depth].lmax = 1;
     }
     while (depth > 0) {
-        g = sat_add(total[depth], last[depth]);
-        gmax = tmax[depth] > lmax[depth] ? tmax[depth] : lmax[depth];
+        g = sat_add(fr[depth].total, fr[depth].last);
+        gmax = fr[depth].tmax > fr[depth].lmax ? fr[depth].tmax : fr[depth].lmax;
         depth--;
-        total[depth] = sat_add(total[depth], g);
-        tmax[depth] = tmax[depth] > gmax ? tmax[depth] : gmax;
+        fr[depth].total = sat_add(fr[depth].total, g);
+        fr[depth].tmax = fr[depth].tmax > gmax ? fr[depth].tmax : gmax;
     }
-    *nodes = sat_add(total[0], last[0]);
-    return tmax[0] > lmax[0] ? tmax[0] : lmax[0];
+    *nodes = sat_add(fr[0].total, fr[0].last);
+    return fr[0].tmax > fr[0].lmax ? fr[0].tmax : fr[0].lmax;
 }
 
 /*
@@ -347,7 +350,8 @@ parse_line(pxe_remap_t *rm, size_t *cap, char *line, unsigned lineno,
 {
     pxe_remap_rule_t   r, *nr;
     const char        *p;
-    size_t             nodes;
+    rx_frame_t        *frames;
+    size_t             depth, nodes, max_copies;
     int                rc, cflags = REG_EXTENDED;
     char               err[128];
 
@@ -403,16 +407,22 @@ parse_line(pxe_remap_t *rm, size_t *cap, char *line, unsigned lineno,
         return remap_diag(rm, lineno, PXE_REMAP_ERROR,
             "no regex after the flags (in.tftpd exits with status 78)");
     }
-    if (nesting(tok) > PXE_REMAP_NEST_MAX) {
+    depth = nesting(tok);
+    if (depth > PXE_REMAP_NEST_MAX) {
         free(r.flagtext);
         return remap_diag(rm, lineno, PXE_REMAP_ERROR,
             "regex nests groups %zu deep (more than %d): glibc's regcomp "
             "overflows its stack on such regexes and in.tftpd dies "
-            "(SIGSEGV)", nesting(tok), PXE_REMAP_NEST_MAX);
+            "(SIGSEGV)", depth, PXE_REMAP_NEST_MAX);
     }
-    if (copies(tok, &nodes) > PXE_REMAP_COPIES_MAX
-        || nodes > PXE_REMAP_NODES_MAX)
-    {
+    frames = calloc(depth + 1, sizeof(*frames));
+    if (frames == NULL) {
+        free(r.flagtext);
+        return PXE_ENOMEM;
+    }
+    max_copies = copies(tok, frames, depth + 1, &nodes);
+    free(frames);
+    if (max_copies > PXE_REMAP_COPIES_MAX || nodes > PXE_REMAP_NODES_MAX) {
         free(r.flagtext);
         return remap_diag(rm, lineno, PXE_REMAP_ERROR,
             "regex repeats repetitions (\"x++\", \"(x{100}){100}\"): "
