@@ -608,6 +608,43 @@ int pxe_http_boot_echo(const pxe_client_t *c, const char *file, size_t len);
 int pxe_client_from_value(pxe_client_t *c, const pxe_value_t *args,
     pxe_str_t *classes, size_t max_classes, pxe_policy_err_t *err);
 
+/* @@guard: work without limits of its own, run under a CPU limit (guard.c) @@ */
+
+/*
+ * glibc's regcomp() and regexec() have no time limit and cannot be
+ * stopped safely in-process; in.tftpd calls them without one.  The guard
+ * runs such work in a child process, one item at a time, each under
+ * limit_us of CPU (and all of them under budget_us, when not 0), and
+ * tells the parent each item's result or why the child died on it.
+ */
+typedef enum {
+    PXE_GUARD_SLOW = 1,         /* stopped at its CPU limit */
+    PXE_GUARD_BUDGET,           /* not run: the budget was spent */
+    PXE_GUARD_CRASH             /* the child died of a signal */
+} pxe_guard_fail_e;
+
+typedef struct pxe_guard_s {
+    size_t      n;                      /* items 0..n-1 */
+    uint64_t    limit_us;               /* CPU per item */
+    uint64_t    budget_us;              /* CPU for all; 0: no budget */
+    uint64_t    spent_us;               /* in/out: charged so far */
+    void       *ctx;
+    /* Both sides: whether item i is run at all (NULL: every item). */
+    int       (*wanted)(void *ctx, size_t i);
+    /* In the child: does item i; its result goes to done(). */
+    int       (*run)(void *ctx, size_t i);
+    /* Both sides: what an item costs the budget (NULL: its CPU). */
+    uint64_t  (*charge)(void *ctx, int result, uint64_t cpu_us);
+    /* In the parent, in item order; non-PXE_OK stops the run. */
+    int       (*done)(void *ctx, size_t i, int result);
+    int       (*failed)(void *ctx, size_t i, pxe_guard_fail_e why, int sig);
+} pxe_guard_t;
+
+/* PXE_OK, an error of done() or failed(), or PXE_EIO (fork, pipe). */
+int pxe_guard_run(pxe_guard_t *g);
+/* This process's CPU time so far, user and system, in microseconds. */
+uint64_t pxe_guard_cpu_us(void);
+
 /* @@remap: tftp-hpa 5.2 remap rules (remap.c) @@ */
 
 /*
@@ -626,9 +663,17 @@ int pxe_client_from_value(pxe_client_t *c, const pxe_value_t *args,
 #define PXE_REMAP_DIAG_MAX      320     /* one diagnostic, with its line */
 #define PXE_REMAP_DIAGS_MAX     1000    /* diagnostics kept (all are counted) */
 #define PXE_REMAP_FILE_MAX      (16 * 1024 * 1024)  /* a rule file we read */
-#define PXE_REMAP_NEST_MAX      4000    /* group nesting glibc compiles safely */
+#define PXE_REMAP_NEST_MAX      4000    /* group nesting compiled in-process;
+                                           deeper can overflow regcomp's
+                                           stack: tried in a child first */
 #define PXE_REMAP_COPIES_MAX    1000    /* copies regcomp may make of a piece */
 #define PXE_REMAP_NODES_MAX     4000000 /* nodes it may make of one regex */
+#define PXE_REMAP_COMPILE_MS    200     /* CPU one regcomp may take: past it
+                                           the rule is dangerous */
+#define PXE_REMAP_BUDGET_MS     300     /* CPU one file's regexes may take
+                                           to compile, in all */
+#define PXE_REMAP_EVAL_MS       1000    /* CPU `test` gives one name: past
+                                           it tftpd would hang as well */
 
 enum {
     PXE_REMAP_REWRITE = 0x01,   /* r */
@@ -657,7 +702,9 @@ typedef struct pxe_remap_rule_s {
 
 typedef enum {
     PXE_REMAP_ERROR = 1,        /* tftpd 5.2 refuses the file (exit 78) */
-    PXE_REMAP_WARNING           /* accepted, but wrong or useless */
+    PXE_REMAP_WARNING,          /* accepted, but wrong or useless */
+    PXE_REMAP_DANGER            /* tftpd would never start serving: it
+                                   spins, stalls or crashes compiling */
 } pxe_remap_severity_e;
 
 typedef struct pxe_remap_diag_s {
@@ -671,7 +718,9 @@ typedef struct pxe_remap_s {
     size_t              nrules;
     pxe_remap_diag_t   *diags;
     size_t              ndiags;
-    size_t              nerrors;
+    size_t              nerrors;        /* errors and dangers */
+    size_t              ndanger;
+    unsigned long       compile_us;     /* CPU regcomp took on this file */
 } pxe_remap_t;
 
 void pxe_remap_init(pxe_remap_t *rm);

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "pxekit.h"
-#include "remap_diag.h"
+#include "remap_int.h"
 
 /* The flag characters 5.2 accepts; anything else makes tftpd exit 78. */
 #define REMAP_FLAGS  "rgiesa~46GP"
@@ -37,16 +37,6 @@ static int remap_diag(pxe_remap_t *rm, unsigned line,
 static int parse_line(pxe_remap_t *rm, size_t *cap, char *line,
     unsigned lineno, char *tok);
 static size_t read_token(char *tok, char **str);
-static size_t nesting(const char *rx);
-static const char *skip_bracket(const char *rx);
-/* Per group depth, for copies(): size and most copies of the items
- * done, and of the last item (the one a repetition operator applies to). */
-typedef struct rx_frame_s {
-    size_t  total, last, tmax, lmax;
-} rx_frame_t;
-
-static size_t copies(const char *rx, rx_frame_t *fr, size_t nframes,
-    size_t *nodes);
 static int is_space(int c);
 static int expand(const pxe_remap_rule_t *r, const char *cur,
     const regmatch_t *pm, const pxe_remap_client_t *c, rstr_t *res);
@@ -74,28 +64,40 @@ pxe_remap_free(pxe_remap_t *rm)
     size_t  i;
 
     for (i = 0; i < rm->nrules; i++) {
-        if (rm->rules[i].rx != NULL) {
-            regfree(rm->rules[i].rx);
-            free(rm->rules[i].rx);
-        }
-        free(rm->rules[i].flagtext);
-        free(rm->rules[i].regex);
-        free(rm->rules[i].replacement);
+        pxe_remap_rule_free(&rm->rules[i]);
     }
     free(rm->rules);
     free(rm->diags);
     memset(rm, 0, sizeof(*rm));
 }
 
-/* Also used by remap_lint.c (declared in remap_diag.h). */
+/* Also used by remap_vet.c, for the rules it drops. */
+void
+pxe_remap_rule_free(pxe_remap_rule_t *r)
+{
+    if (r->rx != NULL) {
+        regfree(r->rx);
+        free(r->rx);
+    }
+    free(r->flagtext);
+    free(r->regex);
+    free(r->replacement);
+    r->rx = NULL;
+    r->flagtext = r->regex = r->replacement = NULL;
+}
+
+/* Also used by remap_lint.c and remap_vet.c (declared in remap_int.h). */
 int
 pxe_remap_diagv(pxe_remap_t *rm, unsigned line, pxe_remap_severity_e sev,
     const char *fmt, va_list ap)
 {
     pxe_remap_diag_t  *d;
 
-    if (sev == PXE_REMAP_ERROR) {
+    if (sev != PXE_REMAP_WARNING) {
         rm->nerrors++;
+    }
+    if (sev == PXE_REMAP_DANGER) {
+        rm->ndanger++;
     }
     if (rm->ndiags >= PXE_REMAP_DIAGS_MAX) {
         return PXE_OK;                  /* counted, not kept */
@@ -134,191 +136,6 @@ is_space(int c)
 }
 
 /*
- * At the ']' that closes the bracket expression rx opens ("[...]"), or at
- * the NUL if none does.  Classes like "[:alpha:]" are skipped whole.
- */
-static const char *
-skip_bracket(const char *rx)
-{
-    rx++;
-    if (*rx == '^') {
-        rx++;
-    }
-    if (*rx == ']') {
-        rx++;
-    }
-    while (*rx && *rx != ']') {
-        if (rx[0] == '[' && (rx[1] == ':' || rx[1] == '.' || rx[1] == '=')) {
-            char  end = rx[1];
-
-            rx += 2;
-            while (*rx && !(rx[0] == end && rx[1] == ']')) {
-                rx++;
-            }
-            if (*rx) {
-                rx++;
-            }
-        }
-        if (*rx) {
-            rx++;
-        }
-    }
-    return rx;
-}
-
-/*
- * How deep the regex nests groups.  glibc's regcomp() recurses per level
- * and overflows an 8 MiB stack somewhere past 10000 (in.tftpd then dies
- * with SIGSEGV, and so would we), so deep nesting is refused before
- * regcomp sees it.  Over-counting only makes the limit stricter.
- */
-static size_t
-nesting(const char *rx)
-{
-    size_t  depth = 0, max = 0;
-
-    for ( ; *rx; rx++) {
-        if (rx[0] == '\\' && rx[1] != '\0') {
-            rx++;
-        } else if (rx[0] == '[') {
-            rx = skip_bracket(rx);
-            if (*rx == '\0') {
-                break;
-            }
-        } else if (rx[0] == '(') {
-            if (++depth > max) {
-                max = depth;
-            }
-        } else if (rx[0] == ')' && depth > 0) {
-            depth--;
-        }
-    }
-    return max;
-}
-
-/* Saturating, so that the estimate below cannot wrap. */
-static size_t
-sat_add(size_t a, size_t b)
-{
-    return a > SIZE_MAX - b ? SIZE_MAX : a + b;
-}
-
-static size_t
-sat_mul(size_t a, size_t b)
-{
-    return b != 0 && a > SIZE_MAX / b ? SIZE_MAX : a * b;
-}
-
-/*
- * What glibc's regcomp() makes of the regex, roughly: *nodes in all, and
- * the most copies of any one piece (returned).  regcomp expands
- * repetition by copying the repeated subtree: "x+" is "xx*", "x{3,5}"
- * five copies, and stacked operators copy the copies, so
- * "(.++++++++++++++++++++++++++++++*)" asks for 2^30 (a fuzzer found it:
- * 2 GiB and counting), and 2^16 already spends minutes in its epsilon
- * closures.  in.tftpd would die or stall the same way, so such a regex
- * is refused before regcomp sees it.  Over-estimates only make the
- * limits stricter; real rules copy a piece a handful of times, and the
- * generated trie, long as it is, not at all.
- */
-static size_t
-copies(const char *rx, rx_frame_t *fr, size_t nframes, size_t *nodes)
-{
-    size_t       depth = 0, n, m, f, g, gmax;
-    const char  *p, *q;
-
-    fr[0].total = fr[0].last = fr[0].tmax = fr[0].lmax = 0;
-    for (p = rx; *p; p++) {
-        switch (*p) {
-        case '*':
-        case '?':
-            fr[depth].last = sat_add(fr[depth].last, 1);
-            continue;
-        case '+':
-            fr[depth].last = sat_mul(fr[depth].last, 2);
-            fr[depth].lmax = sat_mul(fr[depth].lmax, 2);
-            continue;
-        case '{':
-            /* A bound is "{n}", "{n,}" or "{n,m}"; anything else is
-             * regcomp's to refuse, and costs one node here. */
-            n = m = 0;
-            for (q = p + 1; *q >= '0' && *q <= '9'; q++) {
-                n = sat_add(sat_mul(n, 10), (size_t) (*q - '0'));
-            }
-            if (q > p + 1 && (*q == '}' || *q == ',')) {
-                if (*q == ',') {
-                    for (q++; *q >= '0' && *q <= '9'; q++) {
-                        m = sat_add(sat_mul(m, 10), (size_t) (*q - '0'));
-                    }
-                }
-                if (*q == '}') {
-                    f = sat_add(m > n ? m : n, 1);
-                    fr[depth].last = sat_mul(fr[depth].last, f);
-                    fr[depth].lmax = sat_mul(fr[depth].lmax, f);
-                    p = q;
-                    continue;
-                }
-            }
-            break;
-        case '(':
-            if (depth + 1 < nframes) {
-                fr[depth].total = sat_add(fr[depth].total, fr[depth].last);
-                fr[depth].tmax = fr[depth].tmax > fr[depth].lmax ? fr[depth].tmax
-                                                        : fr[depth].lmax;
-                depth++;
-                fr[depth].total = fr[depth].last = fr[depth].tmax = fr[depth].lmax = 0;
-            }
-            continue;
-        case ')':
-            if (depth > 0) {
-                g = sat_add(sat_add(fr[depth].total, fr[depth].last), 1);
-                gmax = fr[depth].tmax > fr[depth].lmax ? fr[depth].tmax : fr[depth].lmax;
-                depth--;
-                fr[depth].total = sat_add(fr[depth].total, fr[depth].last);
-                fr[depth].tmax = fr[depth].tmax > fr[depth].lmax ? fr[depth].tmax
-                                                        : fr[depth].lmax;
-                fr[depth].last = g;
-                fr[depth].lmax = gmax > 1 ? gmax : 1;
-            }
-            continue;
-        case '|':
-            fr[depth].total = sat_add(fr[depth].total, fr[depth].last);
-            fr[depth].tmax = fr[depth].tmax > fr[depth].lmax ? fr[depth].tmax
-                                                    : fr[depth].lmax;
-            fr[depth].last = fr[depth].lmax = 0;
-            continue;
-        case '\\':
-            if (p[1] != '\0') {
-                p++;
-            }
-            break;
-        case '[':
-            p = skip_bracket(p);
-            if (*p == '\0') {
-                p--;
-            }
-            break;
-        default:
-            break;
-        }
-        /* An atom: the previous item is complete. */
-        fr[depth].total = sat_add(fr[depth].total, fr[depth].last);
-        fr[depth].tmax = fr[depth].tmax > fr[depth].lmax ? fr[depth].tmax : fr[depth].lmax;
-        fr[depth].last = 1;
-        fr[depth].lmax = 1;
-    }
-    while (depth > 0) {
-        g = sat_add(fr[depth].total, fr[depth].last);
-        gmax = fr[depth].tmax > fr[depth].lmax ? fr[depth].tmax : fr[depth].lmax;
-        depth--;
-        fr[depth].total = sat_add(fr[depth].total, g);
-        fr[depth].tmax = fr[depth].tmax > gmax ? fr[depth].tmax : gmax;
-    }
-    *nodes = sat_add(fr[0].total, fr[0].last);
-    return fr[0].tmax > fr[0].lmax ? fr[0].tmax : fr[0].lmax;
-}
-
-/*
  * One field: leading blanks skipped, then up to an unescaped blank or '#'.
  * Backslashes stay in the field (regcomp and the replacement see them).
  */
@@ -350,8 +167,8 @@ parse_line(pxe_remap_t *rm, size_t *cap, char *line, unsigned lineno,
 {
     pxe_remap_rule_t   r, *nr;
     const char        *p;
-    rx_frame_t        *frames;
-    size_t             depth, nodes, max_copies;
+    pxe_remap_cost_t   cost;
+    uint64_t           t0;
     int                rc, cflags = REG_EXTENDED;
     char               err[128];
 
@@ -407,59 +224,69 @@ parse_line(pxe_remap_t *rm, size_t *cap, char *line, unsigned lineno,
         return remap_diag(rm, lineno, PXE_REMAP_ERROR,
             "no regex after the flags (in.tftpd exits with status 78)");
     }
-    depth = nesting(tok);
-    if (depth > PXE_REMAP_NEST_MAX) {
+    rc = pxe_remap_cost(tok, &cost);
+    if (rc != PXE_OK) {
         free(r.flagtext);
-        return remap_diag(rm, lineno, PXE_REMAP_ERROR,
-            "regex nests groups %zu deep (more than %d): glibc's regcomp "
-            "overflows its stack on such regexes and in.tftpd dies "
-            "(SIGSEGV)", depth, PXE_REMAP_NEST_MAX);
+        return rc;
     }
-    frames = calloc(depth + 1, sizeof(*frames));
-    if (frames == NULL) {
+    if (cost.copies > PXE_REMAP_COPIES_MAX || cost.nodes > PXE_REMAP_NODES_MAX)
+    {
         free(r.flagtext);
-        return PXE_ENOMEM;
-    }
-    max_copies = copies(tok, frames, depth + 1, &nodes);
-    free(frames);
-    if (max_copies > PXE_REMAP_COPIES_MAX || nodes > PXE_REMAP_NODES_MAX) {
-        free(r.flagtext);
-        return remap_diag(rm, lineno, PXE_REMAP_ERROR,
+        return remap_diag(rm, lineno, PXE_REMAP_DANGER,
             "regex repeats repetitions (\"x++\", \"(x{100}){100}\"): "
             "glibc's regcomp would copy a piece more than %d times (or "
             "make more than %d nodes) and in.tftpd would stall or run out "
             "of memory", PXE_REMAP_COPIES_MAX, PXE_REMAP_NODES_MAX);
     }
+    if (cost.empty_loops > PXE_REMAP_EMPTY_LOOPS_MAX) {
+        free(r.flagtext);
+        return remap_diag(rm, lineno, PXE_REMAP_DANGER,
+            "regex nests %zu repetitions over something that can match "
+            "the empty string (\"x*+++++\"): glibc's regcomp takes "
+            "exponential time on it (10 s at 5, minutes at 6), so in.tftpd "
+            "would stall compiling it at startup and on every reload "
+            "(SIGHUP)", cost.empty_loops);
+    }
     r.regex = strdup(tok);
-    r.rx = malloc(sizeof(regex_t));
-    if (r.regex == NULL || r.rx == NULL) {
+    if (r.regex == NULL) {
         goto nomem;
     }
-    rc = regcomp(r.rx, tok, cflags);
-    if (rc != 0) {
-        (void) regerror(rc, r.rx, err, sizeof(err));
-        free(r.rx);
-        free(r.regex);
-        free(r.flagtext);
-        return remap_diag(rm, lineno, PXE_REMAP_ERROR,
-            "regex \"%.60s\" does not compile: %s (in.tftpd exits with "
-            "status 78)", tok, err);
+    /* Anything the model cannot vouch for is compiled first in a child
+     * process, under a CPU limit (pxe_remap_vet, once the file is read). */
+    if (cost.repeats <= PXE_REMAP_CHEAP_REPEATS && !cost.backref
+        && cost.nodes <= PXE_REMAP_CHEAP_NODES
+        && cost.depth <= PXE_REMAP_NEST_MAX)
+    {
+        if (rm->compile_us >= (unsigned long) PXE_REMAP_BUDGET_MS * 1000) {
+            pxe_remap_rule_free(&r);
+            return pxe_remap_unchecked(rm, lineno, rm->compile_us);
+        }
+        r.rx = malloc(sizeof(regex_t));
+        if (r.rx == NULL) {
+            goto nomem;
+        }
+        t0 = pxe_guard_cpu_us();
+        rc = regcomp(r.rx, tok, cflags);
+        rm->compile_us += (unsigned long) (pxe_guard_cpu_us() - t0);
+        if (rc != 0) {
+            (void) regerror(rc, r.rx, err, sizeof(err));
+            free(r.rx);
+            free(r.regex);
+            free(r.flagtext);
+            return remap_diag(rm, lineno, PXE_REMAP_ERROR,
+                "regex \"%.60s\" does not compile: %s (in.tftpd exits with "
+                "status 78)", tok, err);
+        }
+        r.nsub = ((regex_t *) r.rx)->re_nsub;
     }
-    r.nsub = ((regex_t *) r.rx)->re_nsub;
 
     (void) read_token(tok, &line);
     r.replacement = strdup(tok);
     if (r.replacement == NULL) {
-        regfree(r.rx);
         goto nomem;
     }
-
     if (rm->nrules >= PXE_REMAP_RULES_MAX) {
-        regfree(r.rx);
-        free(r.rx);
-        free(r.regex);
-        free(r.flagtext);
-        free(r.replacement);
+        pxe_remap_rule_free(&r);
         return PXE_ETOOMANY;
     }
     if (rm->nrules == *cap) {
@@ -467,8 +294,6 @@ parse_line(pxe_remap_t *rm, size_t *cap, char *line, unsigned lineno,
 
         nr = realloc(rm->rules, ncap * sizeof(*nr));
         if (nr == NULL) {
-            regfree(r.rx);
-            free(r.replacement);
             goto nomem;
         }
         rm->rules = nr;
@@ -478,9 +303,7 @@ parse_line(pxe_remap_t *rm, size_t *cap, char *line, unsigned lineno,
     return PXE_OK;
 
 nomem:
-    free(r.rx);
-    free(r.regex);
-    free(r.flagtext);
+    pxe_remap_rule_free(&r);
     return PXE_ENOMEM;
 }
 
@@ -526,6 +349,10 @@ pxe_remap_parse(pxe_remap_t *rm, const char *text, size_t len)
     }
     free(line);
     free(tok);
+    if (rc != PXE_OK) {
+        return rc;
+    }
+    rc = pxe_remap_vet(rm);
     if (rc != PXE_OK) {
         return rc;
     }

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "pxekit.h"
-#include "remap_diag.h"
+#include "remap_int.h"
 
 static int lint_add(pxe_remap_t *rm, unsigned line, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -21,8 +21,18 @@ static int lint_add(pxe_remap_t *rm, unsigned line, const char *fmt, ...)
 #endif
     ;
 static int matches_everything(const pxe_remap_rule_t *r);
-static int probe_loops(const pxe_remap_rule_t *r, char *example,
-    size_t size);
+static void loop_probes(const pxe_remap_rule_t *r, char *lit, size_t size,
+    const char **probes);
+static int probe_loops(const pxe_remap_rule_t *r);
+static int probe(const pxe_remap_rule_t *r);
+static int risky(const pxe_remap_rule_t *r);
+static int needs_probe(const pxe_remap_rule_t *r);
+static int probe_wanted(void *ctx, size_t i);
+static int probe_run(void *ctx, size_t i);
+static int probe_done(void *ctx, size_t i, int result);
+static int probe_failed(void *ctx, size_t i, pxe_guard_fail_e why, int sig);
+static int has_backref(const pxe_remap_rule_t *r);
+static int probe_warning(pxe_remap_t *rm, unsigned line, int why);
 
 static int
 lint_add(pxe_remap_t *rm, unsigned line, const char *fmt, ...)
@@ -60,26 +70,18 @@ matches_everything(const pxe_remap_rule_t *r)
     return 1;
 }
 
-/*
- * A g rule loops when some name keeps matching.  Probe with names that
- * the rule itself produces: its own replacement text, and the empty
- * name; run through the same evaluator (which detects hangs).
- */
-static int
-probe_loops(const pxe_remap_rule_t *r, char *example, size_t size)
-{
-    pxe_remap_t           one;
-    pxe_remap_rule_t      copy;
-    pxe_remap_client_t    c;
-    pxe_remap_outcome_e   o;
-    pxe_buf_t             out;
-    char                  lit[256];
-    const char           *p;
-    const char           *probes[4];
-    size_t                n = 0, i;
-    int                   rc;
+/* The names probe_loops() tries: the rule's own replacement text (its
+ * literal part, into lit), the empty name, "a" and "/". */
+#define LOOP_PROBES  4
 
-    for (p = r->replacement; *p && n < sizeof(lit) - 1; p++) {
+static void
+loop_probes(const pxe_remap_rule_t *r, char *lit, size_t size,
+    const char **probes)
+{
+    const char  *p;
+    size_t       n = 0;
+
+    for (p = r->replacement; *p && n < size - 1; p++) {
         if (*p == '\\' && p[1] != '\0') {
             p++;
             if (strchr("0123456789ULEix", *p) != NULL) {
@@ -93,7 +95,27 @@ probe_loops(const pxe_remap_rule_t *r, char *example, size_t size)
     probes[1] = "";
     probes[2] = "a";
     probes[3] = "/";
+}
 
+/*
+ * A g rule loops when some name keeps matching.  Probe with names that
+ * the rule itself produces (loop_probes()), run through the same
+ * evaluator (which detects hangs).  The probe's index + 1, or 0.
+ */
+static int
+probe_loops(const pxe_remap_rule_t *r)
+{
+    pxe_remap_t           one;
+    pxe_remap_rule_t      copy;
+    pxe_remap_client_t    c;
+    pxe_remap_outcome_e   o;
+    pxe_buf_t             out;
+    char                  lit[256];
+    const char           *probes[LOOP_PROBES];
+    size_t                i;
+    int                   rc;
+
+    loop_probes(r, lit, sizeof(lit), probes);
     copy = *r;
     one.rules = &copy;
     one.nrules = 1;
@@ -104,16 +126,117 @@ probe_loops(const pxe_remap_rule_t *r, char *example, size_t size)
     if (r->flags & PXE_REMAP_IPV6) {
         (void) pxe_remap_client("::1", (r->mode == 'P'), &c);
     }
-    for (i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+    for (i = 0; i < LOOP_PROBES; i++) {
         pxe_buf_init(&out, PXE_REMAP_STRING_MAX, NULL);
         rc = pxe_remap_eval(&one, probes[i], &c, &o, &out, NULL, NULL);
         pxe_buf_free(&out);
         if (rc == PXE_OK && o == PXE_REMAP_HANG) {
-            (void) snprintf(example, size, "%s", probes[i]);
-            return 1;
+            return (int) i + 1;
         }
     }
     return 0;
+}
+
+/*
+ * What the probes find about a rule, as one int (a guard result):
+ * PROBE_EVERYTHING, and the loop probe's index + 1 above it.
+ */
+#define PROBE_EVERYTHING  0x01
+#define PROBE_LOOP_SHIFT  1
+#define PROBE_FAILED      (-1)          /* stopped: see probe_failed() */
+
+static int
+stops_all(const pxe_remap_rule_t *r)
+{
+    return (r->flags & (PXE_REMAP_EXIT | PXE_REMAP_ABORT))
+           && !(r->flags & (PXE_REMAP_IPV4 | PXE_REMAP_IPV6))
+           && r->mode == 0;
+}
+
+static int
+loops(const pxe_remap_rule_t *r)
+{
+    return (r->flags & PXE_REMAP_GLOBAL) && !(r->flags & PXE_REMAP_ABORT);
+}
+
+static int
+needs_probe(const pxe_remap_rule_t *r)
+{
+    return stops_all(r) || loops(r);
+}
+
+static int
+probe(const pxe_remap_rule_t *r)
+{
+    int  bits = 0;
+
+    if (stops_all(r) && matches_everything(r)) {
+        bits |= PROBE_EVERYTHING;
+    }
+    if (loops(r)) {
+        bits |= probe_loops(r) << PROBE_LOOP_SHIFT;
+    }
+    return bits;
+}
+
+/*
+ * Probes that may not end in reasonable time run under the guard: a g
+ * rule evaluates up to PXE_REMAP_GLOBAL_MAX times, a back-reference can
+ * make glibc's matcher exponential, and a regex the cost model did not
+ * call cheap can build large automata.
+ */
+static int
+risky(const pxe_remap_rule_t *r)
+{
+    pxe_remap_cost_t  cost;
+
+    if (loops(r)) {
+        return 1;
+    }
+    if (pxe_remap_cost(r->regex, &cost) != PXE_OK) {
+        return 1;
+    }
+    return cost.backref || cost.repeats > PXE_REMAP_CHEAP_REPEATS
+           || cost.nodes > PXE_REMAP_CHEAP_NODES;
+}
+
+typedef struct {
+    pxe_remap_t  *rm;
+    int          *found;        /* per rule: probe() or PROBE_FAILED */
+    unsigned char *guarded;     /* per rule: probed in the child */
+    int          *why;          /* per rule: pxe_guard_fail_e when failed */
+} lint_t;
+
+static int probe_all(pxe_remap_t *rm, lint_t *l);
+
+static int
+probe_wanted(void *ctx, size_t i)
+{
+    return ((lint_t *) ctx)->guarded[i];
+}
+
+static int
+probe_run(void *ctx, size_t i)
+{
+    return probe(&((lint_t *) ctx)->rm->rules[i]);
+}
+
+static int
+probe_done(void *ctx, size_t i, int result)
+{
+    ((lint_t *) ctx)->found[i] = result;
+    return PXE_OK;
+}
+
+static int
+probe_failed(void *ctx, size_t i, pxe_guard_fail_e why, int sig)
+{
+    lint_t  *l = ctx;
+
+    (void) sig;
+    l->found[i] = PROBE_FAILED;
+    l->why[i] = (int) why;
+    return PXE_OK;
 }
 
 int
@@ -121,11 +244,14 @@ pxe_remap_lint(pxe_remap_t *rm)
 {
     const pxe_remap_rule_t  *r;
     const char              *p;
+    const char              *probes[LOOP_PROBES];
     size_t                   i, j, nrules = rm->nrules;
     unsigned                 action;
-    int                      rc = PXE_OK;
-    char                     example[128];
+    int                      rc;
+    char                     lit[256];
+    lint_t                   l;
 
+    rc = probe_all(rm, &l);
     for (i = 0; i < nrules && rc == PXE_OK; i++) {
         r = &rm->rules[i];
         action = r->flags & (PXE_REMAP_REWRITE | PXE_REMAP_ABORT
@@ -176,17 +302,24 @@ pxe_remap_lint(pxe_remap_t *rm)
                 }
             }
         }
-        if (rc == PXE_OK && (r->flags & PXE_REMAP_GLOBAL)
-            && !(r->flags & PXE_REMAP_ABORT)
-            && probe_loops(r, example, sizeof(example)))
-        {
-            rc = lint_add(rm, r->line, "g rule can loop forever (tftpd 5.2 "
-                          "hangs), e.g. on \"%.60s\"", example);
+        if (rc == PXE_OK && has_backref(r)) {
+            rc = lint_add(rm, r->line, "regex has a back-reference: glibc's "
+                          "matcher can take exponential time on some names "
+                          "(long runs of one character), so one TFTP "
+                          "request can keep in.tftpd busy for minutes");
         }
-        if (rc == PXE_OK
-            && (r->flags & (PXE_REMAP_EXIT | PXE_REMAP_ABORT))
-            && !(r->flags & (PXE_REMAP_IPV4 | PXE_REMAP_IPV6))
-            && r->mode == 0 && matches_everything(r))
+        if (rc == PXE_OK && l.found[i] == PROBE_FAILED) {
+            rc = probe_warning(rm, r->line, l.why[i]);
+        } else if (rc == PXE_OK && l.found[i] > 0
+                   && (l.found[i] >> PROBE_LOOP_SHIFT) != 0)
+        {
+            loop_probes(r, lit, sizeof(lit), probes);
+            rc = lint_add(rm, r->line, "g rule can loop forever (tftpd 5.2 "
+                          "hangs), e.g. on \"%.60s\"",
+                          probes[(l.found[i] >> PROBE_LOOP_SHIFT) - 1]);
+        }
+        if (rc == PXE_OK && l.found[i] > 0
+            && (l.found[i] & PROBE_EVERYTHING))
         {
             for (j = i + 1; j < nrules && rc == PXE_OK; j++) {
                 rc = lint_add(rm, rm->rules[j].line, "rule can never fire: "
@@ -195,5 +328,82 @@ pxe_remap_lint(pxe_remap_t *rm)
             break;
         }
     }
+    free(l.found);
+    free(l.guarded);
+    free(l.why);
     return rc;
+}
+
+/*
+ * Runs every probe the lint needs: in this process for rules the cost
+ * model calls cheap, under the guard for the rest, on the budget the
+ * parser left (rm->compile_us).
+ */
+static int
+probe_all(pxe_remap_t *rm, lint_t *l)
+{
+    pxe_guard_t  g;
+    size_t       i, nguarded = 0;
+    int          rc;
+
+    l->rm = rm;
+    l->found = calloc(rm->nrules + 1, sizeof(*l->found));
+    l->guarded = calloc(rm->nrules + 1, 1);
+    l->why = calloc(rm->nrules + 1, sizeof(*l->why));
+    if (l->found == NULL || l->guarded == NULL || l->why == NULL) {
+        return PXE_ENOMEM;
+    }
+    for (i = 0; i < rm->nrules; i++) {
+        if (!needs_probe(&rm->rules[i])) {
+            continue;
+        }
+        if (risky(&rm->rules[i])) {
+            l->guarded[i] = 1;
+            nguarded++;
+        } else {
+            l->found[i] = probe(&rm->rules[i]);
+        }
+    }
+    if (nguarded == 0) {
+        return PXE_OK;
+    }
+    memset(&g, 0, sizeof(g));
+    g.n = rm->nrules;
+    g.limit_us = (uint64_t) PXE_REMAP_PROBE_MS * 1000;
+    g.budget_us = rm->compile_us + (uint64_t) PXE_REMAP_PROBE_BUDGET_MS * 1000;
+    g.spent_us = rm->compile_us;
+    g.ctx = l;
+    g.wanted = probe_wanted;
+    g.run = probe_run;
+    g.done = probe_done;
+    g.failed = probe_failed;
+    rc = pxe_guard_run(&g);
+    rm->compile_us = (unsigned long) g.spent_us;
+    return rc;
+}
+
+static int
+has_backref(const pxe_remap_rule_t *r)
+{
+    pxe_remap_cost_t  cost;
+
+    return strchr(r->regex, '\\') != NULL
+           && pxe_remap_cost(r->regex, &cost) == PXE_OK && cost.backref;
+}
+
+static int
+probe_warning(pxe_remap_t *rm, unsigned line, int why)
+{
+    if (why == PXE_GUARD_SLOW) {
+        return lint_add(rm, line, "probing this rule with a few short names "
+                        "took more than %d ms of CPU: in.tftpd would be as "
+                        "slow on such requests", PXE_REMAP_PROBE_MS);
+    }
+    if (why == PXE_GUARD_CRASH) {
+        return lint_add(rm, line, "glibc's matcher crashed probing this "
+                        "rule: in.tftpd would die on such requests");
+    }
+    return lint_add(rm, line, "rule not probed for loops and shadowing: "
+                    "checking the rules before it took all the CPU a file "
+                    "may take");
 }

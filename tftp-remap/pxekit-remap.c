@@ -81,6 +81,7 @@ static int cmd_check(int argc, char **argv, const opts_t *o);
 static int cmd_migrate(int argc, char **argv, const opts_t *o);
 static int load_rules(const char *file, pxe_remap_t *rm, int lint);
 static void print_diags(const char *file, const pxe_remap_t *rm);
+static void print_refusal(const char *file, const pxe_remap_t *rm);
 static void trace_print(void *ctx, const pxe_remap_step_t *s);
 static void print_name(const char *s);
 static int check_root(const char *file, const pxe_remap_t *rm,
@@ -251,13 +252,31 @@ print_diags(const char *file, const pxe_remap_t *rm)
 
     for (i = 0; i < rm->ndiags; i++) {
         fprintf(stderr, "%s:%u: %s: %s\n", file, rm->diags[i].line,
-                rm->diags[i].severity == PXE_REMAP_ERROR
-                    ? "error" : "warning",
+                rm->diags[i].severity == PXE_REMAP_ERROR ? "error"
+                : rm->diags[i].severity == PXE_REMAP_DANGER ? "dangerous"
+                : "warning",
                 rm->diags[i].msg);
     }
     if (rm->ndiags == PXE_REMAP_DIAGS_MAX) {
         fprintf(stderr, "%s: (only the first %d findings are shown)\n", file,
                 PXE_REMAP_DIAGS_MAX);
+    }
+}
+
+/* What in.tftpd would make of a file with errors or dangerous rules. */
+static void
+print_refusal(const char *file, const pxe_remap_t *rm)
+{
+    if (rm->nerrors > rm->ndanger) {
+        fprintf(stderr, "%s: %zu line(s) in.tftpd 5.2 rejects: it would "
+                "exit with status 78 (also on a SIGHUP reload)\n", file,
+                rm->nerrors - rm->ndanger);
+    }
+    if (rm->ndanger > 0) {
+        fprintf(stderr, "%s: %zu dangerous line(s): in.tftpd 5.2 would "
+                "spin, stall or crash compiling them, at startup and on "
+                "every reload (SIGHUP), and answer no request\n", file,
+                rm->ndanger);
     }
 }
 
@@ -299,21 +318,105 @@ trace_print(void *ctx, const pxe_remap_step_t *s)
     putchar('\n');
 }
 
+typedef struct {
+    const pxe_remap_t      *rm;
+    pxe_remap_client_t      client;
+    char                  **names;
+    int                     verbose;
+    trace_ctx_t             trace;
+    int                     status;
+} test_ctx_t;
+
+/* In the guard's child: one name through the rules, printed. */
+static int
+test_one(void *ctx, size_t i)
+{
+    test_ctx_t           *t = ctx;
+    pxe_remap_outcome_e   oc;
+    pxe_buf_t             out;
+    const char           *name = t->names[i];
+    int                   rc, status = 0;
+
+    pxe_buf_init(&out, PXE_REMAP_STRING_MAX, NULL);
+    if (t->verbose) {
+        print_name(name);
+        fputs(":\n", stdout);
+    }
+    rc = pxe_remap_eval(t->rm, name, &t->client, &oc, &out,
+                        t->verbose ? trace_print : NULL, &t->trace);
+    print_name(name);
+    if (rc != PXE_OK) {
+        printf(": error: %s\n", pxe_strerror(rc));
+        status = EXIT_USAGE;
+    } else if (oc == PXE_REMAP_SERVE) {
+        fputs(" -> ", stdout);
+        print_name(out.data);
+        putchar('\n');
+    } else if (oc == PXE_REMAP_DENY || oc == PXE_REMAP_FAILURE) {
+        printf(": %s (NAK 2 \"", pxe_remap_outcome_name(oc));
+        print_name(out.data);
+        fputs("\")\n", stdout);
+    } else {
+        fputs(": hang (in.tftpd 5.2 never answers: a g rule keeps "
+              "matching)\n", stdout);
+        status = EXIT_FINDINGS;
+    }
+    pxe_buf_free(&out);
+    return status;
+}
+
+static int
+test_done(void *ctx, size_t i, int result)
+{
+    test_ctx_t  *t = ctx;
+
+    (void) i;
+    if (result == EXIT_USAGE || (result != 0 && t->status == 0)) {
+        t->status = result;
+    }
+    return PXE_OK;
+}
+
+/* The name did not finish under its CPU limit, or crashed the matcher. */
+static int
+test_failed(void *ctx, size_t i, pxe_guard_fail_e why, int sig)
+{
+    test_ctx_t  *t = ctx;
+
+    print_name(t->names[i]);
+    if (why == PXE_GUARD_CRASH) {
+        printf(": crash (glibc's matcher died of signal %d: so would "
+               "in.tftpd on this request)\n", sig);
+    } else {
+        printf(": hang (evaluating it took more than %d ms of CPU: "
+               "in.tftpd would spend as long, or forever, on this "
+               "request)\n", PXE_REMAP_EVAL_MS);
+    }
+    if (t->status == 0) {
+        t->status = EXIT_FINDINGS;
+    }
+    return PXE_OK;
+}
+
+/*
+ * Every name is evaluated under the guard: glibc's matcher can take
+ * exponential time (back-references) and g rules repeat it, so a name
+ * gets PXE_REMAP_EVAL_MS of CPU and is reported as a hang past that.
+ */
 static int
 cmd_test(int argc, char **argv, const opts_t *o)
 {
-    pxe_remap_t           rm;
-    pxe_remap_client_t    c;
-    pxe_remap_outcome_e   oc;
-    pxe_buf_t             out;
-    trace_ctx_t           t;
-    int                   i, rc, status = 0;
+    pxe_remap_t   rm;
+    pxe_guard_t   g;
+    test_ctx_t    t;
+    int           rc;
 
     if (argc < 2 || o->root || o->prefix || o->apply) {
         return usage("test takes RULES PATH... [--client IP] [--put] [-v]");
     }
-    if (pxe_remap_client(o->client ? o->client : "127.0.0.1", o->put, &c)
-        != PXE_OK)
+    memset(&t, 0, sizeof(t));
+    if (pxe_remap_client(o->client ? o->client : "127.0.0.1", o->put,
+                         &t.client) != PXE_OK)
     {
         fprintf(stderr, "pxekit-remap: --client \"%s\": not an IPv4 or "
                 "IPv6 address\n", o->client);
@@ -325,49 +428,32 @@ cmd_test(int argc, char **argv, const opts_t *o)
     }
     if (rc != 0) {
         print_diags(argv[0], &rm);
-        fprintf(stderr, "%s: in.tftpd 5.2 refuses this file and exits "
-                "(status 78)\n", argv[0]);
+        print_refusal(argv[0], &rm);
         pxe_remap_free(&rm);
         return EXIT_FINDINGS;
     }
-    t.file = argv[0];
-    for (i = 1; i < argc; i++) {
-        pxe_buf_init(&out, PXE_REMAP_STRING_MAX, NULL);
-        if (o->verbose) {
-            print_name(argv[i]);
-            fputs(":\n", stdout);
-        }
-        rc = pxe_remap_eval(&rm, argv[i], &c, &oc, &out,
-                            o->verbose ? trace_print : NULL, &t);
-        if (rc != PXE_OK) {
-            print_name(argv[i]);
-            printf(": error: %s\n", pxe_strerror(rc));
-            status = EXIT_USAGE;
-        } else if (oc == PXE_REMAP_SERVE) {
-            print_name(argv[i]);
-            fputs(" -> ", stdout);
-            print_name(out.data);
-            putchar('\n');
-        } else if (oc == PXE_REMAP_DENY || oc == PXE_REMAP_FAILURE) {
-            print_name(argv[i]);
-            printf(": %s (NAK 2 \"", pxe_remap_outcome_name(oc));
-            print_name(out.data);
-            fputs("\")\n", stdout);
-        } else {
-            print_name(argv[i]);
-            fputs(": hang (in.tftpd 5.2 never answers: a g rule keeps "
-                  "matching)\n", stdout);
-            if (status == 0) {
-                status = EXIT_FINDINGS;
-            }
-        }
-        pxe_buf_free(&out);
-    }
+    t.rm = &rm;
+    t.names = argv + 1;
+    t.verbose = o->verbose;
+    t.trace.file = argv[0];
+    memset(&g, 0, sizeof(g));
+    g.n = (size_t) (argc - 1);
+    g.limit_us = (uint64_t) PXE_REMAP_EVAL_MS * 1000;
+    g.ctx = &t;
+    g.run = test_one;
+    g.done = test_done;
+    g.failed = test_failed;
+    rc = pxe_guard_run(&g);
     pxe_remap_free(&rm);
+    if (rc != PXE_OK) {
+        fprintf(stderr, "pxekit-remap: %s: cannot evaluate: %s (%s)\n",
+                argv[0], pxe_strerror(rc), strerror(errno));
+        return EXIT_USAGE;
+    }
     if (fflush(stdout) != 0) {
         return EXIT_USAGE;
     }
-    return status;
+    return t.status;
 }
 
 /*
@@ -585,9 +671,7 @@ cmd_check(int argc, char **argv, const opts_t *o)
     }
     print_diags(argv[0], &rm);
     if (rm.nerrors) {
-        fprintf(stderr, "%s: %zu line(s) in.tftpd 5.2 rejects: it would "
-                "exit with status 78 (also on a SIGHUP reload)\n", argv[0],
-                rm.nerrors);
+        print_refusal(argv[0], &rm);
     } else if (o->root != NULL) {
         rrc = check_root(argv[0], &rm, o->root, o->prefix);
     }

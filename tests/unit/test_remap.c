@@ -162,12 +162,26 @@ test_parse_long_lines(void **state)
     assert_int_equal(rm.rules[1].line, 2);
     pxe_remap_free(&rm);
 
-    /* Deep nesting is refused before glibc's regcomp can crash on it. */
+    /* Deep nesting goes to the guard's child: 6000 open groups come back
+     * as regcomp's own error (as in.tftpd's exit 78); 16380 overflow
+     * regcomp's stack there, a danger (in.tftpd dies), and this process
+     * lives on. */
     memset(text, '(', n);
     memcpy(text, "r ", 2);
     pxe_remap_init(&rm);
     assert_int_equal(pxe_remap_parse(&rm, text, 6000), PXE_ESYNTAX);
-    assert_non_null(strstr(rm.diags[0].msg, "nests groups"));
+    assert_int_equal(rm.diags[0].severity, PXE_REMAP_ERROR);
+    assert_non_null(strstr(rm.diags[0].msg, "does not compile: Unmatched ("));
+    pxe_remap_free(&rm);
+    pxe_remap_init(&rm);
+    assert_int_equal(pxe_remap_parse(&rm, text, PXE_REMAP_LINE_MAX - 1),
+                     PXE_ESYNTAX);
+    assert_int_equal(rm.ndiags, 1);
+    assert_int_equal(rm.ndanger, 1);
+    assert_int_equal(rm.diags[0].severity, PXE_REMAP_DANGER);
+    assert_non_null(strstr(rm.diags[0].msg, "regcomp crashed on this regex "
+                                            "(signal 11)"));
+    assert_int_equal(rm.nrules, 0);
     pxe_remap_free(&rm);
     free(text);
 
@@ -327,6 +341,113 @@ test_eval_hangs(void **state)
     served("rg aa a\n", "aaaaaaaa", "a");
 }
 
+/* Parses text (refused) and returns the first diagnostic's severity,
+ * with its message in msg. */
+static pxe_remap_severity_e
+refused(const char *text, unsigned line, char *msg, size_t size)
+{
+    pxe_remap_t           rm;
+    pxe_remap_severity_e  sev;
+
+    pxe_remap_init(&rm);
+    assert_int_equal(pxe_remap_parse(&rm, text, strlen(text)), PXE_ESYNTAX);
+    assert_true(rm.ndiags >= 1);
+    assert_int_equal(rm.diags[0].line, line);
+    sev = rm.diags[0].severity;
+    snprintf(msg, size, "%s", rm.diags[0].msg);
+    pxe_remap_free(&rm);
+    return sev;
+}
+
+/*
+ * Bounded time on any regex: the model refuses the stacked repetitions
+ * over an empty-matching atom that spin glibc's regcomp (issue 16:
+ * "^x*+++++" 10 s, "^x*++++++" minutes), the child stops what the model
+ * cannot judge at PXE_REMAP_COMPILE_MS, the file's budget ends the rest,
+ * and the findings come in line order.
+ */
+static void
+test_parse_dangers(void **state)
+{
+    static const char *const  model[] = {
+        "a ^x*+++++\n",
+        "a ^x*++++++\n",
+        "r ^(x*)+++++ y\n",
+        "r ^(((((x?)+)+)+)+)+ y\n",
+        "r ^x*{1,}{1,}{1,}{1,}{1,} y\n",
+    };
+    static const char *const  fine[] = {
+        "a ^x*++++\n",
+        "a ^((((x*)*)*)*)*\n",
+        "r ^(x+)+ y\n",
+        "r ^x*{2,}{2,}{2,} y\n",
+        "r ^(a|b*)+(c|d*)+++ y\n",
+    };
+    pxe_remap_t  rm;
+    char         msg[PXE_REMAP_DIAG_MAX], *text;
+    size_t       i, n;
+
+    (void) state;
+    for (i = 0; i < sizeof(model) / sizeof(model[0]); i++) {
+        assert_int_equal(refused(model[i], 1, msg, sizeof(msg)),
+                         PXE_REMAP_DANGER);
+        assert_non_null(strstr(msg, "repetitions over something that can "
+                               "match the empty string"));
+    }
+    for (i = 0; i < sizeof(fine) / sizeof(fine[0]); i++) {
+        pxe_remap_init(&rm);
+        if (pxe_remap_parse(&rm, fine[i], strlen(fine[i])) != PXE_OK) {
+            print_error("refused: %s: %s\n", fine[i],
+                        rm.ndiags ? rm.diags[0].msg : "");
+            fail();
+        }
+        assert_int_equal(rm.nrules, 1);
+        assert_non_null(rm.rules[0].rx);
+        pxe_remap_free(&rm);
+    }
+
+    /* The model passes it (4 and 3 deep); glibc needs 0.8 s: the child. */
+    assert_int_equal(refused("r ^a b\nr ^(x|)++++(y*)+++ f\n", 2, msg,
+                             sizeof(msg)), PXE_REMAP_DANGER);
+    assert_non_null(strstr(msg, "regex too costly for glibc's regcomp "
+                           "(more than 200 ms of CPU; stopped there)"));
+
+    /* Budget: two rules stopped at 200 ms spend 400 of the file's 300;
+     * later rules are "not checked", in line order after a parse error. */
+    n = 6 * 40 + 16;
+    text = malloc(n);
+    assert_non_null(text);
+    text[0] = '\0';
+    for (i = 0; i < 6; i++) {
+        strcat(text, i == 2 ? "q ^bad\n" : "r ^(x|)++++(y*)+++ f\n");
+    }
+    pxe_remap_init(&rm);
+    assert_int_equal(pxe_remap_parse(&rm, text, strlen(text)), PXE_ESYNTAX);
+    assert_int_equal(rm.nrules, 0);
+    assert_int_equal(rm.ndiags, 6);
+    assert_int_equal(rm.ndanger, 5);
+    assert_int_equal(rm.nerrors, 6);
+    for (i = 0; i < 6; i++) {
+        assert_int_equal(rm.diags[i].line, i + 1);
+    }
+    assert_int_equal(rm.diags[2].severity, PXE_REMAP_ERROR);
+    assert_non_null(strstr(rm.diags[0].msg, "too costly"));
+    assert_non_null(strstr(rm.diags[5].msg, "regex not checked: checking "
+                           "the regexes before it already took"));
+    assert_true(rm.compile_us >= PXE_REMAP_BUDGET_MS * 1000UL);
+    pxe_remap_free(&rm);
+    free(text);
+
+    /* What the child compiles, this process compiles again and uses. */
+    pxe_remap_init(&rm);
+    assert_int_equal(pxe_remap_parse(&rm, "r ^(a+)+-(b)$ \\2\n", 16),
+                     PXE_OK);
+    assert_int_equal(rm.nrules, 1);
+    assert_int_equal(rm.rules[0].nsub, 2);
+    pxe_remap_free(&rm);
+    served("r ^(a+)+-(b)$ \\2\n", "aaa-b", "b");
+}
+
 static void
 test_lint(void **state)
 {
@@ -362,6 +483,32 @@ test_lint(void **state)
     assert_int_equal(pxe_remap_parse(&rm, text, strlen(text)), PXE_OK);
     assert_int_equal(pxe_remap_lint(&rm), PXE_OK);
     assert_int_equal(rm.ndiags, 0);
+    pxe_remap_free(&rm);
+
+    /* Probes that glibc's matcher cannot finish (a back-reference over a
+     * 255-byte probe, a g rule's runaway growth) run under the guard: a
+     * warning, never a hang; the shadowing probe still works there. */
+    pxe_remap_init(&rm);
+    text = "rg ^((a*)*)*\\2\\1$ "
+           "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+           "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+           "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+           "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+           "\n"
+           "e (x*)*\n"
+           "r ^b c\n";
+    assert_int_equal(pxe_remap_parse(&rm, text, strlen(text)), PXE_OK);
+    assert_int_equal(pxe_remap_lint(&rm), PXE_OK);
+    assert_int_equal(rm.ndiags, 3);
+    assert_string_equal(rm.diags[0].msg, "regex has a back-reference: "
+                        "glibc's matcher can take exponential time on some "
+                        "names (long runs of one character), so one TFTP "
+                        "request can keep in.tftpd busy for minutes");
+    assert_string_equal(rm.diags[1].msg, "probing this rule with a few "
+                        "short names took more than 100 ms of CPU: "
+                        "in.tftpd would be as slow on such requests");
+    assert_int_equal(rm.diags[2].line, 3);
+    assert_non_null(strstr(rm.diags[2].msg, "line 2 stops every request"));
     pxe_remap_free(&rm);
 }
 
@@ -524,6 +671,7 @@ main(void)
         cmocka_unit_test(test_parse_fields),
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_parse_long_lines),
+        cmocka_unit_test(test_parse_dangers),
         cmocka_unit_test(test_eval_order),
         cmocka_unit_test(test_eval_replacement),
         cmocka_unit_test(test_eval_filters),
