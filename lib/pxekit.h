@@ -657,8 +657,10 @@ uint64_t pxe_guard_cpu_us(void);
 #define PXE_REMAP_STEPS_MAX     1024    /* tftpd's deadman, rule visits */
 #define PXE_REMAP_STRING_MAX    65536   /* a remapped name or NAK message */
 #define PXE_REMAP_GLOBAL_MAX    100000  /* g repeats before we call it a hang */
-#define PXE_REMAP_GROWTH_MAX    16384   /* a g rule growing a name past this
-                                           is a runaway (a hang in 5.2) */
+#define PXE_REMAP_GROWTH_MAX    4096    /* a g rule growing a name past
+                                           PATH_MAX is a runaway (a hang
+                                           in 5.2); checking further costs
+                                           time quadratic in the length */
 #define PXE_REMAP_RULES_MAX     100000  /* rules in one file */
 #define PXE_REMAP_DIAG_MAX      320     /* one diagnostic, with its line */
 #define PXE_REMAP_DIAGS_MAX     1000    /* diagnostics kept (all are counted) */
