@@ -115,18 +115,24 @@ next_item(const pxe_guard_t *g, size_t from)
 }
 
 /* CPU the next item may take: its own limit, or what the budget has
- * left; at least 1 us, as a zero timer is no timer. */
+ * left at the rate a success is charged (so that no item overdraws it);
+ * at least 1 us, as a zero timer is no timer. */
 static uint64_t
 allowed_us(const pxe_guard_t *g, uint64_t spent)
 {
-    uint64_t  allowed = g->limit_us;
+    uint64_t  allowed = g->limit_us, left, rate;
 
     if (g->budget_us != 0) {
         if (spent >= g->budget_us) {
             return 1;
         }
-        if (g->budget_us - spent < allowed) {
-            allowed = g->budget_us - spent;
+        left = g->budget_us - spent;
+        rate = charge(g, 0, 1000) / 1000;
+        if (rate > 1) {
+            left /= rate;
+        }
+        if (left < allowed) {
+            allowed = left;
         }
     }
     return allowed ? allowed : 1;

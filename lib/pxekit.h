@@ -633,7 +633,8 @@ typedef struct pxe_guard_s {
     int       (*wanted)(void *ctx, size_t i);
     /* In the child: does item i; its result goes to done(). */
     int       (*run)(void *ctx, size_t i);
-    /* Both sides: what an item costs the budget (NULL: its CPU). */
+    /* Both sides: what an item costs the budget (NULL: its CPU); the
+     * rate for result 0 also bounds the time an item is allowed. */
     uint64_t  (*charge)(void *ctx, int result, uint64_t cpu_us);
     /* In the parent, in item order; non-PXE_OK stops the run. */
     int       (*done)(void *ctx, size_t i, int result);
