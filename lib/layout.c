@@ -274,17 +274,72 @@ pxe_scan_find(const pxe_scan_t *scan, const char *name, size_t len)
     return NULL;
 }
 
+int
+pxe_build_usable(const pxe_build_t *b)
+{
+    return b != NULL && b->bootable && !b->disabled
+           && pxe_buildname_valid(b->name, strnlen(b->name,
+                                                   sizeof(b->name)));
+}
+
 const pxe_build_t *
 pxe_scan_latest(const pxe_scan_t *scan)
 {
     size_t  i;
 
     for (i = 0; i < scan->nbuilds; i++) {
-        if (scan->builds[i].bootable && !scan->builds[i].disabled) {
+        if (pxe_build_usable(&scan->builds[i])) {
             return &scan->builds[i];
         }
     }
     return NULL;
+}
+
+time_t
+pxe_scan_newest(const pxe_scan_t *scan)
+{
+    size_t  i;
+    time_t  newest = 0;
+
+    for (i = 0; i < scan->nbuilds; i++) {
+        if (pxe_build_usable(&scan->builds[i])
+            && scan->builds[i].mtime > newest)
+        {
+            newest = scan->builds[i].mtime;
+        }
+    }
+    return newest;
+}
+
+int
+pxe_build_ref_parse(const char *s, size_t len,
+    char name[PXE_BUILDNAME_LEN + 1])
+{
+    name[0] = '\0';
+    if (len == 0
+        || (len == PXE_BUILD_LATEST_LEN
+            && memcmp(s, PXE_BUILD_LATEST, PXE_BUILD_LATEST_LEN) == 0))
+    {
+        return PXE_OK;
+    }
+    if (!pxe_buildname_valid(s, len)) {
+        return PXE_EBUILDNAME;
+    }
+    memcpy(name, s, PXE_BUILDNAME_LEN);
+    name[PXE_BUILDNAME_LEN] = '\0';
+    return PXE_OK;
+}
+
+const pxe_build_t *
+pxe_scan_pick(const pxe_scan_t *scan, const char *name)
+{
+    const pxe_build_t  *b;
+
+    if (name == NULL || name[0] == '\0') {
+        return pxe_scan_latest(scan);
+    }
+    b = pxe_scan_find(scan, name, strnlen(name, PXE_BUILDNAME_LEN + 1));
+    return pxe_build_usable(b) ? b : NULL;
 }
 
 int

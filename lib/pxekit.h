@@ -179,8 +179,30 @@ void pxe_scan_free(pxe_scan_t *scan);
 /* The build of that name, or NULL. */
 const pxe_build_t *pxe_scan_find(const pxe_scan_t *scan, const char *name,
     size_t len);
-/* The newest build that is bootable and not disabled, or NULL. */
+/*
+ * 1 when b can be booted: kernel and boot archive are regular files inside
+ * the root, no `disable` file, a valid name.  The one test of what the
+ * menu lists, what a boot script is served for and what "latest" means.
+ */
+int pxe_build_usable(const pxe_build_t *b);
+/* The newest usable build, or NULL. */
 const pxe_build_t *pxe_scan_latest(const pxe_scan_t *scan);
+/* The newest mtime of the usable builds, 0 when none: a menu's age. */
+time_t pxe_scan_newest(const pxe_scan_t *scan);
+
+/* The keyword for the newest usable build, in URLs and in configuration. */
+#define PXE_BUILD_LATEST      "latest"
+#define PXE_BUILD_LATEST_LEN  (sizeof(PXE_BUILD_LATEST) - 1)
+
+/*
+ * A build as an operator or a request names it: "" or "latest" (name is
+ * set to "": the newest usable build), or a build name (copied into
+ * name).  PXE_EBUILDNAME for anything else.
+ */
+int pxe_build_ref_parse(const char *s, size_t len,
+    char name[PXE_BUILDNAME_LEN + 1]);
+/* The usable build that name refers to (NULL or "": the latest), or NULL. */
+const pxe_build_t *pxe_scan_pick(const pxe_scan_t *scan, const char *name);
 
 /*
  * The path of one file of a build relative to the root, in the layout it

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "test.h"
@@ -354,6 +356,98 @@ test_scan_many_builds(void **state)
     pxe_scan_free(&s);
 }
 
+static void
+set_mtime(const char *root, const char *rel, time_t t)
+{
+    char             p[PATH_MAX];
+    struct timespec  ts[2];
+
+    snprintf(p, sizeof(p), "%s/%s", root, rel);
+    ts[0].tv_sec = t;
+    ts[0].tv_nsec = 0;
+    ts[1] = ts[0];
+    assert_int_equal(utimensat(AT_FDCWD, p, ts, 0), 0);
+}
+
+static void
+test_usable_latest_newest(void **state)
+{
+    const char   *root = *state;
+    pxe_scan_t    s;
+    pxe_build_t   b;
+
+    /* Only usable builds count: the disabled and the broken are newer. */
+    set_mtime(root, NEWEST "/platform/i86pc/amd64/boot_archive", 2000000000);
+    set_mtime(root, OFF "/platform/i86pc/amd64/boot_archive", 2100000000);
+    set_mtime(root, BROKEN "/platform/i86pc/kernel/amd64/unix", 2200000000);
+
+    assert_int_equal(pxe_scan(root, 0, &s), PXE_OK);
+    assert_int_equal(pxe_build_usable(pxe_scan_find(&s, NEWEST, 16)), 1);
+    assert_int_equal(pxe_build_usable(pxe_scan_find(&s, LEGACY, 16)), 1);
+    assert_int_equal(pxe_build_usable(pxe_scan_find(&s, OLDER, 16)), 1);
+    assert_int_equal(pxe_build_usable(pxe_scan_find(&s, BROKEN, 16)), 0);
+    assert_int_equal(pxe_build_usable(pxe_scan_find(&s, OFF, 16)), 0);
+    assert_int_equal(pxe_build_usable(NULL), 0);
+    assert_string_equal(pxe_scan_latest(&s)->name, NEWEST);
+    assert_int_equal((long long) pxe_scan_newest(&s), 2000000000LL);
+
+    /* pick: "" and NULL are the latest; a name only when usable. */
+    assert_ptr_equal(pxe_scan_pick(&s, ""), pxe_scan_latest(&s));
+    assert_ptr_equal(pxe_scan_pick(&s, NULL), pxe_scan_latest(&s));
+    assert_ptr_equal(pxe_scan_pick(&s, OLDER), pxe_scan_find(&s, OLDER, 16));
+    assert_null(pxe_scan_pick(&s, OFF));
+    assert_null(pxe_scan_pick(&s, BROKEN));
+    assert_null(pxe_scan_pick(&s, "20990101T000000Z"));
+    assert_null(pxe_scan_pick(&s, "latest"));
+    pxe_scan_free(&s);
+
+    /* A build made by hand must also have a valid name. */
+    memset(&b, 0, sizeof(b));
+    strcpy(b.name, "2024");
+    b.bootable = 1;
+    assert_int_equal(pxe_build_usable(&b), 0);
+    strcpy(b.name, NEWEST);
+    assert_int_equal(pxe_build_usable(&b), 1);
+    b.disabled = 1;
+    assert_int_equal(pxe_build_usable(&b), 0);
+
+    /* No usable build: no latest, no age. */
+    memset(&s, 0, sizeof(s));
+    s.builds = &b;
+    s.nbuilds = 1;
+    assert_null(pxe_scan_latest(&s));
+    assert_null(pxe_scan_pick(&s, ""));
+    assert_int_equal((long long) pxe_scan_newest(&s), 0);
+}
+
+static void
+test_build_ref_parse(void **state)
+{
+    char  name[PXE_BUILDNAME_LEN + 1];
+
+    (void) state;
+    memset(name, 'x', sizeof(name));
+    assert_int_equal(pxe_build_ref_parse("latest", 6, name), PXE_OK);
+    assert_string_equal(name, "");
+    memset(name, 'x', sizeof(name));
+    assert_int_equal(pxe_build_ref_parse("", 0, name), PXE_OK);
+    assert_string_equal(name, "");
+    assert_int_equal(pxe_build_ref_parse(OLDER "junk", 16, name), PXE_OK);
+    assert_string_equal(name, OLDER);
+
+    assert_int_equal(pxe_build_ref_parse("Latest", 6, name), PXE_EBUILDNAME);
+    assert_string_equal(name, "");
+    assert_int_equal(pxe_build_ref_parse("latest/", 7, name),
+                     PXE_EBUILDNAME);
+    assert_int_equal(pxe_build_ref_parse("lates", 5, name), PXE_EBUILDNAME);
+    assert_int_equal(pxe_build_ref_parse("2024", 4, name), PXE_EBUILDNAME);
+    assert_int_equal(pxe_build_ref_parse("20241301T000000Z", 16, name),
+                     PXE_EBUILDNAME);
+    assert_int_equal(pxe_build_ref_parse(OLDER "x", 17, name),
+                     PXE_EBUILDNAME);
+    assert_string_equal(name, "");
+}
+
 int
 main(void)
 {
@@ -373,6 +467,9 @@ main(void)
                                         setup_tree, teardown_tree),
         cmocka_unit_test_setup_teardown(test_scan_many_builds,
                                         setup_tree, teardown_tree),
+        cmocka_unit_test_setup_teardown(test_usable_latest_newest,
+                                        setup_tree, teardown_tree),
+        cmocka_unit_test(test_build_ref_parse),
     };
     return PXE_RUN_TESTS(tests);
 }
