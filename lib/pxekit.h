@@ -420,6 +420,11 @@ typedef struct pxe_client_s {
     size_t       hostname_len;
     const pxe_str_t *classes;           /* the caller's, not copied */
     size_t       nclasses;
+    /* the boot file Kea itself gives this client (a host reservation, a
+     * class) when a caller knows it beforehand: pxekit-explain's
+     * "kea-boot-file", the caller's bytes; on the wire the hook passes
+     * the reply's own to pxe_reply_http_echo() instead */
+    pxe_str_t    kea_file;
     unsigned     has_ip:1;
     unsigned     has_arch:1;            /* option 93 present, even if bad */
     unsigned     has_vendor_class:1;
@@ -622,10 +627,22 @@ int pxe_policy_decide(const pxe_policy_t *p, const pxe_client_t *c,
  * (also when Kea itself, e.g. a host reservation, chose the file).
  */
 int pxe_http_boot_echo(const pxe_client_t *c, const char *file, size_t len);
+/* 1 when d sets the reply's boot file (a rule matched and gave one). */
+int pxe_decision_has_file(const pxe_decision_t *d);
+/*
+ * Whether the reply gets option 60 "HTTPClient": the one decision for the
+ * wire and for pxekit-explain.  It is taken on the boot file the reply
+ * carries in the end: d's when pxe_decision_has_file(d), else the one Kea
+ * set itself (kea_file: a host reservation's or a class's; NULL or empty
+ * when none), which is then the only case that reads kea_file.  A client
+ * that is not network booting (d->kind PXE_KIND_NONE) never gets it.
+ */
+int pxe_reply_http_echo(const pxe_client_t *c, const pxe_decision_t *d,
+    const char *kea_file, size_t kea_len);
 /*
  * A client described by a map {mac, arch, user-class, vendor-class,
- * classes, hostname, ip, requests-bootfile}, for pxekit-explain.  classes
- * points into args.
+ * classes, hostname, ip, requests-bootfile, kea-boot-file}, for
+ * pxekit-explain.  classes and c->kea_file point into args.
  */
 int pxe_client_from_value(pxe_client_t *c, const pxe_value_t *args,
     pxe_str_t *classes, size_t max_classes, pxe_policy_err_t *err);
