@@ -153,10 +153,14 @@ typedef enum {
 typedef struct pxe_build_s {
     char            name[PXE_BUILDNAME_LEN + 1];
     pxe_layout_e    layout;
-    unsigned        bootable:1;     /* kernel and archive regular files */
+    unsigned        bootable:1;     /* kernel and archive in `files` */
     unsigned        disabled:1;     /* a `disable` file in its directory */
-    unsigned        hash:1;         /* boot_archive.hash is a regular file */
+    unsigned        hash:1;         /* boot_archive.hash in `files` */
     unsigned        manifest:1;
+    uint8_t         files;          /* 1 << PXE_FILE_*: regular files
+                                       whose real path is in the root */
+    uint8_t         outside;        /* 1 << PXE_FILE_*: files whose real
+                                       path leaves the root (refused) */
     int64_t         kernel_size;    /* -1 when missing */
     int64_t         archive_size;   /* -1 when missing */
     time_t          mtime;          /* newest of kernel and archive */
@@ -169,9 +173,17 @@ typedef struct pxe_scan_s {
 
 void pxe_scan_init(pxe_scan_t *scan);
 /*
+ * A directory entry of the root that holds a build: "<b>" (canonical) or
+ * "platform-<b>" (legacy); name and layout set.  PXE_ENOENT otherwise.
+ */
+int pxe_build_dirname(const char *s, size_t len,
+    char name[PXE_BUILDNAME_LEN + 1], pxe_layout_e *layout);
+/*
  * Lists the builds under root in both layouts (a build present in both is
  * reported once, canonical).  Directory entries that are not build names
- * are ignored.  At most max_builds (0: PXE_BUILDS_MAX), else PXE_ETOOMANY.
+ * are ignored.  Each file of a build is checked once here: it counts only
+ * as a regular file whose real path (symlinks followed) stays under the
+ * root's.  At most max_builds (0: PXE_BUILDS_MAX), else PXE_ETOOMANY.
  * On error scan is left empty.
  */
 int pxe_scan(const char *root, size_t max_builds, pxe_scan_t *scan);
@@ -210,6 +222,18 @@ const pxe_build_t *pxe_scan_pick(const pxe_scan_t *scan, const char *name);
  * work: no system call.
  */
 int pxe_build_path(const pxe_build_t *b, pxe_file_e file, pxe_buf_t *out);
+/*
+ * The path a server opens for one file of a build, relative to the root:
+ * pxe_build_path() of a file the scan found inside the root.  PXE_ENOENT
+ * when the scan did not find it, PXE_ESYMLINK when its real path leaves
+ * the root.  No system call: the check was made at scan time.
+ */
+int pxe_build_file(const pxe_build_t *b, pxe_file_e file, pxe_buf_t *out);
+/*
+ * 1 when booting b fetches file (kernel, archive, hash) and the scan found
+ * it inside the root: what a TFTP or HTTP server must answer for b.
+ */
+int pxe_build_boot_file(const pxe_build_t *b, pxe_file_e file);
 /* The canonical relative URL path ("<b>/platform/i86pc/amd64/boot_archive"). */
 int pxe_build_url(const char *name, pxe_file_e file, pxe_buf_t *out);
 

@@ -785,7 +785,21 @@ ngx_http_pxekit_file(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf,
         pxe_buf_init_fixed(&rel, (char *) cache->path.data + cache->root_len,
                            PXE_PATH_MAX + 1);
 
-        if (pxe_build_path(build, route->file, &rel) != PXE_OK) {
+        /* the core maps the file and refuses one that leaves the root */
+
+        rc = pxe_build_file(build, route->file, &rel);
+
+        if (rc == PXE_ESYMLINK) {
+            ngx_log_error(NGX_LOG_ERR, log, 0,
+                          "pxekit: \"%V\" leaves pxekit_root \"%V\", "
+                          "refused", &r->uri, &plcf->root);
+            return NGX_HTTP_FORBIDDEN;
+        }
+
+        if (rc != PXE_OK) {
+            ngx_log_debug2(NGX_LOG_DEBUG_HTTP, log, 0,
+                           "http pxekit: build \"%s\" has no file %d",
+                           build->name, (int) route->file);
             return NGX_HTTP_NOT_FOUND;
         }
 

@@ -448,6 +448,159 @@ test_build_ref_parse(void **state)
     assert_string_equal(name, "");
 }
 
+static void
+test_build_dirname(void **state)
+{
+    char          name[PXE_BUILDNAME_LEN + 1];
+    pxe_layout_e  layout;
+
+    (void) state;
+    assert_int_equal(pxe_build_dirname(NEWEST, 16, name, &layout), PXE_OK);
+    assert_string_equal(name, NEWEST);
+    assert_int_equal(layout, PXE_LAYOUT_CANONICAL);
+    assert_int_equal(pxe_build_dirname("platform-" LEGACY, 25, name,
+                                       &layout), PXE_OK);
+    assert_string_equal(name, LEGACY);
+    assert_int_equal(layout, PXE_LAYOUT_LEGACY);
+
+    assert_int_equal(pxe_build_dirname("platform-" LEGACY "x", 26, name,
+                                       &layout), PXE_ENOENT);
+    assert_int_equal(pxe_build_dirname("platform-2023", 13, name, &layout),
+                     PXE_ENOENT);
+    assert_int_equal(pxe_build_dirname("platform-20231301T000000Z", 25,
+                                       name, &layout), PXE_ENOENT);
+    assert_int_equal(pxe_build_dirname("Platform-" LEGACY, 25, name,
+                                       &layout), PXE_ENOENT);
+    assert_int_equal(pxe_build_dirname("platform", 8, name, &layout),
+                     PXE_ENOENT);
+    assert_int_equal(pxe_build_dirname("latest", 6, name, &layout),
+                     PXE_ENOENT);
+    assert_int_equal(pxe_build_dirname("", 0, name, &layout), PXE_ENOENT);
+}
+
+static void
+test_build_file_and_boot_files(void **state)
+{
+    const char         *root = *state;
+    pxe_scan_t          s;
+    const pxe_build_t  *b;
+    char                mem[PXE_PATH_MAX + 64];
+    pxe_buf_t           out;
+    int                 f;
+
+    pxe_buf_init_fixed(&out, mem, sizeof(mem));
+    assert_int_equal(pxe_scan(root, 0, &s), PXE_OK);
+
+    /* Legacy tree: mapped to where it is stored. */
+    b = pxe_scan_find(&s, LEGACY, 16);
+    assert_int_equal(b->files, (1u << PXE_FILE_KERNEL)
+                               | (1u << PXE_FILE_ARCHIVE)
+                               | (1u << PXE_FILE_HASH));
+    assert_int_equal(b->outside, 0);
+    assert_int_equal(pxe_build_file(b, PXE_FILE_ARCHIVE, &out), PXE_OK);
+    assert_string_equal(mem, "platform-" LEGACY "/i86pc/amd64/boot_archive");
+    pxe_buf_reset(&out);
+    assert_int_equal(pxe_build_file(b, PXE_FILE_MANIFEST, &out), PXE_ENOENT);
+    assert_int_equal(out.len, 0);
+    assert_int_equal(pxe_build_file(b, PXE_FILE_COUNT, &out), PXE_EINVAL);
+    assert_int_equal(pxe_build_boot_file(b, PXE_FILE_KERNEL), 1);
+    assert_int_equal(pxe_build_boot_file(b, PXE_FILE_ARCHIVE), 1);
+    assert_int_equal(pxe_build_boot_file(b, PXE_FILE_HASH), 1);
+    assert_int_equal(pxe_build_boot_file(b, PXE_FILE_MANIFEST), 0);
+
+    /* A manifest is served, never fetched by a boot. */
+    b = pxe_scan_find(&s, NEWEST, 16);
+    assert_int_equal(b->files, 0xf);
+    assert_int_equal(pxe_build_file(b, PXE_FILE_MANIFEST, &out), PXE_OK);
+    assert_string_equal(mem,
+                        NEWEST "/platform/i86pc/amd64/boot_archive.manifest");
+    assert_int_equal(pxe_build_boot_file(b, PXE_FILE_MANIFEST), 0);
+
+    /* No hash, no archive: only what is there must be answered. */
+    b = pxe_scan_find(&s, OLDER, 16);
+    assert_int_equal(pxe_build_boot_file(b, PXE_FILE_HASH), 0);
+    b = pxe_scan_find(&s, BROKEN, 16);
+    assert_int_equal(pxe_build_boot_file(b, PXE_FILE_KERNEL), 1);
+    assert_int_equal(pxe_build_boot_file(b, PXE_FILE_ARCHIVE), 0);
+    pxe_buf_reset(&out);
+    assert_int_equal(pxe_build_file(b, PXE_FILE_ARCHIVE, &out), PXE_ENOENT);
+    for (f = 0; f < PXE_FILE_COUNT; f++) {
+        assert_int_equal(pxe_build_boot_file(b, (pxe_file_e) f),
+                         f == PXE_FILE_KERNEL || f == PXE_FILE_HASH);
+    }
+    pxe_scan_free(&s);
+}
+
+static void
+test_scan_refuses_files_outside(void **state)
+{
+    const char         *root = *state;
+    char                p[PATH_MAX], outside[PATH_MAX], dir[PATH_MAX];
+    char                mem[PXE_PATH_MAX + 64];
+    pxe_buf_t           out;
+    pxe_scan_t          s;
+    const pxe_build_t  *b;
+
+    pxe_buf_init_fixed(&out, mem, sizeof(mem));
+
+    /* NEWEST's hash is a symlink out of the root. */
+    snprintf(outside, sizeof(outside), "%s.outside", root);
+    assert_int_equal(fixture_file(outside, "secret", 64), 0);
+    snprintf(p, sizeof(p), "%s/" NEWEST "/platform/i86pc/amd64/"
+             "boot_archive.hash", root);
+    assert_int_equal(unlink(p), 0);
+    assert_int_equal(symlink(outside, p), 0);
+
+    /* LEGACY's amd64 directory is a symlink out of the root. */
+    snprintf(dir, sizeof(dir), "%s.outdir", root);
+    snprintf(p, sizeof(p), "%s/platform-" LEGACY "/i86pc/amd64", root);
+    assert_int_equal(rename(p, dir), 0);
+    assert_int_equal(symlink(dir, p), 0);
+
+    /* OLDER's archive is a symlink that stays inside: fine. */
+    snprintf(p, sizeof(p), "%s/" OLDER "/platform/i86pc/amd64/boot_archive",
+             root);
+    assert_int_equal(unlink(p), 0);
+    assert_int_equal(symlink("../../../../" NEWEST "/platform/i86pc/amd64/"
+                             "boot_archive", p), 0);
+
+    assert_int_equal(pxe_scan(root, 0, &s), PXE_OK);
+
+    b = pxe_scan_find(&s, NEWEST, 16);
+    assert_int_equal(b->outside, 1u << PXE_FILE_HASH);
+    assert_false(b->hash);
+    assert_true(b->bootable);
+    assert_int_equal(pxe_build_file(b, PXE_FILE_HASH, &out), PXE_ESYMLINK);
+    assert_int_equal(out.len, 0);
+    assert_int_equal(pxe_build_boot_file(b, PXE_FILE_HASH), 0);
+    assert_int_equal(pxe_build_file(b, PXE_FILE_KERNEL, &out), PXE_OK);
+
+    b = pxe_scan_find(&s, LEGACY, 16);
+    assert_int_equal(b->outside, (1u << PXE_FILE_ARCHIVE)
+                                 | (1u << PXE_FILE_HASH));
+    assert_int_equal(b->files, 1u << PXE_FILE_KERNEL);
+    assert_false(b->bootable);
+    assert_int_equal(b->archive_size, -1);
+    assert_int_equal(pxe_build_usable(b), 0);
+    pxe_buf_reset(&out);
+    assert_int_equal(pxe_build_file(b, PXE_FILE_ARCHIVE, &out),
+                     PXE_ESYMLINK);
+
+    b = pxe_scan_find(&s, OLDER, 16);
+    assert_int_equal(b->outside, 0);
+    assert_true(b->bootable);
+    assert_int_equal(b->archive_size, 1000);
+    pxe_buf_reset(&out);
+    assert_int_equal(pxe_build_file(b, PXE_FILE_ARCHIVE, &out), PXE_OK);
+    assert_string_equal(mem, OLDER "/platform/i86pc/amd64/boot_archive");
+    pxe_scan_free(&s);
+
+    snprintf(p, sizeof(p), "%s/platform-" LEGACY "/i86pc/amd64", root);
+    assert_int_equal(unlink(p), 0);
+    assert_int_equal(fixture_rmtree(dir), 0);
+    assert_int_equal(unlink(outside), 0);
+}
+
 int
 main(void)
 {
@@ -470,6 +623,11 @@ main(void)
         cmocka_unit_test_setup_teardown(test_usable_latest_newest,
                                         setup_tree, teardown_tree),
         cmocka_unit_test(test_build_ref_parse),
+        cmocka_unit_test(test_build_dirname),
+        cmocka_unit_test_setup_teardown(test_build_file_and_boot_files,
+                                        setup_tree, teardown_tree),
+        cmocka_unit_test_setup_teardown(test_scan_refuses_files_outside,
+                                        setup_tree, teardown_tree),
     };
     return PXE_RUN_TESTS(tests);
 }
