@@ -261,7 +261,7 @@ int pxe_request_file(const char *path, size_t len,
 int pxe_layout_resolve(const char *root, const char *path, size_t len,
     pxe_buf_t *out);
 
-/* @@ipxe: iPXE script writer (ipxe.c) @@ */
+/* ---- iPXE script writer (ipxe.c) -------------------------------------- */
 
 /*
  * Limits of the values an operator or a request can put into a script.
@@ -384,8 +384,6 @@ int pxe_scan_stamp(const char *root, const pxe_scan_t *scan,
 
 /* One object per build in scan, in scan order, as a JSON array. */
 int pxe_buildsjson(const pxe_scan_t *scan, pxe_buf_t *out) PXE_WARN_UNUSED;
-
-/* @@policy: DHCP client decoding and boot-file rules (dhcpopt.c, policy.c) @@ */
 
 /* ---- a DHCPv4 client as the policy sees it (dhcpopt.c) ---------------- */
 
@@ -552,7 +550,7 @@ int pxe_template_run(const char *tmpl, const pxe_tpiece_t *pieces, size_t n,
     const pxe_vars_t *vars, char *out, size_t cap, size_t *out_len)
     PXE_WARN_UNUSED;
 
-/* ---- boot-file rules (policy.c) ---------------------------------------- */
+/* ---- boot-file rules (policy.c) --------------------------------------- */
 
 /*
  * A configuration value, as an adapter translates it from its own tree
@@ -671,7 +669,7 @@ int pxe_reply_http_echo(const pxe_client_t *c, const pxe_decision_t *d,
 int pxe_client_from_value(pxe_client_t *c, const pxe_value_t *args,
     pxe_str_t *classes, size_t max_classes, pxe_policy_err_t *err);
 
-/* @@remap: tftp-hpa 5.2 remap rules (remap.c) @@ */
+/* ---- tftp-hpa 5.2 remap rules (remap.c) ------------------------------- */
 
 /*
  * tftp-hpa 5.2 (Debian's in.tftpd) remap files, as tftpd itself reads and
