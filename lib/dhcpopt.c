@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "pxekit.h"
+#include "pxekit_private.h"
 
 static int hexval(int ch);
 

@@ -12,7 +12,7 @@
 
 #include <string.h>
 
-#include "pxekit.h"
+#include "pxekit_private.h"
 
 #define SERIAL_MODE     "115200,8,n,1,-"
 #define KERNEL_URL      "platform/i86pc/kernel/amd64/unix"

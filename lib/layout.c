@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "pxekit.h"
+#include "pxekit_private.h"
 
 #define LEGACY_PREFIX      "platform-"
 #define LEGACY_PREFIX_LEN  (sizeof(LEGACY_PREFIX) - 1)

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pxekit.h"
+#include "pxekit_private.h"
 #include "policy_int.h"
 
 /* Backtracking bound: a pattern from the config against a 255-byte

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "pxekit.h"
+#include "pxekit_private.h"
 
 #define ROUTE_MENU      "menu.ipxe"
 #define ROUTE_JSON      "builds.json"

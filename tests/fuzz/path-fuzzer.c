@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pxekit.h"
+#include "pxekit_private.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
