@@ -38,7 +38,8 @@ static const char *const file_suffix[PXE_FILE_COUNT] = {
 static int scan_add(pxe_scan_t *scan, size_t *cap, size_t max,
     const pxe_build_t *b);
 static void scan_probe(int rootfd, const char *rroot, const char *dir,
-    const char *platform, pxe_build_t *b);
+    const char *platform, int plain, pxe_build_t *b);
+static int probe_dir(int rootfd, const char *path, int *plain);
 static int stat_regular(int rootfd, const char *path, struct stat *st);
 static int cmp_build(const void *a, const void *b);
 static int split_request(const char *path, size_t len, const char **name,
@@ -71,19 +72,44 @@ stat_regular(int rootfd, const char *path, struct stat *st)
 }
 
 /*
+ * 1 when path (relative to the root) is a directory, symlinks followed.
+ * *plain is cleared when it is a symlink: what lies below it must then be
+ * checked by its real path.
+ */
+static int
+probe_dir(int rootfd, const char *path, int *plain)
+{
+    struct stat  st;
+
+    if (fstatat(rootfd, path, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        return 0;
+    }
+    if (S_ISLNK(st.st_mode)) {
+        *plain = 0;
+        if (fstatat(rootfd, path, &st, 0) != 0) {
+            return 0;
+        }
+    }
+    return S_ISDIR(st.st_mode);
+}
+
+/*
  * Fills in what is on disk for one build whose directory is dir and whose
  * platform directory is platform (both relative to the root, whose real
- * path is rroot; NULL when it has none: nothing counts as inside).  A
- * file counts only as a regular file whose real path stays under the
- * root: this is the containment check of every file a server opens.
+ * path is rroot, NULL when it has none).  A file counts only as a regular
+ * file whose real path stays under the root: this is the containment
+ * check of every file a server opens.  plain says that dir and platform
+ * are no symlinks; with the directories below also none and the file
+ * itself none, the path, of fixed names, cannot leave the root and needs
+ * no realpath(3): the usual case costs one lstat per directory and file.
  */
 static void
 scan_probe(int rootfd, const char *rroot, const char *dir,
-    const char *platform, pxe_build_t *b)
+    const char *platform, int plain, pxe_build_t *b)
 {
     char         path[PXE_PATH_MAX];
     struct stat  st;
-    int          f;
+    int          f, kplain, aplain, fplain;
 
     b->kernel_size = -1;
     b->archive_size = -1;
@@ -91,13 +117,41 @@ scan_probe(int rootfd, const char *rroot, const char *dir,
     b->files = 0;
     b->outside = 0;
 
+    if (plain) {
+        (void) snprintf(path, sizeof(path), "%s/i86pc", platform);
+        (void) probe_dir(rootfd, path, &plain);
+    }
+    kplain = plain;
+    aplain = plain;
+    if (plain) {
+        (void) snprintf(path, sizeof(path), "%s/i86pc/kernel", platform);
+        (void) probe_dir(rootfd, path, &kplain);
+        (void) snprintf(path, sizeof(path), "%s/i86pc/kernel/amd64",
+                        platform);
+        (void) probe_dir(rootfd, path, &kplain);
+        (void) snprintf(path, sizeof(path), "%s/i86pc/amd64", platform);
+        (void) probe_dir(rootfd, path, &aplain);
+    }
+
     for (f = 0; f < PXE_FILE_COUNT; f++) {
+        fplain = f == PXE_FILE_KERNEL ? kplain : aplain;
         (void) snprintf(path, sizeof(path), "%s/%s", platform,
                         file_suffix[f]);
-        if (!stat_regular(rootfd, path, &st)) {
+        if (fstatat(rootfd, path, &st, fplain ? AT_SYMLINK_NOFOLLOW : 0)
+            != 0)
+        {
             continue;
         }
-        if (rroot == NULL || !inside_real_root(rroot, path)) {
+        if (fplain && S_ISLNK(st.st_mode)) {
+            fplain = 0;
+            if (!stat_regular(rootfd, path, &st)) {
+                continue;
+            }
+        }
+        if (!S_ISREG(st.st_mode)) {
+            continue;
+        }
+        if (!fplain && (rroot == NULL || !inside_real_root(rroot, path))) {
             b->outside |= 1u << f;
             continue;
         }
@@ -194,9 +248,8 @@ pxe_scan(const char *root, size_t max_builds, pxe_scan_t *scan)
     DIR            *dir;
     struct dirent  *de;
     pxe_build_t     b;
-    struct stat     st;
     size_t          cap = 0, i, j;
-    int             rootfd, rc = PXE_OK, saved;
+    int             rootfd, rc = PXE_OK, saved, plain;
     char           *rroot;
     char            platform[PXE_BUILDNAME_LEN + CANON_INFIX_LEN + 1];
 
@@ -235,10 +288,12 @@ pxe_scan(const char *root, size_t max_builds, pxe_scan_t *scan)
             (void) snprintf(platform, sizeof(platform), "%s",
                             de->d_name);
         }
-        if (fstatat(rootfd, platform, &st, 0) != 0 || !S_ISDIR(st.st_mode)) {
+        /* readdir says whether the entry is a symlink (or cannot tell) */
+        plain = de->d_type == DT_DIR;
+        if (!probe_dir(rootfd, platform, &plain)) {
             continue;
         }
-        scan_probe(rootfd, rroot, de->d_name, platform, &b);
+        scan_probe(rootfd, rroot, de->d_name, platform, plain, &b);
 
         rc = scan_add(scan, &cap, max_builds, &b);
         if (rc != PXE_OK) {

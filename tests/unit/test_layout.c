@@ -601,6 +601,81 @@ test_scan_refuses_files_outside(void **state)
     assert_int_equal(unlink(outside), 0);
 }
 
+static void
+test_scan_refuses_build_dirs_outside(void **state)
+{
+    const char         *root = *state;
+    char                p[PATH_MAX], out[PATH_MAX / 2], q[PATH_MAX];
+    pxe_scan_t          s;
+    const pxe_build_t  *b;
+
+    /* A whole build directory that is a symlink out of the root. */
+    snprintf(out, sizeof(out), "%s.away", root);
+    assert_int_equal(fixture_build(out, "20190101T000000Z",
+                                   PXE_LAYOUT_CANONICAL, 0, 10), 0);
+    snprintf(q, sizeof(q), "%s/20190101T000000Z", out);
+    snprintf(p, sizeof(p), "%s/20190101T000000Z", root);
+    assert_int_equal(symlink(q, p), 0);
+
+    /* A platform directory that is a symlink out of the root. */
+    assert_int_equal(fixture_build(out, "20180101T000000Z",
+                                   PXE_LAYOUT_CANONICAL, 0, 10), 0);
+    snprintf(q, sizeof(q), "%s/20180101T000000Z/platform", out);
+    touch(root, "20180101T000000Z");
+    snprintf(p, sizeof(p), "%s/20180101T000000Z/platform", root);
+    assert_int_equal(symlink(q, p), 0);
+
+    /* What migrate leaves: platform-<b> -> <b>/platform, inside. */
+    snprintf(p, sizeof(p), "%s/platform-" NEWEST, root);
+    assert_int_equal(symlink(NEWEST "/platform", p), 0);
+    /* A kernel directory that is a symlink staying inside. */
+    snprintf(p, sizeof(p), "%s/" OLDER "/platform/i86pc/kernel", root);
+    snprintf(q, sizeof(q), "%s/" OLDER "/platform/i86pc/kernel.real", root);
+    assert_int_equal(rename(p, q), 0);
+    assert_int_equal(symlink("kernel.real", p), 0);
+
+    assert_int_equal(pxe_scan(root, 0, &s), PXE_OK);
+    assert_int_equal(s.nbuilds, 7);
+
+    b = pxe_scan_find(&s, "20190101T000000Z", 16);
+    assert_non_null(b);
+    assert_int_equal(b->files, 0);
+    assert_int_equal(b->outside, 0x7);
+    assert_false(b->bootable);
+    b = pxe_scan_find(&s, "20180101T000000Z", 16);
+    assert_non_null(b);
+    assert_int_equal(b->files, 0);
+    assert_int_equal(b->outside, 0x7);
+    assert_false(b->bootable);
+
+    b = pxe_scan_find(&s, NEWEST, 16);
+    assert_int_equal(b->layout, PXE_LAYOUT_CANONICAL);
+    assert_int_equal(b->files, 0xf);
+    b = pxe_scan_find(&s, OLDER, 16);
+    assert_int_equal(b->files, (1u << PXE_FILE_KERNEL)
+                               | (1u << PXE_FILE_ARCHIVE));
+    assert_int_equal(b->outside, 0);
+    assert_int_equal(b->kernel_size, 4096);
+    assert_true(b->bootable);
+    pxe_scan_free(&s);
+
+    /* The legacy symlink alone (canonical gone) stays inside too. */
+    snprintf(p, sizeof(p), "%s/" NEWEST "/platform", root);
+    snprintf(q, sizeof(q), "%s/moved", root);
+    assert_int_equal(rename(p, q), 0);
+    snprintf(p, sizeof(p), "%s/platform-" NEWEST, root);
+    assert_int_equal(unlink(p), 0);
+    assert_int_equal(symlink("moved", p), 0);
+    assert_int_equal(pxe_scan(root, 0, &s), PXE_OK);
+    b = pxe_scan_find(&s, NEWEST, 16);
+    assert_int_equal(b->layout, PXE_LAYOUT_LEGACY);
+    assert_int_equal(b->files, 0xf);
+    assert_int_equal(b->outside, 0);
+    pxe_scan_free(&s);
+
+    assert_int_equal(fixture_rmtree(out), 0);
+}
+
 int
 main(void)
 {
@@ -627,6 +702,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_build_file_and_boot_files,
                                         setup_tree, teardown_tree),
         cmocka_unit_test_setup_teardown(test_scan_refuses_files_outside,
+                                        setup_tree, teardown_tree),
+        cmocka_unit_test_setup_teardown(test_scan_refuses_build_dirs_outside,
                                         setup_tree, teardown_tree),
     };
     return PXE_RUN_TESTS(tests);
