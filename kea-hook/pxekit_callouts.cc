@@ -102,8 +102,9 @@ pkt4_send(CalloutHandle& handle) {
 /// @brief The pxekit-explain command.
 ///
 /// Arguments describe a client (mac, arch, user-class, vendor-class,
-/// classes, hostname, ip, requests-bootfile); the answer is the rule and
-/// the exact fields that client would get.
+/// classes, hostname, ip, requests-bootfile, and kea-boot-file: the file
+/// Kea itself would set); the answer is the rule and the exact fields
+/// that client would get.
 int
 pxekit_explain(CalloutHandle& handle) {
     ConstElementPtr response;

@@ -359,7 +359,7 @@ PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
 
     // The decision's file stays in d: a std::string per reply showed in
     // profiles (the URLs are past the small-string buffer).
-    bool decided_file = rc == PXE_OK && d.file_len > 0;
+    bool decided_file = pxe_decision_has_file(&d);
     if (rc == PXE_OK) {
         stats.add(Counters::RULES + static_cast<size_t>(d.rule));
         response->setSiaddr(toAddress(d.next_server));
@@ -393,17 +393,14 @@ PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
                 .arg(query->getLabel()).arg(kindName(d.kind));
         }
     }
-    // The core already knows whether its own file needs the echo; a file
-    // Kea chose (host reservation, class) is read back from the reply.
+    // The core decides the echo on the file the reply ends up with; it
+    // reads the one Kea chose (host reservation, class) only when its own
+    // decision set none, so the reply is read back only then.
     std::string kept;
-    bool echo;
-    if (decided_file) {
-        echo = d.vendor_echo;
-    } else {
+    if (!decided_file) {
         kept = replyBootFile(response);
-        echo = pxe_http_boot_echo(&client, kept.data(), kept.size());
     }
-    if (echo) {
+    if (pxe_reply_http_echo(&client, &d, kept.data(), kept.size())) {
         setOption(response, DHO_VENDOR_CLASS_IDENTIFIER, "HTTPClient");
         if (debug) {
             LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_HTTP_ECHO)
@@ -429,6 +426,11 @@ PxekitImpl::explain(const ConstElementPtr& args) const {
     ElementPtr out = Element::createMap();
     out->set("kind", Element::create(std::string(kindName(d.kind))));
     out->set("skipped", Element::create(static_cast<int64_t>(d.skipped)));
+    // The same decision as on the wire, with Kea's own file if given.
+    if (pxe_reply_http_echo(&client, &d, client.kea_file.data,
+                            client.kea_file.len)) {
+        out->set("vendor-class", Element::create(std::string("HTTPClient")));
+    }
     if (rc != PXE_OK) {
         out->set("rule", Element::create());
         return (out);
@@ -446,9 +448,6 @@ PxekitImpl::explain(const ConstElementPtr& args) const {
     if (d.sname_len > 0) {
         out->set("server-hostname",
                  Element::create(std::string(d.sname, d.sname_len)));
-    }
-    if (pxe_http_boot_echo(&client, file.data(), file.size())) {
-        out->set("vendor-class", Element::create(std::string("HTTPClient")));
     }
     return (out);
 }

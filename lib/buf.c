@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pxekit.h"
+#include "pxekit_private.h"
 
 #define BUF_MIN_ALLOC  256
 

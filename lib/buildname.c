@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "pxekit.h"
+#include "pxekit_private.h"
 
 static int digits(const char *s, size_t n, int *out);
 static int days_in_month(int year, int month);

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "pxekit.h"
+#include "pxekit_private.h"
 
 static int hexval(int ch);
 
@@ -29,6 +29,8 @@ pxe_client_init(pxe_client_t *c)
     c->hostname_len = 0;
     c->classes = NULL;
     c->nclasses = 0;
+    c->kea_file.data = NULL;
+    c->kea_file.len = 0;
     c->has_ip = 0;
     c->has_arch = 0;
     c->has_vendor_class = 0;

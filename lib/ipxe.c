@@ -12,7 +12,7 @@
 
 #include <string.h>
 
-#include "pxekit.h"
+#include "pxekit_private.h"
 
 #define SERIAL_MODE     "115200,8,n,1,-"
 #define KERNEL_URL      "platform/i86pc/kernel/amd64/unix"
@@ -44,7 +44,6 @@ static size_t include_items_len(const char *s, size_t len);
 static const char *line_text(const char *p, const char *end,
     const char **nl);
 static int label_reserved(const char *s, size_t len);
-static int usable(const pxe_build_t *b);
 
 int
 pxe_console_parse(const char *s, size_t len, pxe_console_e *out)
@@ -347,7 +346,7 @@ pxe_ipxe_cmdline_max(const pxe_scan_t *scan, const pxe_ipxe_opts_t *opts,
         return PXE_ETOOBIG;
     }
     for (i = 0; i < scan->nbuilds; i++) {
-        if (!usable(&scan->builds[i])) {
+        if (!pxe_build_usable(&scan->builds[i])) {
             continue;
         }
         for (rescue = 0; rescue < 2; rescue++) {
@@ -378,14 +377,6 @@ add_entry(pxe_buf_t *out, const pxe_build_t *b, const pxe_ipxe_opts_t *opts,
     return add_stanza(out, "", b, opts, rescue);
 }
 
-static int
-usable(const pxe_build_t *b)
-{
-    return b->bootable && !b->disabled
-           && pxe_buildname_valid(b->name, strnlen(b->name,
-                                                   sizeof(b->name)));
-}
-
 int
 pxe_ipxe_menu(const pxe_scan_t *scan, const char *default_build,
     const pxe_ipxe_opts_t *opts, pxe_buf_t *out)
@@ -404,12 +395,12 @@ pxe_ipxe_menu(const pxe_scan_t *scan, const char *default_build,
     if (default_build != NULL) {
         b = pxe_scan_find(scan, default_build,
                           strnlen(default_build, PXE_BUILDNAME_LEN + 1));
-        if (b != NULL && usable(b)) {
+        if (b != NULL && pxe_build_usable(b)) {
             def = b;
         }
     }
     for (i = 0; i < scan->nbuilds; i++) {
-        if (usable(&scan->builds[i])) {
+        if (pxe_build_usable(&scan->builds[i])) {
             if (def == NULL) {
                 def = &scan->builds[i];
             }
@@ -432,7 +423,7 @@ pxe_ipxe_menu(const pxe_scan_t *scan, const char *default_build,
     }
     for (i = 0; rc == PXE_OK && i < scan->nbuilds; i++) {
         b = &scan->builds[i];
-        if (!usable(b)) {
+        if (!pxe_build_usable(b)) {
             continue;
         }
         rc = pxe_buf_printf(out, "item %s SmartOS %s%s\n"
@@ -468,7 +459,7 @@ pxe_ipxe_menu(const pxe_scan_t *scan, const char *default_build,
 
     for (i = 0; rc == PXE_OK && i < scan->nbuilds; i++) {
         b = &scan->builds[i];
-        if (usable(b)) {
+        if (pxe_build_usable(b)) {
             rc = add_entry(out, b, opts, 0);
             if (rc == PXE_OK) {
                 rc = add_entry(out, b, opts, 1);
@@ -533,7 +524,7 @@ pxe_ipxe_script(const pxe_build_t *build, const pxe_ipxe_opts_t *opts,
     int  rc;
 
     rc = check_opts(opts);
-    if (rc == PXE_OK && !usable(build)) {
+    if (rc == PXE_OK && !pxe_build_usable(build)) {
         rc = PXE_ENOENT;
     }
     if (rc != PXE_OK) {

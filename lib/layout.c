@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "pxekit.h"
+#include "pxekit_private.h"
 
 #define LEGACY_PREFIX      "platform-"
 #define LEGACY_PREFIX_LEN  (sizeof(LEGACY_PREFIX) - 1)
@@ -37,12 +37,14 @@ static const char *const file_suffix[PXE_FILE_COUNT] = {
 
 static int scan_add(pxe_scan_t *scan, size_t *cap, size_t max,
     const pxe_build_t *b);
-static void scan_probe(int rootfd, const char *dir, const char *platform,
-    pxe_build_t *b);
+static void scan_probe(int rootfd, const char *rroot, const char *dir,
+    const char *platform, int plain, pxe_build_t *b);
+static int probe_dir(int rootfd, const char *path, int *plain);
 static int stat_regular(int rootfd, const char *path, struct stat *st);
 static int cmp_build(const void *a, const void *b);
 static int split_request(const char *path, size_t len, const char **name,
     const char **rest, size_t *restlen, pxe_layout_e *layout);
+static int inside_real_root(const char *rroot, const char *rel);
 static int inside_root(const char *root, const char *rel);
 
 void
@@ -70,50 +72,110 @@ stat_regular(int rootfd, const char *path, struct stat *st)
 }
 
 /*
+ * 1 when path (relative to the root) is a directory, symlinks followed.
+ * *plain is cleared when it is a symlink: what lies below it must then be
+ * checked by its real path.
+ */
+static int
+probe_dir(int rootfd, const char *path, int *plain)
+{
+    struct stat  st;
+
+    if (fstatat(rootfd, path, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        return 0;
+    }
+    if (S_ISLNK(st.st_mode)) {
+        *plain = 0;
+        if (fstatat(rootfd, path, &st, 0) != 0) {
+            return 0;
+        }
+    }
+    return S_ISDIR(st.st_mode);
+}
+
+/*
  * Fills in what is on disk for one build whose directory is dir and whose
- * platform directory is platform (both relative to the root).
+ * platform directory is platform (both relative to the root, whose real
+ * path is rroot, NULL when it has none).  A file counts only as a regular
+ * file whose real path stays under the root: this is the containment
+ * check of every file a server opens.  plain says that dir and platform
+ * are no symlinks; with the directories below also none and the file
+ * itself none, the path, of fixed names, cannot leave the root and needs
+ * no realpath(3): the usual case costs one lstat per directory and file.
  */
 static void
-scan_probe(int rootfd, const char *dir, const char *platform, pxe_build_t *b)
+scan_probe(int rootfd, const char *rroot, const char *dir,
+    const char *platform, int plain, pxe_build_t *b)
 {
     char         path[PXE_PATH_MAX];
     struct stat  st;
-    int          kernel, archive;
+    int          f, kplain, aplain, fplain;
 
     b->kernel_size = -1;
     b->archive_size = -1;
     b->mtime = 0;
+    b->files = 0;
+    b->outside = 0;
 
-    (void) snprintf(path, sizeof(path), "%s/%s", platform,
-                    file_suffix[PXE_FILE_KERNEL]);
-    kernel = stat_regular(rootfd, path, &st);
-    if (kernel) {
-        b->kernel_size = (int64_t) st.st_size;
-        b->mtime = st.st_mtime;
+    if (plain) {
+        (void) snprintf(path, sizeof(path), "%s/i86pc", platform);
+        (void) probe_dir(rootfd, path, &plain);
+    }
+    kplain = plain;
+    aplain = plain;
+    if (plain) {
+        (void) snprintf(path, sizeof(path), "%s/i86pc/kernel", platform);
+        (void) probe_dir(rootfd, path, &kplain);
+        (void) snprintf(path, sizeof(path), "%s/i86pc/kernel/amd64",
+                        platform);
+        (void) probe_dir(rootfd, path, &kplain);
+        (void) snprintf(path, sizeof(path), "%s/i86pc/amd64", platform);
+        (void) probe_dir(rootfd, path, &aplain);
     }
 
-    (void) snprintf(path, sizeof(path), "%s/%s", platform,
-                    file_suffix[PXE_FILE_ARCHIVE]);
-    archive = stat_regular(rootfd, path, &st);
-    if (archive) {
-        b->archive_size = (int64_t) st.st_size;
+    for (f = 0; f < PXE_FILE_COUNT; f++) {
+        fplain = f == PXE_FILE_KERNEL ? kplain : aplain;
+        (void) snprintf(path, sizeof(path), "%s/%s", platform,
+                        file_suffix[f]);
+        if (fstatat(rootfd, path, &st, fplain ? AT_SYMLINK_NOFOLLOW : 0)
+            != 0)
+        {
+            continue;
+        }
+        if (fplain && S_ISLNK(st.st_mode)) {
+            fplain = 0;
+            if (!stat_regular(rootfd, path, &st)) {
+                continue;
+            }
+        }
+        if (!S_ISREG(st.st_mode)) {
+            continue;
+        }
+        if (!fplain && (rroot == NULL || !inside_real_root(rroot, path))) {
+            b->outside |= 1u << f;
+            continue;
+        }
+        b->files |= 1u << f;
+        if (f == PXE_FILE_KERNEL) {
+            b->kernel_size = (int64_t) st.st_size;
+        } else if (f == PXE_FILE_ARCHIVE) {
+            b->archive_size = (int64_t) st.st_size;
+        } else {
+            continue;
+        }
         if (st.st_mtime > b->mtime) {
             b->mtime = st.st_mtime;
         }
     }
 
-    (void) snprintf(path, sizeof(path), "%s/%s", platform,
-                    file_suffix[PXE_FILE_HASH]);
-    b->hash = stat_regular(rootfd, path, &st);
-
-    (void) snprintf(path, sizeof(path), "%s/%s", platform,
-                    file_suffix[PXE_FILE_MANIFEST]);
-    b->manifest = stat_regular(rootfd, path, &st);
+    b->hash = (b->files >> PXE_FILE_HASH) & 1;
+    b->manifest = (b->files >> PXE_FILE_MANIFEST) & 1;
 
     (void) snprintf(path, sizeof(path), "%s/disable", dir);
     b->disabled = fstatat(rootfd, path, &st, 0) == 0;
 
-    b->bootable = kernel && archive;
+    b->bootable = (b->files >> PXE_FILE_KERNEL) & 1
+                  && (b->files >> PXE_FILE_ARCHIVE) & 1;
 }
 
 static int
@@ -160,14 +222,35 @@ cmp_build(const void *a, const void *b)
 }
 
 int
+pxe_build_dirname(const char *s, size_t len,
+    char name[PXE_BUILDNAME_LEN + 1], pxe_layout_e *layout)
+{
+    if (pxe_buildname_valid(s, len)) {
+        *layout = PXE_LAYOUT_CANONICAL;
+    } else if (len == LEGACY_PREFIX_LEN + PXE_BUILDNAME_LEN
+               && memcmp(s, LEGACY_PREFIX, LEGACY_PREFIX_LEN) == 0
+               && pxe_buildname_valid(s + LEGACY_PREFIX_LEN,
+                                      PXE_BUILDNAME_LEN))
+    {
+        *layout = PXE_LAYOUT_LEGACY;
+        s += LEGACY_PREFIX_LEN;
+    } else {
+        return PXE_ENOENT;
+    }
+    memcpy(name, s, PXE_BUILDNAME_LEN);
+    name[PXE_BUILDNAME_LEN] = '\0';
+    return PXE_OK;
+}
+
+int
 pxe_scan(const char *root, size_t max_builds, pxe_scan_t *scan)
 {
     DIR            *dir;
     struct dirent  *de;
     pxe_build_t     b;
-    struct stat     st;
-    size_t          cap = 0, i, j, namelen;
-    int             rootfd, rc = PXE_OK, saved;
+    size_t          cap = 0, i, j;
+    int             rootfd, rc = PXE_OK, saved, plain;
+    char           *rroot;
     char            platform[PXE_BUILDNAME_LEN + CANON_INFIX_LEN + 1];
 
     pxe_scan_init(scan);
@@ -186,42 +269,31 @@ pxe_scan(const char *root, size_t max_builds, pxe_scan_t *scan)
         errno = saved;
         return PXE_EIO;
     }
+    /* Once per scan; each file found is then checked against it. */
+    rroot = realpath(root, NULL);
 
     while ((de = readdir(dir)) != NULL) {
-        namelen = strlen(de->d_name);
         memset(&b, 0, sizeof(b));
 
-        if (pxe_buildname_valid(de->d_name, namelen)) {
-            b.layout = PXE_LAYOUT_CANONICAL;
-            memcpy(b.name, de->d_name, PXE_BUILDNAME_LEN + 1);
-            (void) snprintf(platform, sizeof(platform), "%s/platform",
-                            b.name);
-            if (fstatat(rootfd, platform, &st, 0) != 0
-                || !S_ISDIR(st.st_mode))
-            {
-                continue;
-            }
-            scan_probe(rootfd, b.name, platform, &b);
-
-        } else if (namelen == LEGACY_PREFIX_LEN + PXE_BUILDNAME_LEN
-                   && memcmp(de->d_name, LEGACY_PREFIX, LEGACY_PREFIX_LEN)
-                      == 0
-                   && pxe_buildname_valid(de->d_name + LEGACY_PREFIX_LEN,
-                                          PXE_BUILDNAME_LEN))
+        if (pxe_build_dirname(de->d_name, strlen(de->d_name), b.name,
+                              &b.layout)
+            != PXE_OK)
         {
-            b.layout = PXE_LAYOUT_LEGACY;
-            memcpy(b.name, de->d_name + LEGACY_PREFIX_LEN,
-                   PXE_BUILDNAME_LEN + 1);
-            if (fstatat(rootfd, de->d_name, &st, 0) != 0
-                || !S_ISDIR(st.st_mode))
-            {
-                continue;
-            }
-            scan_probe(rootfd, de->d_name, de->d_name, &b);
-
-        } else {
             continue;
         }
+        if (b.layout == PXE_LAYOUT_CANONICAL) {
+            (void) snprintf(platform, sizeof(platform), "%s/platform",
+                            b.name);
+        } else {
+            (void) snprintf(platform, sizeof(platform), "%s",
+                            de->d_name);
+        }
+        /* readdir says whether the entry is a symlink (or cannot tell) */
+        plain = de->d_type == DT_DIR;
+        if (!probe_dir(rootfd, platform, &plain)) {
+            continue;
+        }
+        scan_probe(rootfd, rroot, de->d_name, platform, plain, &b);
 
         rc = scan_add(scan, &cap, max_builds, &b);
         if (rc != PXE_OK) {
@@ -229,6 +301,7 @@ pxe_scan(const char *root, size_t max_builds, pxe_scan_t *scan)
         }
     }
     closedir(dir);
+    free(rroot);
 
     if (rc != PXE_OK) {
         pxe_scan_free(scan);
@@ -274,17 +347,72 @@ pxe_scan_find(const pxe_scan_t *scan, const char *name, size_t len)
     return NULL;
 }
 
+int
+pxe_build_usable(const pxe_build_t *b)
+{
+    return b != NULL && b->bootable && !b->disabled
+           && pxe_buildname_valid(b->name, strnlen(b->name,
+                                                   sizeof(b->name)));
+}
+
 const pxe_build_t *
 pxe_scan_latest(const pxe_scan_t *scan)
 {
     size_t  i;
 
     for (i = 0; i < scan->nbuilds; i++) {
-        if (scan->builds[i].bootable && !scan->builds[i].disabled) {
+        if (pxe_build_usable(&scan->builds[i])) {
             return &scan->builds[i];
         }
     }
     return NULL;
+}
+
+time_t
+pxe_scan_newest(const pxe_scan_t *scan)
+{
+    size_t  i;
+    time_t  newest = 0;
+
+    for (i = 0; i < scan->nbuilds; i++) {
+        if (pxe_build_usable(&scan->builds[i])
+            && scan->builds[i].mtime > newest)
+        {
+            newest = scan->builds[i].mtime;
+        }
+    }
+    return newest;
+}
+
+int
+pxe_build_ref_parse(const char *s, size_t len,
+    char name[PXE_BUILDNAME_LEN + 1])
+{
+    name[0] = '\0';
+    if (len == 0
+        || (len == PXE_BUILD_LATEST_LEN
+            && memcmp(s, PXE_BUILD_LATEST, PXE_BUILD_LATEST_LEN) == 0))
+    {
+        return PXE_OK;
+    }
+    if (!pxe_buildname_valid(s, len)) {
+        return PXE_EBUILDNAME;
+    }
+    memcpy(name, s, PXE_BUILDNAME_LEN);
+    name[PXE_BUILDNAME_LEN] = '\0';
+    return PXE_OK;
+}
+
+const pxe_build_t *
+pxe_scan_pick(const pxe_scan_t *scan, const char *name)
+{
+    const pxe_build_t  *b;
+
+    if (name == NULL || name[0] == '\0') {
+        return pxe_scan_latest(scan);
+    }
+    b = pxe_scan_find(scan, name, strnlen(name, PXE_BUILDNAME_LEN + 1));
+    return pxe_build_usable(b) ? b : NULL;
 }
 
 int
@@ -299,6 +427,34 @@ pxe_build_path(const pxe_build_t *b, pxe_file_e file, pxe_buf_t *out)
     }
     return pxe_buf_printf(out, "%s" CANON_INFIX "%s", b->name,
                           file_suffix[file]);
+}
+
+int
+pxe_build_file(const pxe_build_t *b, pxe_file_e file, pxe_buf_t *out)
+{
+    if ((unsigned) file >= PXE_FILE_COUNT) {
+        return PXE_EINVAL;
+    }
+    if (b->outside & (1u << file)) {
+        return PXE_ESYMLINK;
+    }
+    if (!(b->files & (1u << file))) {
+        return PXE_ENOENT;
+    }
+    return pxe_build_path(b, file, out);
+}
+
+int
+pxe_build_boot_file(const pxe_build_t *b, pxe_file_e file)
+{
+    switch (file) {
+    case PXE_FILE_KERNEL:
+    case PXE_FILE_ARCHIVE:
+    case PXE_FILE_HASH:
+        return (b->files >> file) & 1;
+    default:
+        return 0;
+    }
 }
 
 int
@@ -411,29 +567,45 @@ pxe_request_file(const char *path, size_t len,
     return PXE_ENOENT;
 }
 
-/* 1 when root/rel, with every symlink followed, is still under root. */
+/*
+ * 1 when rroot/rel, with every symlink followed, is still under rroot,
+ * the root's own real path.
+ */
 static int
-inside_root(const char *root, const char *rel)
+inside_real_root(const char *rroot, const char *rel)
 {
-    char    *rroot, *rfile;
+    char    *rfile;
     char     joined[PATH_MAX];
     size_t   n;
     int      inside = 0;
 
-    if ((size_t) snprintf(joined, sizeof(joined), "%s/%s", root, rel)
+    if ((size_t) snprintf(joined, sizeof(joined), "%s/%s", rroot, rel)
         >= sizeof(joined))
     {
         return 0;
     }
-    rroot = realpath(root, NULL);
     rfile = realpath(joined, NULL);
-    if (rroot != NULL && rfile != NULL) {
+    if (rfile != NULL) {
         n = strlen(rroot);
         inside = strncmp(rfile, rroot, n) == 0
                  && (rfile[n] == '/' || (n == 1 && rroot[0] == '/'));
     }
-    free(rroot);
     free(rfile);
+    return inside;
+}
+
+/* 1 when root/rel, with every symlink followed, is still under root. */
+static int
+inside_root(const char *root, const char *rel)
+{
+    char  *rroot;
+    int    inside = 0;
+
+    rroot = realpath(root, NULL);
+    if (rroot != NULL) {
+        inside = inside_real_root(rroot, rel);
+    }
+    free(rroot);
     return inside;
 }
 

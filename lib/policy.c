@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pxekit.h"
+#include "pxekit_private.h"
 #include "policy_int.h"
 
 /* Backtracking bound: a pattern from the config against a 255-byte
@@ -999,6 +999,25 @@ expand_boot_file(const struct pxe_rule_s *r, struct decide_s *ds,
 }
 
 int
+pxe_decision_has_file(const pxe_decision_t *d)
+{
+    return d->rule >= 0 && d->file_len > 0;
+}
+
+int
+pxe_reply_http_echo(const pxe_client_t *c, const pxe_decision_t *d,
+    const char *kea_file, size_t kea_len)
+{
+    if (d->kind == PXE_KIND_NONE) {
+        return 0;
+    }
+    if (pxe_decision_has_file(d)) {
+        return (int) d->vendor_echo;
+    }
+    return pxe_http_boot_echo(c, kea_file, kea_len);
+}
+
+int
 pxe_http_boot_echo(const pxe_client_t *c, const char *file, size_t len)
 {
     static const char *const  schemes[] = { "http://", "https://" };
@@ -1119,6 +1138,16 @@ pxe_client_from_value(pxe_client_t *c, const pxe_value_t *args,
                                     "expected a boolean");
             }
             wants = v->boolean;
+        } else if (key_is(v, "kea-boot-file")) {
+            if (v->type != PXE_VALUE_STRING
+                || v->string.len > PXE_OPTION_MAX
+                || memchr(v->string.data, '\0', v->string.len) != NULL)
+            {
+                return policy_error(err, PXE_EINVAL, -1, "kea-boot-file",
+                                    "expected a string of at most %d "
+                                    "bytes", PXE_OPTION_MAX);
+            }
+            c->kea_file = v->string;
         } else if (key_is(v, "classes")) {
             const pxe_value_t  *items = v;
             size_t              nc = 1;
@@ -1143,7 +1172,8 @@ pxe_client_from_value(pxe_client_t *c, const pxe_value_t *args,
             return policy_error(err, PXE_EINVAL, -1, key,
                                 "unknown argument (known: mac, arch, "
                                 "user-class, vendor-class, classes, "
-                                "hostname, ip, requests-bootfile)");
+                                "hostname, ip, requests-bootfile, "
+                                "kea-boot-file)");
         }
     }
     c->wants_bootfile = wants ? 1 : 0;

@@ -12,7 +12,7 @@
 #include <pcre2.h>
 #include <stdint.h>
 
-#include "pxekit.h"
+#include "pxekit_private.h"
 
 enum {
     PAT_VENDOR_CLASS = 0,

@@ -95,8 +95,6 @@ typedef struct pxe_buf_s {
 void pxe_buf_init(pxe_buf_t *b, size_t max, const pxe_allocator_t *allocator);
 /* The caller's memory: at most cap - 1 bytes plus a NUL. */
 void pxe_buf_init_fixed(pxe_buf_t *b, char *mem, size_t cap);
-/* Counts what would be written (first pass of measure-then-fill). */
-void pxe_buf_init_measure(pxe_buf_t *b, size_t max);
 /* Frees what pxe_buf_init allocated; safe to call twice. */
 void pxe_buf_free(pxe_buf_t *b);
 /* Forgets the content, keeps the memory. */
@@ -120,19 +118,8 @@ int pxe_buf_printf(pxe_buf_t *b, const char *fmt, ...)
 /* "20121004T212912Z": a UTC timestamp, the name of a platform build. */
 #define PXE_BUILDNAME_LEN    16
 
-typedef struct pxe_buildname_s {
-    int   year, month, day, hour, minute, second;
-} pxe_buildname_t;
-
-/* Strict: exactly 16 bytes, real calendar values (leap years included). */
-int pxe_buildname_parse(const char *s, size_t len, pxe_buildname_t *out);
 /* 1 if s[0..len) is a valid build name, else 0. */
 int pxe_buildname_valid(const char *s, size_t len);
-/*
- * Orders valid names newest first (qsort-compatible on char pointers of
- * valid names): negative when a is newer than b.
- */
-int pxe_buildname_cmp_newest(const char *a, const char *b);
 
 /* ---- builds on disk (layout.c) ---------------------------------------- */
 
@@ -153,10 +140,14 @@ typedef enum {
 typedef struct pxe_build_s {
     char            name[PXE_BUILDNAME_LEN + 1];
     pxe_layout_e    layout;
-    unsigned        bootable:1;     /* kernel and archive regular files */
+    unsigned        bootable:1;     /* kernel and archive in `files` */
     unsigned        disabled:1;     /* a `disable` file in its directory */
-    unsigned        hash:1;         /* boot_archive.hash is a regular file */
+    unsigned        hash:1;         /* boot_archive.hash in `files` */
     unsigned        manifest:1;
+    uint8_t         files;          /* 1 << PXE_FILE_*: regular files
+                                       whose real path is in the root */
+    uint8_t         outside;        /* 1 << PXE_FILE_*: files whose real
+                                       path leaves the root (refused) */
     int64_t         kernel_size;    /* -1 when missing */
     int64_t         archive_size;   /* -1 when missing */
     time_t          mtime;          /* newest of kernel and archive */
@@ -169,9 +160,17 @@ typedef struct pxe_scan_s {
 
 void pxe_scan_init(pxe_scan_t *scan);
 /*
+ * A directory entry of the root that holds a build: "<b>" (canonical) or
+ * "platform-<b>" (legacy); name and layout set.  PXE_ENOENT otherwise.
+ */
+int pxe_build_dirname(const char *s, size_t len,
+    char name[PXE_BUILDNAME_LEN + 1], pxe_layout_e *layout);
+/*
  * Lists the builds under root in both layouts (a build present in both is
  * reported once, canonical).  Directory entries that are not build names
- * are ignored.  At most max_builds (0: PXE_BUILDS_MAX), else PXE_ETOOMANY.
+ * are ignored.  Each file of a build is checked once here: it counts only
+ * as a regular file whose real path (symlinks followed) stays under the
+ * root's.  At most max_builds (0: PXE_BUILDS_MAX), else PXE_ETOOMANY.
  * On error scan is left empty.
  */
 int pxe_scan(const char *root, size_t max_builds, pxe_scan_t *scan);
@@ -179,8 +178,30 @@ void pxe_scan_free(pxe_scan_t *scan);
 /* The build of that name, or NULL. */
 const pxe_build_t *pxe_scan_find(const pxe_scan_t *scan, const char *name,
     size_t len);
-/* The newest build that is bootable and not disabled, or NULL. */
+/*
+ * 1 when b can be booted: kernel and boot archive are regular files inside
+ * the root, no `disable` file, a valid name.  The one test of what the
+ * menu lists, what a boot script is served for and what "latest" means.
+ */
+int pxe_build_usable(const pxe_build_t *b);
+/* The newest usable build, or NULL. */
 const pxe_build_t *pxe_scan_latest(const pxe_scan_t *scan);
+/* The newest mtime of the usable builds, 0 when none: a menu's age. */
+time_t pxe_scan_newest(const pxe_scan_t *scan);
+
+/* The keyword for the newest usable build, in URLs and in configuration. */
+#define PXE_BUILD_LATEST      "latest"
+#define PXE_BUILD_LATEST_LEN  (sizeof(PXE_BUILD_LATEST) - 1)
+
+/*
+ * A build as an operator or a request names it: "" or "latest" (name is
+ * set to "": the newest usable build), or a build name (copied into
+ * name).  PXE_EBUILDNAME for anything else.
+ */
+int pxe_build_ref_parse(const char *s, size_t len,
+    char name[PXE_BUILDNAME_LEN + 1]);
+/* The usable build that name refers to (NULL or "": the latest), or NULL. */
+const pxe_build_t *pxe_scan_pick(const pxe_scan_t *scan, const char *name);
 
 /*
  * The path of one file of a build relative to the root, in the layout it
@@ -188,34 +209,22 @@ const pxe_build_t *pxe_scan_latest(const pxe_scan_t *scan);
  * work: no system call.
  */
 int pxe_build_path(const pxe_build_t *b, pxe_file_e file, pxe_buf_t *out);
+/*
+ * The path a server opens for one file of a build, relative to the root:
+ * pxe_build_path() of a file the scan found inside the root.  PXE_ENOENT
+ * when the scan did not find it, PXE_ESYMLINK when its real path leaves
+ * the root.  No system call: the check was made at scan time.
+ */
+int pxe_build_file(const pxe_build_t *b, pxe_file_e file, pxe_buf_t *out);
+/*
+ * 1 when booting b fetches file (kernel, archive, hash) and the scan found
+ * it inside the root: what a TFTP or HTTP server must answer for b.
+ */
+int pxe_build_boot_file(const pxe_build_t *b, pxe_file_e file);
 /* The canonical relative URL path ("<b>/platform/i86pc/amd64/boot_archive"). */
 int pxe_build_url(const char *name, pxe_file_e file, pxe_buf_t *out);
 
-/*
- * Checks a relative request path before it touches a file system: not
- * empty, no NUL, no empty, "." or ".." segment, no leading "/", at most
- * PXE_PATH_MAX bytes.  Returns PXE_OK or the specific error.
- */
-int pxe_path_check(const char *path, size_t len);
-
-/*
- * Parses a canonical ("<b>/platform/i86pc/kernel/amd64/unix") or legacy
- * ("platform-<b>/i86pc/kernel/amd64/unix") request for one of the served
- * files.  PXE_ENOENT when the path is well formed but names no such file.
- */
-int pxe_request_file(const char *path, size_t len,
-    char name[PXE_BUILDNAME_LEN + 1], pxe_file_e *file);
-
-/*
- * Maps a request path of either form to the file that exists under root
- * (canonical preferred), writing the relative path into out.  Refuses
- * anything pxe_path_check refuses, and a result whose real path leaves the
- * root (PXE_ESYMLINK).
- */
-int pxe_layout_resolve(const char *root, const char *path, size_t len,
-    pxe_buf_t *out);
-
-/* @@ipxe: iPXE script writer (ipxe.c) @@ */
+/* ---- iPXE script writer (ipxe.c) -------------------------------------- */
 
 /*
  * Limits of the values an operator or a request can put into a script.
@@ -241,7 +250,6 @@ typedef enum {
 
 /* "text", "ttya".."ttyd"; PXE_EINVAL for anything else. */
 int pxe_console_parse(const char *s, size_t len, pxe_console_e *out);
-const char *pxe_console_name(pxe_console_e console);
 
 /*
  * Validators of values that end up in a script.  Kernel args: -B options,
@@ -318,8 +326,9 @@ typedef struct pxe_route_s {
 /*
  * Parses a request path relative to the location prefix (no leading "/").
  * Only canonical URLs route: legacy trees are never exposed as they are
- * stored.  PXE_ENOENT for anything that is not one of the routes, or the
- * pxe_path_check() error for a path that must not reach a file system.
+ * stored.  PXE_ENOENT for anything that is not one of the routes, or
+ * the path's own error (PXE_EDOTDOT, PXE_EEMPTYSEG, PXE_ENUL,
+ * PXE_ETOOLONG, PXE_EINVAL) for a path that must not reach a file system.
  */
 int pxe_route(const char *path, size_t len, pxe_route_t *route);
 
@@ -338,8 +347,6 @@ int pxe_scan_stamp(const char *root, const pxe_scan_t *scan,
 
 /* One object per build in scan, in scan order, as a JSON array. */
 int pxe_buildsjson(const pxe_scan_t *scan, pxe_buf_t *out) PXE_WARN_UNUSED;
-
-/* @@policy: DHCP client decoding and boot-file rules (dhcpopt.c, policy.c) @@ */
 
 /* ---- a DHCPv4 client as the policy sees it (dhcpopt.c) ---------------- */
 
@@ -398,6 +405,11 @@ typedef struct pxe_client_s {
     size_t       hostname_len;
     const pxe_str_t *classes;           /* the caller's, not copied */
     size_t       nclasses;
+    /* the boot file Kea itself gives this client (a host reservation, a
+     * class) when a caller knows it beforehand: pxekit-explain's
+     * "kea-boot-file", the caller's bytes; on the wire the hook passes
+     * the reply's own to pxe_reply_http_echo() instead */
+    pxe_str_t    kea_file;
     unsigned     has_ip:1;
     unsigned     has_arch:1;            /* option 93 present, even if bad */
     unsigned     has_vendor_class:1;
@@ -422,86 +434,8 @@ void pxe_client_set_classes(pxe_client_t *c, const pxe_str_t *classes,
  */
 int pxe_client_set_option(pxe_client_t *c, unsigned code,
     const uint8_t *data, size_t len);
-/*
- * The decoders themselves, for callers that hold one payload.  arch has
- * room for PXE_ARCH_MAX values, off and ilen for PXE_USER_CLASS_MAX.
- */
-int pxe_opt_arch(const uint8_t *data, size_t len, uint16_t *arch,
-    size_t *narch);
-int pxe_opt_user_class(const uint8_t *data, size_t len, uint8_t *off,
-    uint8_t *ilen, size_t *n);
-/* 1 if a parameter request list asks for option code, else 0. */
-int pxe_opt_requests(const uint8_t *data, size_t len, unsigned code);
-/* 1 if a hostname is non-empty and only [A-Za-z0-9.-], else 0. */
-int pxe_opt_hostname_valid(const uint8_t *data, size_t len);
-pxe_kind_e pxe_client_kind(const pxe_client_t *c);
-/* "aa:bb:cc:dd:ee:ff" lowercase into out (at most PXE_MACSTR_MAX). */
-int pxe_client_mac_string(const pxe_client_t *c, pxe_buf_t *out);
-/* The same text into out (room for PXE_MACSTR_MAX); its length, no NUL. */
-size_t pxe_client_mac_text(const pxe_client_t *c, char *out);
-/* Parses "aa:bb:cc:dd:ee:ff" (or '-' separated) into the client. */
-int pxe_client_parse_mac(pxe_client_t *c, const char *s, size_t len);
 
-/* ---- boot-file templates (template.c) --------------------------------- */
-
-typedef enum {
-    PXE_VAR_MAC = 0,            /* ${mac} */
-    PXE_VAR_IP,                 /* ${ip} */
-    PXE_VAR_ARCH,               /* ${arch} */
-    PXE_VAR_HOSTNAME,           /* ${hostname} */
-    PXE_VAR_NEXT_SERVER,        /* ${next-server} */
-    PXE_VAR_COUNT
-} pxe_var_e;
-
-/* The value of each variable; NULL data expands to nothing. */
-typedef struct pxe_vars_s {
-    pxe_str_t    v[PXE_VAR_COUNT];
-} pxe_vars_t;
-
-/*
- * Checks a template at config time: PXE_ESYNTAX for an unknown variable
- * or an unterminated "${", PXE_ENUL for a NUL byte; *where is the offset
- * of the offending "${" (may be NULL).
- */
-int pxe_template_check(const char *tmpl, size_t len, size_t *where);
-/*
- * The variables a template uses, as bits (1u << PXE_VAR_*) in *used; 0
- * means the template is plain text, so a caller can copy it instead of
- * expanding it per packet.  Same errors as pxe_template_check().
- */
-int pxe_template_vars(const char *tmpl, size_t len, unsigned *used);
-/* Expands a checked template into out; fails whole past out's maximum. */
-int pxe_template_expand(const char *tmpl, size_t len, const pxe_vars_t *vars,
-    pxe_buf_t *out) PXE_WARN_UNUSED;
-
-/*
- * A template parsed once, at load, for a caller that expands it per
- * packet: literal runs as offsets into the template, variables by index.
- */
-typedef struct pxe_tpiece_s {
-    uint32_t     off;               /* literal: where in the template */
-    uint32_t     len;               /* literal: how many bytes */
-    int          var;               /* -1: literal, else PXE_VAR_* */
-} pxe_tpiece_t;
-
-/*
- * Parses a template into at most max pieces; *n is the number it has,
- * also when that is more than max (then nothing past max is written and
- * PXE_ETOOBIG is returned: call again with room for *n).  Same syntax
- * errors as pxe_template_check().
- */
-int pxe_template_compile(const char *tmpl, size_t len, pxe_tpiece_t *pieces,
-    size_t max, size_t *n);
-/*
- * Expands compiled pieces of tmpl into out (no NUL added): *out_len
- * bytes, or PXE_ETOOBIG if they would pass cap.  Same result as
- * pxe_template_expand() on the same template and variables.
- */
-int pxe_template_run(const char *tmpl, const pxe_tpiece_t *pieces, size_t n,
-    const pxe_vars_t *vars, char *out, size_t cap, size_t *out_len)
-    PXE_WARN_UNUSED;
-
-/* ---- boot-file rules (policy.c) ---------------------------------------- */
+/* ---- boot-file rules (policy.c) --------------------------------------- */
 
 /*
  * A configuration value, as an adapter translates it from its own tree
@@ -594,21 +528,27 @@ typedef struct pxe_decision_s {
  */
 int pxe_policy_decide(const pxe_policy_t *p, const pxe_client_t *c,
     pxe_decision_t *d);
+/* 1 when d sets the reply's boot file (a rule matched and gave one). */
+int pxe_decision_has_file(const pxe_decision_t *d);
 /*
- * UEFI HTTP boot: 1 when the reply's boot file is a URL and the client
- * announced "HTTPClient", so the reply must carry option 60 "HTTPClient"
- * (also when Kea itself, e.g. a host reservation, chose the file).
+ * Whether the reply gets option 60 "HTTPClient": the one decision for the
+ * wire and for pxekit-explain.  It is taken on the boot file the reply
+ * carries in the end: d's when pxe_decision_has_file(d), else the one Kea
+ * set itself (kea_file: a host reservation's or a class's; NULL or empty
+ * when none), which is then the only case that reads kea_file.  A client
+ * that is not network booting (d->kind PXE_KIND_NONE) never gets it.
  */
-int pxe_http_boot_echo(const pxe_client_t *c, const char *file, size_t len);
+int pxe_reply_http_echo(const pxe_client_t *c, const pxe_decision_t *d,
+    const char *kea_file, size_t kea_len);
 /*
  * A client described by a map {mac, arch, user-class, vendor-class,
- * classes, hostname, ip, requests-bootfile}, for pxekit-explain.  classes
- * points into args.
+ * classes, hostname, ip, requests-bootfile, kea-boot-file}, for
+ * pxekit-explain.  classes and c->kea_file point into args.
  */
 int pxe_client_from_value(pxe_client_t *c, const pxe_value_t *args,
     pxe_str_t *classes, size_t max_classes, pxe_policy_err_t *err);
 
-/* @@guard: work without limits of its own, run under a CPU limit (guard.c) @@ */
+/* ---- work without limits of its own, under a CPU limit (guard.c) ------ */
 
 /*
  * glibc's regcomp() and regexec() have no time limit and cannot be
@@ -646,7 +586,7 @@ int pxe_guard_run(pxe_guard_t *g);
 /* This process's CPU time so far, user and system, in microseconds. */
 uint64_t pxe_guard_cpu_us(void);
 
-/* @@remap: tftp-hpa 5.2 remap rules (remap.c) @@ */
+/* ---- tftp-hpa 5.2 remap rules (remap.c) ------------------------------- */
 
 /*
  * tftp-hpa 5.2 (Debian's in.tftpd) remap files, as tftpd itself reads and

@@ -7,12 +7,11 @@
 
 #include <string.h>
 
-#include "pxekit.h"
+#include "pxekit_private.h"
 
 #define ROUTE_MENU      "menu.ipxe"
 #define ROUTE_JSON      "builds.json"
 #define ROUTE_SCRIPT    "/smartos.ipxe"
-#define ROUTE_LATEST    "latest"
 
 static int is(const char *path, size_t len, const char *s);
 
@@ -39,7 +38,7 @@ pxe_route(const char *path, size_t len, pxe_route_t *route)
         route->kind = PXE_ROUTE_BUILDS_JSON;
         return PXE_OK;
     }
-    if (is(path, len, ROUTE_LATEST ROUTE_SCRIPT)) {
+    if (is(path, len, PXE_BUILD_LATEST ROUTE_SCRIPT)) {
         route->kind = PXE_ROUTE_SCRIPT;
         route->latest = 1;
         return PXE_OK;

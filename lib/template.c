@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "pxekit.h"
+#include "pxekit_private.h"
 
 #define VAR(s)  { (s), sizeof(s) - 1 }
 

@@ -292,8 +292,7 @@ ngx_http_pxekit_refresh(ngx_http_request_t *r,
     ngx_http_pxekit_loc_conf_t *plcf)
 {
     int                       rc;
-    size_t                    i;
-    time_t                    now, newest;
+    time_t                    now;
     uint64_t                  stamp;
     pxe_scan_t                scan;
     ngx_http_pxekit_cache_t  *cache;
@@ -330,21 +329,11 @@ ngx_http_pxekit_refresh(ngx_http_request_t *r,
         stamp = 0;
     }
 
-    newest = 0;
-
-    for (i = 0; i < scan.nbuilds; i++) {
-        if (scan.builds[i].bootable && !scan.builds[i].disabled
-            && scan.builds[i].mtime > newest)
-        {
-            newest = scan.builds[i].mtime;
-        }
-    }
-
     pxe_scan_free(&cache->scan);
 
     cache->scan = scan;
     cache->stamp = stamp;
-    cache->newest = newest;
+    cache->newest = pxe_scan_newest(&scan);
     cache->generation++;
     cache->scanned = 1;
     cache->racy = !cache->racy;
@@ -443,13 +432,9 @@ ngx_http_pxekit_menu(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf)
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        if (pxe_buildname_valid((char *) value.data, value.len)) {
-            ngx_memcpy(build, value.data, PXE_BUILDNAME_LEN);
-            build[PXE_BUILDNAME_LEN] = '\0';
-
-        } else if (value.len
-                   && !(value.len == 6
-                        && ngx_strncmp(value.data, "latest", 6) == 0))
+        if (pxe_build_ref_parse((char *) value.data, value.len,
+                                (char *) build)
+            != PXE_OK)
         {
             ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                           "pxekit_default_build value \"%V\" is not "
@@ -613,15 +598,9 @@ ngx_http_pxekit_script(ngx_http_request_t *r,
     pxe_allocator_t     allocator;
     const pxe_build_t  *build;
 
-    if (route->latest) {
-        build = pxe_scan_latest(&plcf->cache->scan);
+    build = pxe_scan_pick(&plcf->cache->scan, route->name);
 
-    } else {
-        build = pxe_scan_find(&plcf->cache->scan, route->name,
-                              PXE_BUILDNAME_LEN);
-    }
-
-    if (build == NULL || !build->bootable || build->disabled) {
+    if (build == NULL) {
         ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "http pxekit: no such bootable build");
         return NGX_HTTP_NOT_FOUND;
@@ -806,7 +785,21 @@ ngx_http_pxekit_file(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf,
         pxe_buf_init_fixed(&rel, (char *) cache->path.data + cache->root_len,
                            PXE_PATH_MAX + 1);
 
-        if (pxe_build_path(build, route->file, &rel) != PXE_OK) {
+        /* the core maps the file and refuses one that leaves the root */
+
+        rc = pxe_build_file(build, route->file, &rel);
+
+        if (rc == PXE_ESYMLINK) {
+            ngx_log_error(NGX_LOG_ERR, log, 0,
+                          "pxekit: \"%V\" leaves pxekit_root \"%V\", "
+                          "refused", &r->uri, &plcf->root);
+            return NGX_HTTP_FORBIDDEN;
+        }
+
+        if (rc != PXE_OK) {
+            ngx_log_debug2(NGX_LOG_DEBUG_HTTP, log, 0,
+                           "http pxekit: build \"%s\" has no file %d",
+                           build->name, (int) route->file);
             return NGX_HTTP_NOT_FOUND;
         }
 
@@ -1060,6 +1053,7 @@ ngx_http_pxekit_default_build(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_http_pxekit_loc_conf_t *plcf = conf;
 
     char       *rv;
+    char        name[PXE_BUILDNAME_LEN + 1];
     ngx_str_t  *value;
 
     rv = ngx_http_set_complex_value_slot(cf, cmd, conf);
@@ -1071,8 +1065,8 @@ ngx_http_pxekit_default_build(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     value = &plcf->default_build->value;
 
     if (plcf->default_build->lengths == NULL
-        && !(value->len == 6 && ngx_strncmp(value->data, "latest", 6) == 0)
-        && !pxe_buildname_valid((char *) value->data, value->len))
+        && pxe_build_ref_parse((char *) value->data, value->len, name)
+           != PXE_OK)
     {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "pxekit_default_build \"%V\" is neither "

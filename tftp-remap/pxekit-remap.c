@@ -465,16 +465,13 @@ static int
 check_builds(const char *file, const pxe_remap_t *rm, const char *root,
     const char *prefix, size_t *nbuilds)
 {
-    static const pxe_file_e  files[] = {
-        PXE_FILE_KERNEL, PXE_FILE_ARCHIVE, PXE_FILE_HASH
-    };
     pxe_scan_t            scan;
     pxe_remap_client_t    c;
     pxe_remap_outcome_e   oc;
     pxe_buf_t             dir, url, req, out, path;
     struct stat           st;
-    size_t                i, f;
-    int                   rc, lead, bad = 0;
+    size_t                i;
+    int                   f, rc, lead, bad = 0;
 
     pxe_buf_init(&dir, PXE_PATH_MAX * 2, NULL);
     rc = pxe_buf_printf(&dir, "%s%s%s", root, *prefix ? "/" : "", prefix);
@@ -490,18 +487,13 @@ check_builds(const char *file, const pxe_remap_t *rm, const char *root,
     (void) pxe_remap_client("127.0.0.1", 0, &c);
 
     for (i = 0; i < scan.nbuilds; i++) {
-        for (f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
-            /* Only what is on disk: rules cannot serve a missing file. */
-            if ((files[f] == PXE_FILE_HASH && !scan.builds[i].hash)
-                || (files[f] == PXE_FILE_KERNEL
-                    && scan.builds[i].kernel_size < 0)
-                || (files[f] == PXE_FILE_ARCHIVE
-                    && scan.builds[i].archive_size < 0))
-            {
+        for (f = 0; f < PXE_FILE_COUNT; f++) {
+            /* What a boot fetches and the scan found: the core says. */
+            if (!pxe_build_boot_file(&scan.builds[i], (pxe_file_e) f)) {
                 continue;
             }
             pxe_buf_init(&url, PXE_PATH_MAX, NULL);
-            rc = pxe_build_url(scan.builds[i].name, files[f], &url);
+            rc = pxe_build_url(scan.builds[i].name, (pxe_file_e) f, &url);
             for (lead = 0; rc == PXE_OK && lead < 2; lead++) {
                 pxe_buf_init(&req, PXE_PATH_MAX * 2, NULL);
                 pxe_buf_init(&out, PXE_REMAP_STRING_MAX, NULL);
@@ -570,8 +562,9 @@ check_tree(const char *file, const pxe_remap_t *rm, const char *root,
     struct dirent  *de;
     struct stat     st;
     pxe_buf_t       dir, sub, norm;
-    size_t          len;
+    pxe_layout_e    layout;
     int             bad, more;
+    char            name[PXE_BUILDNAME_LEN + 1];
 
     bad = check_builds(file, rm, root, rel, nbuilds);
     if (bad < 0 || depth >= CHECK_DEPTH) {
@@ -585,11 +578,9 @@ check_tree(const char *file, const pxe_remap_t *rm, const char *root,
         return bad;
     }
     while ((de = readdir(d)) != NULL) {
-        len = strlen(de->d_name);
         if (de->d_name[0] == '.'
-            || pxe_buildname_valid(de->d_name, len)
-            || (len == 9 + PXE_BUILDNAME_LEN
-                && strncmp(de->d_name, "platform-", 9) == 0))
+            || pxe_build_dirname(de->d_name, strlen(de->d_name), name,
+                                 &layout) == PXE_OK)
         {
             continue;
         }

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "pxekit.h"
+#include "pxekit_private.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

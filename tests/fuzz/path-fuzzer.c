@@ -1,14 +1,16 @@
 /*
  * path-fuzzer.c: request paths and build names as they arrive from the
- * network (lib/layout.c pxe_path_check, pxe_request_file; lib/buildname.c).
+ * network (lib/layout.c pxe_path_check, pxe_request_file,
+ * pxe_build_ref_parse, pxe_build_dirname; lib/buildname.c).
  * Invariants checked: a path the checker accepts has no NUL, no "." or
- * ".." segment and no empty segment; a parsed request names a valid build.
+ * ".." segment and no empty segment; a parsed request, build reference or
+ * build directory names a valid build (or, for a reference, none).
  */
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "pxekit.h"
+#include "pxekit_private.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
@@ -18,6 +20,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     const char  *p = (const char *) data;
     char         name[PXE_BUILDNAME_LEN + 1];
     pxe_file_e   file;
+    pxe_layout_e layout;
     size_t       i, seg = 0;
 
     if (size > PXE_PATH_MAX + 16) {
@@ -40,6 +43,23 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
                 }
                 seg = i + 1;
             }
+        }
+    }
+
+    if (pxe_build_ref_parse(p, size, name) == PXE_OK) {
+        if (name[0] != '\0' ? !pxe_buildname_valid(name, strlen(name))
+                             : size != 0 && size != PXE_BUILD_LATEST_LEN)
+        {
+            abort();
+        }
+    }
+
+    if (pxe_build_dirname(p, size, name, &layout) == PXE_OK) {
+        if (!pxe_buildname_valid(name, strlen(name))
+            || (layout != PXE_LAYOUT_CANONICAL
+                && layout != PXE_LAYOUT_LEGACY))
+        {
+            abort();
         }
     }
 

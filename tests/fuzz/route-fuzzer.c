@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pxekit.h"
+#include "pxekit_private.h"
 
 #define FUZZ_MAX_INPUT  (PXE_PATH_MAX + 64)
 

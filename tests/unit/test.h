@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "pxekit.h"
+#include "pxekit_private.h"
 
 /* TAP, so automake's tap-driver counts every test, not every binary. */
 #define PXE_RUN_TESTS(tests)                                               \

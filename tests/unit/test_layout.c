@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "test.h"
@@ -354,6 +356,326 @@ test_scan_many_builds(void **state)
     pxe_scan_free(&s);
 }
 
+static void
+set_mtime(const char *root, const char *rel, time_t t)
+{
+    char             p[PATH_MAX];
+    struct timespec  ts[2];
+
+    snprintf(p, sizeof(p), "%s/%s", root, rel);
+    ts[0].tv_sec = t;
+    ts[0].tv_nsec = 0;
+    ts[1] = ts[0];
+    assert_int_equal(utimensat(AT_FDCWD, p, ts, 0), 0);
+}
+
+static void
+test_usable_latest_newest(void **state)
+{
+    const char   *root = *state;
+    pxe_scan_t    s;
+    pxe_build_t   b;
+
+    /* Only usable builds count: the disabled and the broken are newer. */
+    set_mtime(root, NEWEST "/platform/i86pc/amd64/boot_archive", 2000000000);
+    set_mtime(root, OFF "/platform/i86pc/amd64/boot_archive", 2100000000);
+    set_mtime(root, BROKEN "/platform/i86pc/kernel/amd64/unix", 2200000000);
+
+    assert_int_equal(pxe_scan(root, 0, &s), PXE_OK);
+    assert_int_equal(pxe_build_usable(pxe_scan_find(&s, NEWEST, 16)), 1);
+    assert_int_equal(pxe_build_usable(pxe_scan_find(&s, LEGACY, 16)), 1);
+    assert_int_equal(pxe_build_usable(pxe_scan_find(&s, OLDER, 16)), 1);
+    assert_int_equal(pxe_build_usable(pxe_scan_find(&s, BROKEN, 16)), 0);
+    assert_int_equal(pxe_build_usable(pxe_scan_find(&s, OFF, 16)), 0);
+    assert_int_equal(pxe_build_usable(NULL), 0);
+    assert_string_equal(pxe_scan_latest(&s)->name, NEWEST);
+    assert_int_equal((long long) pxe_scan_newest(&s), 2000000000LL);
+
+    /* pick: "" and NULL are the latest; a name only when usable. */
+    assert_ptr_equal(pxe_scan_pick(&s, ""), pxe_scan_latest(&s));
+    assert_ptr_equal(pxe_scan_pick(&s, NULL), pxe_scan_latest(&s));
+    assert_ptr_equal(pxe_scan_pick(&s, OLDER), pxe_scan_find(&s, OLDER, 16));
+    assert_null(pxe_scan_pick(&s, OFF));
+    assert_null(pxe_scan_pick(&s, BROKEN));
+    assert_null(pxe_scan_pick(&s, "20990101T000000Z"));
+    assert_null(pxe_scan_pick(&s, "latest"));
+    pxe_scan_free(&s);
+
+    /* A build made by hand must also have a valid name. */
+    memset(&b, 0, sizeof(b));
+    strcpy(b.name, "2024");
+    b.bootable = 1;
+    assert_int_equal(pxe_build_usable(&b), 0);
+    strcpy(b.name, NEWEST);
+    assert_int_equal(pxe_build_usable(&b), 1);
+    b.disabled = 1;
+    assert_int_equal(pxe_build_usable(&b), 0);
+
+    /* No usable build: no latest, no age. */
+    memset(&s, 0, sizeof(s));
+    s.builds = &b;
+    s.nbuilds = 1;
+    assert_null(pxe_scan_latest(&s));
+    assert_null(pxe_scan_pick(&s, ""));
+    assert_int_equal((long long) pxe_scan_newest(&s), 0);
+}
+
+static void
+test_build_ref_parse(void **state)
+{
+    char  name[PXE_BUILDNAME_LEN + 1];
+
+    (void) state;
+    memset(name, 'x', sizeof(name));
+    assert_int_equal(pxe_build_ref_parse("latest", 6, name), PXE_OK);
+    assert_string_equal(name, "");
+    memset(name, 'x', sizeof(name));
+    assert_int_equal(pxe_build_ref_parse("", 0, name), PXE_OK);
+    assert_string_equal(name, "");
+    assert_int_equal(pxe_build_ref_parse(OLDER "junk", 16, name), PXE_OK);
+    assert_string_equal(name, OLDER);
+
+    assert_int_equal(pxe_build_ref_parse("Latest", 6, name), PXE_EBUILDNAME);
+    assert_string_equal(name, "");
+    assert_int_equal(pxe_build_ref_parse("latest/", 7, name),
+                     PXE_EBUILDNAME);
+    assert_int_equal(pxe_build_ref_parse("lates", 5, name), PXE_EBUILDNAME);
+    assert_int_equal(pxe_build_ref_parse("2024", 4, name), PXE_EBUILDNAME);
+    assert_int_equal(pxe_build_ref_parse("20241301T000000Z", 16, name),
+                     PXE_EBUILDNAME);
+    assert_int_equal(pxe_build_ref_parse(OLDER "x", 17, name),
+                     PXE_EBUILDNAME);
+    assert_string_equal(name, "");
+}
+
+static void
+test_build_dirname(void **state)
+{
+    char          name[PXE_BUILDNAME_LEN + 1];
+    pxe_layout_e  layout;
+
+    (void) state;
+    assert_int_equal(pxe_build_dirname(NEWEST, 16, name, &layout), PXE_OK);
+    assert_string_equal(name, NEWEST);
+    assert_int_equal(layout, PXE_LAYOUT_CANONICAL);
+    assert_int_equal(pxe_build_dirname("platform-" LEGACY, 25, name,
+                                       &layout), PXE_OK);
+    assert_string_equal(name, LEGACY);
+    assert_int_equal(layout, PXE_LAYOUT_LEGACY);
+
+    assert_int_equal(pxe_build_dirname("platform-" LEGACY "x", 26, name,
+                                       &layout), PXE_ENOENT);
+    assert_int_equal(pxe_build_dirname("platform-2023", 13, name, &layout),
+                     PXE_ENOENT);
+    assert_int_equal(pxe_build_dirname("platform-20231301T000000Z", 25,
+                                       name, &layout), PXE_ENOENT);
+    assert_int_equal(pxe_build_dirname("Platform-" LEGACY, 25, name,
+                                       &layout), PXE_ENOENT);
+    assert_int_equal(pxe_build_dirname("platform", 8, name, &layout),
+                     PXE_ENOENT);
+    assert_int_equal(pxe_build_dirname("latest", 6, name, &layout),
+                     PXE_ENOENT);
+    assert_int_equal(pxe_build_dirname("", 0, name, &layout), PXE_ENOENT);
+}
+
+static void
+test_build_file_and_boot_files(void **state)
+{
+    const char         *root = *state;
+    pxe_scan_t          s;
+    const pxe_build_t  *b;
+    char                mem[PXE_PATH_MAX + 64];
+    pxe_buf_t           out;
+    int                 f;
+
+    pxe_buf_init_fixed(&out, mem, sizeof(mem));
+    assert_int_equal(pxe_scan(root, 0, &s), PXE_OK);
+
+    /* Legacy tree: mapped to where it is stored. */
+    b = pxe_scan_find(&s, LEGACY, 16);
+    assert_int_equal(b->files, (1u << PXE_FILE_KERNEL)
+                               | (1u << PXE_FILE_ARCHIVE)
+                               | (1u << PXE_FILE_HASH));
+    assert_int_equal(b->outside, 0);
+    assert_int_equal(pxe_build_file(b, PXE_FILE_ARCHIVE, &out), PXE_OK);
+    assert_string_equal(mem, "platform-" LEGACY "/i86pc/amd64/boot_archive");
+    pxe_buf_reset(&out);
+    assert_int_equal(pxe_build_file(b, PXE_FILE_MANIFEST, &out), PXE_ENOENT);
+    assert_int_equal(out.len, 0);
+    assert_int_equal(pxe_build_file(b, PXE_FILE_COUNT, &out), PXE_EINVAL);
+    assert_int_equal(pxe_build_boot_file(b, PXE_FILE_KERNEL), 1);
+    assert_int_equal(pxe_build_boot_file(b, PXE_FILE_ARCHIVE), 1);
+    assert_int_equal(pxe_build_boot_file(b, PXE_FILE_HASH), 1);
+    assert_int_equal(pxe_build_boot_file(b, PXE_FILE_MANIFEST), 0);
+
+    /* A manifest is served, never fetched by a boot. */
+    b = pxe_scan_find(&s, NEWEST, 16);
+    assert_int_equal(b->files, 0xf);
+    assert_int_equal(pxe_build_file(b, PXE_FILE_MANIFEST, &out), PXE_OK);
+    assert_string_equal(mem,
+                        NEWEST "/platform/i86pc/amd64/boot_archive.manifest");
+    assert_int_equal(pxe_build_boot_file(b, PXE_FILE_MANIFEST), 0);
+
+    /* No hash, no archive: only what is there must be answered. */
+    b = pxe_scan_find(&s, OLDER, 16);
+    assert_int_equal(pxe_build_boot_file(b, PXE_FILE_HASH), 0);
+    b = pxe_scan_find(&s, BROKEN, 16);
+    assert_int_equal(pxe_build_boot_file(b, PXE_FILE_KERNEL), 1);
+    assert_int_equal(pxe_build_boot_file(b, PXE_FILE_ARCHIVE), 0);
+    pxe_buf_reset(&out);
+    assert_int_equal(pxe_build_file(b, PXE_FILE_ARCHIVE, &out), PXE_ENOENT);
+    for (f = 0; f < PXE_FILE_COUNT; f++) {
+        assert_int_equal(pxe_build_boot_file(b, (pxe_file_e) f),
+                         f == PXE_FILE_KERNEL || f == PXE_FILE_HASH);
+    }
+    pxe_scan_free(&s);
+}
+
+static void
+test_scan_refuses_files_outside(void **state)
+{
+    const char         *root = *state;
+    char                p[PATH_MAX], outside[PATH_MAX], dir[PATH_MAX];
+    char                mem[PXE_PATH_MAX + 64];
+    pxe_buf_t           out;
+    pxe_scan_t          s;
+    const pxe_build_t  *b;
+
+    pxe_buf_init_fixed(&out, mem, sizeof(mem));
+
+    /* NEWEST's hash is a symlink out of the root. */
+    snprintf(outside, sizeof(outside), "%s.outside", root);
+    assert_int_equal(fixture_file(outside, "secret", 64), 0);
+    snprintf(p, sizeof(p), "%s/" NEWEST "/platform/i86pc/amd64/"
+             "boot_archive.hash", root);
+    assert_int_equal(unlink(p), 0);
+    assert_int_equal(symlink(outside, p), 0);
+
+    /* LEGACY's amd64 directory is a symlink out of the root. */
+    snprintf(dir, sizeof(dir), "%s.outdir", root);
+    snprintf(p, sizeof(p), "%s/platform-" LEGACY "/i86pc/amd64", root);
+    assert_int_equal(rename(p, dir), 0);
+    assert_int_equal(symlink(dir, p), 0);
+
+    /* OLDER's archive is a symlink that stays inside: fine. */
+    snprintf(p, sizeof(p), "%s/" OLDER "/platform/i86pc/amd64/boot_archive",
+             root);
+    assert_int_equal(unlink(p), 0);
+    assert_int_equal(symlink("../../../../" NEWEST "/platform/i86pc/amd64/"
+                             "boot_archive", p), 0);
+
+    assert_int_equal(pxe_scan(root, 0, &s), PXE_OK);
+
+    b = pxe_scan_find(&s, NEWEST, 16);
+    assert_int_equal(b->outside, 1u << PXE_FILE_HASH);
+    assert_false(b->hash);
+    assert_true(b->bootable);
+    assert_int_equal(pxe_build_file(b, PXE_FILE_HASH, &out), PXE_ESYMLINK);
+    assert_int_equal(out.len, 0);
+    assert_int_equal(pxe_build_boot_file(b, PXE_FILE_HASH), 0);
+    assert_int_equal(pxe_build_file(b, PXE_FILE_KERNEL, &out), PXE_OK);
+
+    b = pxe_scan_find(&s, LEGACY, 16);
+    assert_int_equal(b->outside, (1u << PXE_FILE_ARCHIVE)
+                                 | (1u << PXE_FILE_HASH));
+    assert_int_equal(b->files, 1u << PXE_FILE_KERNEL);
+    assert_false(b->bootable);
+    assert_int_equal(b->archive_size, -1);
+    assert_int_equal(pxe_build_usable(b), 0);
+    pxe_buf_reset(&out);
+    assert_int_equal(pxe_build_file(b, PXE_FILE_ARCHIVE, &out),
+                     PXE_ESYMLINK);
+
+    b = pxe_scan_find(&s, OLDER, 16);
+    assert_int_equal(b->outside, 0);
+    assert_true(b->bootable);
+    assert_int_equal(b->archive_size, 1000);
+    pxe_buf_reset(&out);
+    assert_int_equal(pxe_build_file(b, PXE_FILE_ARCHIVE, &out), PXE_OK);
+    assert_string_equal(mem, OLDER "/platform/i86pc/amd64/boot_archive");
+    pxe_scan_free(&s);
+
+    snprintf(p, sizeof(p), "%s/platform-" LEGACY "/i86pc/amd64", root);
+    assert_int_equal(unlink(p), 0);
+    assert_int_equal(fixture_rmtree(dir), 0);
+    assert_int_equal(unlink(outside), 0);
+}
+
+static void
+test_scan_refuses_build_dirs_outside(void **state)
+{
+    const char         *root = *state;
+    char                p[PATH_MAX], out[PATH_MAX / 2], q[PATH_MAX];
+    pxe_scan_t          s;
+    const pxe_build_t  *b;
+
+    /* A whole build directory that is a symlink out of the root. */
+    snprintf(out, sizeof(out), "%s.away", root);
+    assert_int_equal(fixture_build(out, "20190101T000000Z",
+                                   PXE_LAYOUT_CANONICAL, 0, 10), 0);
+    snprintf(q, sizeof(q), "%s/20190101T000000Z", out);
+    snprintf(p, sizeof(p), "%s/20190101T000000Z", root);
+    assert_int_equal(symlink(q, p), 0);
+
+    /* A platform directory that is a symlink out of the root. */
+    assert_int_equal(fixture_build(out, "20180101T000000Z",
+                                   PXE_LAYOUT_CANONICAL, 0, 10), 0);
+    snprintf(q, sizeof(q), "%s/20180101T000000Z/platform", out);
+    touch(root, "20180101T000000Z");
+    snprintf(p, sizeof(p), "%s/20180101T000000Z/platform", root);
+    assert_int_equal(symlink(q, p), 0);
+
+    /* What migrate leaves: platform-<b> -> <b>/platform, inside. */
+    snprintf(p, sizeof(p), "%s/platform-" NEWEST, root);
+    assert_int_equal(symlink(NEWEST "/platform", p), 0);
+    /* A kernel directory that is a symlink staying inside. */
+    snprintf(p, sizeof(p), "%s/" OLDER "/platform/i86pc/kernel", root);
+    snprintf(q, sizeof(q), "%s/" OLDER "/platform/i86pc/kernel.real", root);
+    assert_int_equal(rename(p, q), 0);
+    assert_int_equal(symlink("kernel.real", p), 0);
+
+    assert_int_equal(pxe_scan(root, 0, &s), PXE_OK);
+    assert_int_equal(s.nbuilds, 7);
+
+    b = pxe_scan_find(&s, "20190101T000000Z", 16);
+    assert_non_null(b);
+    assert_int_equal(b->files, 0);
+    assert_int_equal(b->outside, 0x7);
+    assert_false(b->bootable);
+    b = pxe_scan_find(&s, "20180101T000000Z", 16);
+    assert_non_null(b);
+    assert_int_equal(b->files, 0);
+    assert_int_equal(b->outside, 0x7);
+    assert_false(b->bootable);
+
+    b = pxe_scan_find(&s, NEWEST, 16);
+    assert_int_equal(b->layout, PXE_LAYOUT_CANONICAL);
+    assert_int_equal(b->files, 0xf);
+    b = pxe_scan_find(&s, OLDER, 16);
+    assert_int_equal(b->files, (1u << PXE_FILE_KERNEL)
+                               | (1u << PXE_FILE_ARCHIVE));
+    assert_int_equal(b->outside, 0);
+    assert_int_equal(b->kernel_size, 4096);
+    assert_true(b->bootable);
+    pxe_scan_free(&s);
+
+    /* The legacy symlink alone (canonical gone) stays inside too. */
+    snprintf(p, sizeof(p), "%s/" NEWEST "/platform", root);
+    snprintf(q, sizeof(q), "%s/moved", root);
+    assert_int_equal(rename(p, q), 0);
+    snprintf(p, sizeof(p), "%s/platform-" NEWEST, root);
+    assert_int_equal(unlink(p), 0);
+    assert_int_equal(symlink("moved", p), 0);
+    assert_int_equal(pxe_scan(root, 0, &s), PXE_OK);
+    b = pxe_scan_find(&s, NEWEST, 16);
+    assert_int_equal(b->layout, PXE_LAYOUT_LEGACY);
+    assert_int_equal(b->files, 0xf);
+    assert_int_equal(b->outside, 0);
+    pxe_scan_free(&s);
+
+    assert_int_equal(fixture_rmtree(out), 0);
+}
+
 int
 main(void)
 {
@@ -372,6 +694,16 @@ main(void)
         cmocka_unit_test_setup_teardown(test_resolve_refuses_escapes,
                                         setup_tree, teardown_tree),
         cmocka_unit_test_setup_teardown(test_scan_many_builds,
+                                        setup_tree, teardown_tree),
+        cmocka_unit_test_setup_teardown(test_usable_latest_newest,
+                                        setup_tree, teardown_tree),
+        cmocka_unit_test(test_build_ref_parse),
+        cmocka_unit_test(test_build_dirname),
+        cmocka_unit_test_setup_teardown(test_build_file_and_boot_files,
+                                        setup_tree, teardown_tree),
+        cmocka_unit_test_setup_teardown(test_scan_refuses_files_outside,
+                                        setup_tree, teardown_tree),
+        cmocka_unit_test_setup_teardown(test_scan_refuses_build_dirs_outside,
                                         setup_tree, teardown_tree),
     };
     return PXE_RUN_TESTS(tests);

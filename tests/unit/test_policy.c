@@ -251,6 +251,104 @@ test_http_boot_echo(void **state)
     assert_int_equal(pxe_http_boot_echo(&c, "http://x/y", 10), 0);
 }
 
+/*
+ * The echo the wire and pxekit-explain share: on d's file when a rule
+ * gave one, else on the file Kea set itself.
+ */
+static void
+test_reply_http_echo(void **state)
+{
+    const pxe_value_t  params = VMAP("", VSTR("next-server", "192.0.2.10"),
+                                     EXAMPLE_RULES);
+    const pxe_value_t  noname = VMAP("", VSTR("next-server", "192.0.2.10"),
+        VLIST("rules", VMAP("", VSTR("vendor-class", "^HTTPClient"),
+                            VSTR("next-server", "192.0.2.12"))));
+    const pxe_value_t  other = VMAP("", VSTR("next-server", "192.0.2.10"),
+        VLIST("rules", VMAP("", VINT("arch", 7),
+                            VSTR("boot-file", "ipxe.efi"))));
+    pxe_policy_t       p;
+    pxe_client_t       c;
+    pxe_decision_t     d;
+
+    (void) state;
+    load_ok(&p, &params);
+
+    /* A rule's URL: echoed, whatever Kea had in the reply. */
+    client(&c, "\x00\x10", 2, "HTTPClient:Arch:00016:UNDI:003001");
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_int_equal(pxe_decision_has_file(&d), 1);
+    assert_int_equal(pxe_reply_http_echo(&c, &d, NULL, 0), 1);
+    assert_int_equal(pxe_reply_http_echo(&c, &d, "ipxe.efi", 8), 1);
+
+    /* A rule's plain name for an HTTP client: no echo, Kea's file unread. */
+    client(&c, "\x00\x07", 2, "HTTPClient:Arch:00007");
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_int_equal(d.rule, 1);
+    assert_int_equal(pxe_decision_has_file(&d), 1);
+    assert_int_equal(pxe_reply_http_echo(&c, &d, "http://k/r.efi", 14), 0);
+
+    /* No rule (ARM64 HTTP boot): Kea's own file decides. */
+    client(&c, "\x00\x13", 2, "HTTPClient:Arch:00019:UNDI:003001");
+    pxe_policy_free(&p);
+    load_ok(&p, &noname);
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_int_equal(d.rule, 0);
+    assert_int_equal(pxe_decision_has_file(&d), 0);
+    assert_int_equal(pxe_reply_http_echo(&c, &d, "http://k/r.efi", 14), 1);
+    assert_int_equal(pxe_reply_http_echo(&c, &d, "r.efi", 5), 0);
+    assert_int_equal(pxe_reply_http_echo(&c, &d, NULL, 0), 0);
+    assert_int_equal(pxe_reply_http_echo(&c, &d, "", 0), 0);
+    pxe_policy_free(&p);
+
+    load_ok(&p, &other);
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_ENOMATCH);
+    assert_int_equal(d.kind, PXE_KIND_HTTP);
+    assert_int_equal(pxe_decision_has_file(&d), 0);
+    assert_int_equal(pxe_reply_http_echo(&c, &d, "https://k/r.efi", 15), 1);
+
+    /* Not network booting: never. */
+    memset(&d, 0, sizeof(d));
+    d.rule = -1;
+    d.kind = PXE_KIND_NONE;
+    assert_int_equal(pxe_reply_http_echo(&c, &d, "http://k/r", 10), 0);
+    pxe_policy_free(&p);
+}
+
+static void
+test_client_from_value_kea_file(void **state)
+{
+    const pxe_value_t  args = VMAP("",
+        VINT("arch", 16),
+        VSTR("vendor-class", "HTTPClient:Arch:00016"),
+        VSTR("kea-boot-file", "http://192.0.2.10/reserved.efi"));
+    const pxe_value_t  none = VMAP("", VINT("arch", 16));
+    const pxe_value_t  notstr = VMAP("", VINT("kea-boot-file", 1));
+    const pxe_value_t  unknown = VMAP("", VSTR("kea-file", "x"));
+    pxe_client_t       c;
+    pxe_policy_err_t   err;
+    pxe_str_t          classes[1];
+
+    (void) state;
+    assert_int_equal(pxe_client_from_value(&c, &args, classes, 1, &err),
+                     PXE_OK);
+    assert_int_equal(c.kea_file.len, 30);
+    assert_memory_equal(c.kea_file.data, "http://192.0.2.10/reserved.efi",
+                        30);
+    assert_int_equal(pxe_client_from_value(&c, &none, classes, 1, &err),
+                     PXE_OK);
+    assert_null(c.kea_file.data);
+    assert_int_equal(c.kea_file.len, 0);
+    assert_int_equal(pxe_client_from_value(&c, &notstr, classes, 1, &err),
+                     PXE_EINVAL);
+    assert_string_equal(err.msg, "key 'kea-boot-file': expected a string "
+                        "of at most 255 bytes");
+    assert_int_equal(pxe_client_from_value(&c, &unknown, classes, 1, &err),
+                     PXE_EINVAL);
+    assert_string_equal(err.msg, "key 'kea-file': unknown argument (known: "
+                        "mac, arch, user-class, vendor-class, classes, "
+                        "hostname, ip, requests-bootfile, kea-boot-file)");
+}
+
 /* Loads params and asserts the exact error text. */
 static void
 load_fails(const pxe_value_t *params, int status, long rule, const char *key,
@@ -674,6 +772,8 @@ main(void)
         cmocka_unit_test(test_long_file_goes_to_option67),
         cmocka_unit_test(test_option67_always_and_sname),
         cmocka_unit_test(test_http_boot_echo),
+        cmocka_unit_test(test_reply_http_echo),
+        cmocka_unit_test(test_client_from_value_kea_file),
         cmocka_unit_test(test_load_errors),
         cmocka_unit_test(test_boot_file_literal_too_long),
         cmocka_unit_test(test_pattern_limits_fail_closed),
