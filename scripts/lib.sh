@@ -17,6 +17,8 @@ PXE_PACKAGES=(
     clang libclang-rt-14-dev valgrind
     ipxe ipxe-qemu qemu-system-x86 qemu-utils
     iproute2 procps psmisc
+    # manual pages: tests/unit/manpages.test formats them
+    man-db groff-base
 )
 
 pxe_say() { printf '==> %s\n' "$*"; }
