@@ -517,19 +517,30 @@ static int
 load_pattern(struct pxe_rule_s *r, int which, long idx, const pxe_value_t *v,
     pxe_policy_err_t *err)
 {
-    PCRE2_UCHAR  msg[120];
-    PCRE2_SIZE   off;
-    int          ec;
+    pcre2_compile_context  *cctx;
+    PCRE2_UCHAR             msg[120];
+    PCRE2_SIZE              off;
+    int                     ec;
 
     if (v->type != PXE_VALUE_STRING) {
         return policy_error(err, PXE_EINVAL, idx, pat_keys[which],
                             "expected a pattern string, got %s",
                             type_name(v));
     }
+    /* Bounded at load as matches are bounded per packet (match_ctx):
+     * load() must never keep Kea compiling a pattern the size of a file. */
+    cctx = pcre2_compile_context_create(NULL);
+    if (cctx == NULL) {
+        return policy_error(err, PXE_ENOMEM, idx, pat_keys[which],
+                            "out of memory");
+    }
+    pcre2_set_max_pattern_length(cctx, PXE_PATTERN_MAX);
+    pcre2_set_parens_nest_limit(cctx, PXE_PATTERN_NEST_MAX);
     /* Bytes from the wire are not UTF-8: match them as bytes, always. */
     r->pat[which] = pcre2_compile((PCRE2_SPTR) v->string.data, v->string.len,
                                   PCRE2_NEVER_UTF | PCRE2_NEVER_UCP, &ec, &off,
-                                  NULL);
+                                  cctx);
+    pcre2_compile_context_free(cctx);
     if (r->pat[which] == NULL) {
         if (pcre2_get_error_message(ec, msg, sizeof(msg)) < 0) {
             snprintf((char *) msg, sizeof(msg), "error %d", ec);

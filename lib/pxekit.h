@@ -465,6 +465,8 @@ struct pxe_value_s {
 
 #define PXE_RULES_MAX        1000
 #define PXE_ERRMSG_MAX       256
+#define PXE_PATTERN_MAX      1024   /* bytes of one rule pattern */
+#define PXE_PATTERN_NEST_MAX 32     /* parentheses nested in one pattern */
 
 /* Where a configuration is wrong: rule index (-1: top level) and key. */
 typedef struct pxe_policy_err_s {

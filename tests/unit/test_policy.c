@@ -394,6 +394,34 @@ test_load_errors(void **state)
                    "pattern at offset 4: missing closing parenthesis");
     }
     {
+        /* Patterns are bounded at load: length and nesting. */
+        static char        big[PXE_PATTERN_MAX + 2], deep[80];
+        static char        most[PXE_PATTERN_MAX + 1];
+        const pxe_value_t  v = VMAP("", NS, VLIST("rules",
+            VMAP("", VSTR("vendor-class", big), BF)));
+        const pxe_value_t  u = VMAP("", NS, VLIST("rules",
+            VMAP("", VSTR("vendor-class", most), BF)));
+        const pxe_value_t  w = VMAP("", NS, VLIST("rules",
+            VMAP("", BF), VMAP("", VSTR("user-class", deep), BF)));
+
+        memset(big, 'a', PXE_PATTERN_MAX + 1);
+        load_fails(&v, PXE_ESYNTAX, 0, "vendor-class", "rule 0, key "
+                   "'vendor-class': bad pattern at offset 0: pattern string "
+                   "is longer than the limit set by the application");
+        memset(deep, '(', 33);
+        memset(deep + 33, ')', 33);
+        load_fails(&w, PXE_ESYNTAX, 1, "user-class", "rule 1, key "
+                   "'user-class': bad pattern at offset 33: parentheses are "
+                   "too deeply nested");
+        memset(most, 'a', PXE_PATTERN_MAX);
+        {
+            pxe_policy_t  p;
+
+            load_ok(&p, &u);
+            pxe_policy_free(&p);
+        }
+    }
+    {
         const pxe_value_t  v = VMAP("", NS, VLIST("rules",
             VMAP("", BF), VMAP("", VSTR("boot-file", "m?mac=${mca}"))));
         load_fails(&v, PXE_ESYNTAX, 1, "boot-file", "rule 1, key "
