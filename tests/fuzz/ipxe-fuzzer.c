@@ -6,7 +6,8 @@
  * Input: a flags byte, then fields separated by 0xff: kernel args, root
  * shadow, include, default build, then 16-byte build names.  Whatever
  * the checks let through must never put a line break, a quote or a
- * "${" of its own into a script.
+ * "${" of its own into a script: the same script made with every
+ * accepted value replaced by as many 'x' has exactly as many of each.
  */
 
 #include <stdint.h>
@@ -21,6 +22,9 @@
 static const uint8_t *field(const uint8_t **p, const uint8_t *end,
     size_t *len);
 static void check_expansions(const pxe_buf_t *b);
+static void count_specials(const pxe_buf_t *b, size_t counts[3]);
+static void check_neutral(const pxe_buf_t *got, const pxe_ipxe_opts_t *o,
+    const pxe_scan_t *scan, const char *def, const pxe_build_t *build);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -52,6 +56,68 @@ check_expansions(const pxe_buf_t *b)
         }
         s++;
     }
+}
+
+/* Line breaks, double quotes and "${" in a script. */
+static void
+count_specials(const pxe_buf_t *b, size_t counts[3])
+{
+    size_t  i;
+
+    counts[0] = counts[1] = counts[2] = 0;
+    for (i = 0; i < b->len; i++) {
+        counts[0] += b->data[i] == '\n' || b->data[i] == '\r';
+        counts[1] += b->data[i] == '"';
+        counts[2] += b->data[i] == '$' && i + 1 < b->len
+                     && b->data[i + 1] == '{';
+    }
+}
+
+/*
+ * The menu (build NULL) or build's script again, every value the checks
+ * accepted replaced by as many 'x': whatever line breaks, quotes and
+ * "${" the real values add are the values' own, injected.
+ */
+static void
+check_neutral(const pxe_buf_t *got, const pxe_ipxe_opts_t *o,
+    const pxe_scan_t *scan, const char *def, const pxe_build_t *build)
+{
+    pxe_ipxe_opts_t  n = *o;
+    pxe_buf_t        b;
+    size_t           want[3], have[3];
+    char            *args = NULL, *shadow = NULL;
+    int              rc;
+
+    if (o->kernel_args != NULL) {
+        args = malloc(o->kernel_args_len + 1);
+        if (args == NULL) {
+            return;
+        }
+        memset(args, 'x', o->kernel_args_len);
+        n.kernel_args = args;
+    }
+    if (o->root_shadow != NULL) {
+        shadow = malloc(o->root_shadow_len + 1);
+        if (shadow == NULL) {
+            free(args);
+            return;
+        }
+        memset(shadow, 'x', o->root_shadow_len);
+        n.root_shadow = shadow;
+    }
+    pxe_buf_init(&b, build ? PXE_SCRIPT_MAX : PXE_MENU_MAX, NULL);
+    rc = build ? pxe_ipxe_script(build, &n, &b)
+               : pxe_ipxe_menu(scan, def, &n, &b);
+    if (rc == PXE_OK) {
+        count_specials(&b, want);
+        count_specials(got, have);
+        if (memcmp(want, have, sizeof(want)) != 0) {
+            abort();
+        }
+    }
+    pxe_buf_free(&b);
+    free(args);
+    free(shadow);
 }
 
 int
@@ -116,6 +182,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (o.include == NULL) {
             check_expansions(&b);
         }
+        check_neutral(&b, &o, &scan, def, NULL);
         /* options a menu accepted are options the size check accepts */
         if (pxe_ipxe_cmdline_max(&scan, &o, data[0], &len) != PXE_OK) {
             abort();
@@ -133,6 +200,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
             }
             check_expansions(&b);
+            check_neutral(&b, &o, &scan, def, &builds[i]);
         }
         pxe_buf_free(&b);
     }
