@@ -613,9 +613,9 @@ uint64_t pxe_guard_cpu_us(void);
                                            stack: tried in a child first */
 #define PXE_REMAP_COPIES_MAX    1000    /* copies regcomp may make of a piece */
 #define PXE_REMAP_NODES_MAX     4000000 /* nodes it may make of one regex */
-#define PXE_REMAP_COMPILE_MS    200     /* CPU one regcomp may take: past it
+#define PXE_REMAP_COMPILE_MS    100     /* CPU one regcomp may take: past it
                                            the rule is dangerous */
-#define PXE_REMAP_BUDGET_MS     300     /* CPU one file's regexes may take
+#define PXE_REMAP_BUDGET_MS     250     /* CPU one file's regexes may take
                                            to compile, in all */
 #define PXE_REMAP_EVAL_MS       1000    /* CPU `test` gives one name: past
                                            it tftpd would hang as well */

@@ -38,8 +38,8 @@ void pxe_remap_rule_free(pxe_remap_rule_t *r);
 
 /* The lint's probes of risky rules, under the guard: CPU per rule, and
  * for all of them on top of what compiling the file took. */
-#define PXE_REMAP_PROBE_MS         200
-#define PXE_REMAP_PROBE_BUDGET_MS  300
+#define PXE_REMAP_PROBE_MS         100
+#define PXE_REMAP_PROBE_BUDGET_MS  150
 
 typedef struct {
     size_t      depth;          /* group nesting */

@@ -112,7 +112,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         } else {
             memset(&g, 0, sizeof(g));
             g.n = 1;
-            g.limit_us = 500000;
+            g.limit_us = 100000;
             g.ctx = &e;
             g.run = evaluate;
             g.failed = crashed;
