@@ -42,6 +42,9 @@ static int load_arch(struct pxe_rule_s *r, long idx, const pxe_value_t *v,
     pxe_policy_err_t *err);
 static int load_classes(struct pxe_rule_s *r, long idx,
     const pxe_value_t *v, pxe_policy_err_t *err);
+static int load_subnets(struct pxe_rule_s *r, long idx,
+    const pxe_value_t *v, pxe_policy_err_t *err);
+static int parse_cidr(const pxe_str_t *s, uint8_t out[5]);
 static int load_pattern(struct pxe_rule_s *r, int which, long idx,
     const pxe_value_t *v, pxe_policy_err_t *err);
 static int load_boot_file(struct pxe_rule_s *r, long idx,
@@ -222,6 +225,7 @@ rule_free(struct pxe_rule_s *r)
     free(r->arch);
     free(r->classes);
     free(r->class_mem);
+    free(r->subnets);
     free(r->boot_file);
     free(r->pieces);
     memset(r, 0, sizeof(*r));
@@ -402,6 +406,18 @@ load_rule(struct pxe_rule_s *r, long idx, const pxe_value_t *map,
             if ((rc = load_pattern(r, PAT_MAC, idx, v, err)) != PXE_OK) {
                 return rc;
             }
+        } else if (key_is(v, "option-175")) {
+            if (v->type != PXE_VALUE_BOOL) {
+                return policy_error(err, PXE_EINVAL, idx, "option-175",
+                                    "expected a boolean, got %s",
+                                    type_name(v));
+            }
+            r->has_opt175 = 1;
+            r->opt175 = v->boolean ? 1 : 0;
+        } else if (key_is(v, "subnet")) {
+            if ((rc = load_subnets(r, idx, v, err)) != PXE_OK) {
+                return rc;
+            }
         } else if (key_is(v, "boot-file")) {
             if ((rc = load_boot_file(r, idx, v, err)) != PXE_OK) {
                 return rc;
@@ -425,7 +441,9 @@ load_rule(struct pxe_rule_s *r, long idx, const pxe_value_t *map,
                      (int) (v->key.len < 31 ? v->key.len : 31), v->key.data);
             return policy_error(err, PXE_EINVAL, idx, key,
                                 "unknown key (match: ipxe, arch, class, "
-                                "vendor-class, user-class, mac; action: "
+                                "vendor-class, user-class, mac, subnet, "
+                                "option-175; "
+                                "action: "
                                 "boot-file, next-server, server-hostname)");
         }
     }
@@ -511,6 +529,113 @@ load_classes(struct pxe_rule_s *r, long idx, const pxe_value_t *v,
 bad:
     return policy_error(err, PXE_EINVAL, idx, "class",
                         "expected a class name or a non-empty list of them");
+}
+
+/* "a.b.c.d/n", n 0-32, no host bits set. */
+static int
+parse_cidr(const pxe_str_t *s, uint8_t out[5])
+{
+    unsigned  part[5], i, n = 0;
+    size_t    k = 0;
+    uint32_t  a, mask;
+
+    for (i = 0; i < 5; i++) {
+        if (k >= s->len || s->data[k] < '0' || s->data[k] > '9'
+            || (s->data[k] == '0' && k + 1 < s->len && s->data[k + 1] >= '0'
+                && s->data[k + 1] <= '9'))
+        {
+            return PXE_EINVAL;
+        }
+        part[i] = 0;
+        for (n = 0; k < s->len && s->data[k] >= '0' && s->data[k] <= '9';
+             k++, n++)
+        {
+            if (n == 3) {
+                return PXE_EINVAL;
+            }
+            part[i] = part[i] * 10 + (unsigned) (s->data[k] - '0');
+        }
+        if (i < 4 && (part[i] > 255 || k >= s->len
+                      || s->data[k] != (i < 3 ? '.' : '/')))
+        {
+            return PXE_EINVAL;
+        }
+        if (i < 4) {
+            k++;
+        }
+    }
+    if (k != s->len || part[4] > 32) {
+        return PXE_EINVAL;
+    }
+    a = (uint32_t) part[0] << 24 | part[1] << 16 | part[2] << 8 | part[3];
+    mask = part[4] == 0 ? 0 : 0xffffffffu << (32 - part[4]);
+    if ((a & ~mask) != 0) {
+        return PXE_EINVAL;
+    }
+    for (i = 0; i < 5; i++) {
+        out[i] = (uint8_t) part[i];
+    }
+    return PXE_OK;
+}
+
+static int
+load_subnets(struct pxe_rule_s *r, long idx, const pxe_value_t *v,
+    pxe_policy_err_t *err)
+{
+    const pxe_value_t  *items = v;
+    size_t              n = 1, i;
+
+    if (v->type == PXE_VALUE_LIST) {
+        items = v->items;
+        n = v->nitems;
+    }
+    if (n == 0 || (v->type != PXE_VALUE_LIST && v->type != PXE_VALUE_STRING))
+    {
+        goto bad;
+    }
+    r->subnets = calloc(n, sizeof(*r->subnets));
+    if (r->subnets == NULL) {
+        return policy_error(err, PXE_ENOMEM, idx, "subnet", "out of memory");
+    }
+    for (i = 0; i < n; i++) {
+        if (items[i].type != PXE_VALUE_STRING
+            || parse_cidr(&items[i].string, r->subnets[i]) != PXE_OK)
+        {
+            goto bad;
+        }
+    }
+    r->nsubnets = n;
+    return PXE_OK;
+
+bad:
+    return policy_error(err, PXE_EINVAL, idx, "subnet",
+                        "expected an IPv4 prefix \"a.b.c.d/n\" (no host "
+                        "bits set) or a non-empty list of them");
+}
+
+void
+pxe_client_set_subnet(pxe_client_t *c, const uint8_t net[4], unsigned len)
+{
+    memcpy(c->subnet, net, 4);
+    c->subnet_len = (uint8_t) (len > 32 ? 32 : len);
+    c->has_subnet = 1;
+}
+
+int
+pxe_subnet_inside(const uint8_t net[4], unsigned len, const uint8_t outer[4],
+    unsigned outer_len)
+{
+    uint32_t  a, b, mask;
+
+    if (len > 32 || outer_len > 32 || len < outer_len) {
+        return 0;
+    }
+    a = (uint32_t) net[0] << 24 | (uint32_t) net[1] << 16
+        | (uint32_t) net[2] << 8 | net[3];
+    b = (uint32_t) outer[0] << 24 | (uint32_t) outer[1] << 16
+        | (uint32_t) outer[2] << 8 | outer[3];
+    mask = outer_len == 0 ? 0 : 0xffffffffu << (32 - outer_len);
+    return (a & mask) == (b & mask);
 }
 
 static int
@@ -764,6 +889,19 @@ patterns_match(const pxe_policy_t *p, const struct pxe_rule_s *r,
     size_t               i;
     int                  found;
 
+    if (r->has_opt175 && r->opt175 != c->has_175) {
+        return 0;
+    }
+    if (r->nsubnets > 0) {
+        found = 0;
+        for (i = 0; c->has_subnet && i < r->nsubnets && !found; i++) {
+            found = pxe_subnet_inside(c->subnet, c->subnet_len,
+                                      r->subnets[i], r->subnets[i][4]);
+        }
+        if (!found) {
+            return 0;
+        }
+    }
     if (r->pat[PAT_VENDOR_CLASS] != NULL
         && (!c->has_vendor_class
             || !pat_match(p, r, PAT_VENDOR_CLASS, c->vendor_class,

@@ -40,6 +40,8 @@ struct pxe_rule_s {
     size_t       narch;
     pxe_str_t   *classes;
     size_t       nclasses;
+    uint8_t     (*subnets)[5];              /* a.b.c.d and prefix length */
+    size_t       nsubnets;
     char        *class_mem;
     char        *boot_file;
     size_t       boot_file_len;
@@ -57,6 +59,8 @@ struct pxe_rule_s {
     size_t       ns_text_len;
     unsigned     has_ipxe:1;
     unsigned     ipxe:1;
+    unsigned     has_opt175:1;              /* key option-175 */
+    unsigned     opt175:1;
     unsigned     has_boot_file:1;
     unsigned     has_next_server:1;
 };

@@ -398,6 +398,8 @@ typedef struct pxe_client_s {
     size_t       hostname_len;
     const pxe_str_t *classes;           /* the caller's, not copied */
     size_t       nclasses;
+    uint8_t      subnet[4];             /* the subnet the server selected */
+    uint8_t      subnet_len;            /* its prefix length */
     unsigned     has_ip:1;
     unsigned     has_arch:1;            /* option 93 present, even if bad */
     unsigned     has_vendor_class:1;
@@ -405,12 +407,19 @@ typedef struct pxe_client_s {
     unsigned     has_175:1;
     unsigned     ipxe:1;                /* 77 is/contains "iPXE", or 175 */
     unsigned     wants_bootfile:1;      /* option 55 lists 67 */
+    unsigned     has_subnet:1;
 } pxe_client_t;
 
 void pxe_client_init(pxe_client_t *c);
 /* chaddr with hlen; PXE_EINVAL past PXE_MAC_MAX (then no MAC). */
 int pxe_client_set_mac(pxe_client_t *c, const uint8_t *mac, size_t len);
 void pxe_client_set_ip(pxe_client_t *c, const uint8_t ip[4]);
+/* The subnet the server selected for the query (rule key `subnet`). */
+void pxe_client_set_subnet(pxe_client_t *c, const uint8_t net[4],
+    unsigned len);
+/* 1 when net/len lies inside outer/outer_len (both IPv4 prefixes). */
+int pxe_subnet_inside(const uint8_t net[4], unsigned len,
+    const uint8_t outer[4], unsigned outer_len);
 /* The caller's array of n class names; it must outlive the client. */
 void pxe_client_set_classes(pxe_client_t *c, const pxe_str_t *classes,
     size_t n);

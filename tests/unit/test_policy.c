@@ -308,8 +308,8 @@ test_load_errors(void **state)
             VMAP("", VSTR("colour", "blue"), BF)));
         load_fails(&v, PXE_EINVAL, 0, "colour", "rule 0, key 'colour': "
                    "unknown key (match: ipxe, arch, class, vendor-class, "
-                   "user-class, mac; action: boot-file, next-server, "
-                   "server-hostname)");
+                   "user-class, mac, subnet, option-175; action: boot-file, "
+                   "next-server, server-hostname)");
     }
     {
         const pxe_value_t  v = VMAP("", NS, VLIST("rules",
@@ -631,6 +631,79 @@ test_literal_patterns_as_pcre2(void **state)
 }
 
 /* Only the variables a boot file uses are made; plain text is copied. */
+/* Key subnet: the selected subnet lies inside one of the rule's. */
+static void
+test_subnet_key(void **state)
+{
+    static const char *const bad[] = {
+        "10.0.0.1/24", "10.0.0.0/33", "10.0.0.0", "10.0.0/24", "010.0.0.0/8",
+        "10.0.0.0/24x", "256.0.0.0/8", ""
+    };
+    pxe_policy_t     p;
+    pxe_client_t     c;
+    pxe_decision_t   d;
+    size_t           i;
+    const uint8_t    rack_b[4] = { 10, 89, 0, 0 }, inner[4] = { 10, 89, 4, 0 },
+                     other[4] = { 10, 90, 0, 0 };
+
+    (void) state;
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        const pxe_value_t  s = { .type = PXE_VALUE_STRING, K("subnet"),
+                                 .string = { bad[i], strlen(bad[i]) } };
+        const pxe_value_t  rule[] = { s, BF };
+        const pxe_value_t  rules = { .type = PXE_VALUE_MAP, .items = rule,
+                                     .nitems = 2 };
+        const pxe_value_t  top[] = { NS, { .type = PXE_VALUE_LIST,
+                                           K("rules"), .items = &rules,
+                                           .nitems = 1 } };
+        const pxe_value_t  v = { .type = PXE_VALUE_MAP, .items = top,
+                                 .nitems = 2 };
+
+        load_fails(&v, PXE_EINVAL, 0, "subnet", "rule 0, key 'subnet': "
+                   "expected an IPv4 prefix \"a.b.c.d/n\" (no host bits set) "
+                   "or a non-empty list of them");
+    }
+    {
+        const pxe_value_t  v = VMAP("", NS, VLIST("rules",
+            VMAP("", VLIST("subnet", VSTR("", "10.89.0.0/16"),
+                           VSTR("", "192.0.2.0/24")),
+                 VSTR("boot-file", "rack-b.kpxe")),
+            VMAP("", VBOOL("option-175", 1), VSTR("boot-file", "175")),
+            VMAP("", VSTR("boot-file", "any.kpxe"))));
+
+        load_ok(&p, &v);
+    }
+    client(&c, "\x00\x00", 2, NULL);
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_int_equal(d.rule, 2);            /* no subnet known: no match */
+    pxe_client_set_subnet(&c, rack_b, 24);
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_int_equal(d.rule, 0);
+    pxe_client_set_subnet(&c, inner, 22);
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_int_equal(d.rule, 0);
+    pxe_client_set_subnet(&c, rack_b, 15);  /* wider than the rule's */
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_int_equal(d.rule, 2);
+    pxe_client_set_subnet(&c, other, 24);
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_int_equal(d.rule, 2);
+    /* option-175 is the option, not the user class */
+    assert_int_equal(pxe_client_set_option(&c, PXE_OPT_USER_CLASS,
+                                           (const uint8_t *) "iPXE", 4),
+                     PXE_OK);
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_int_equal(d.rule, 2);
+    assert_int_equal(pxe_client_set_option(&c, PXE_OPT_IPXE_ENCAP,
+                                           (const uint8_t *) "\x13\x01\x01",
+                                           3), PXE_OK);
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_int_equal(d.rule, 1);
+    pxe_policy_free(&p);
+    assert_int_equal(pxe_subnet_inside(rack_b, 24, rack_b, 0), 1);
+    assert_int_equal(pxe_subnet_inside(rack_b, 33, rack_b, 24), 0);
+}
+
 static void
 test_boot_file_variables(void **state)
 {
@@ -680,6 +753,7 @@ main(void)
         cmocka_unit_test(test_client_from_value),
         cmocka_unit_test(test_literal_patterns_as_pcre2),
         cmocka_unit_test(test_boot_file_variables),
+        cmocka_unit_test(test_subnet_key),
     };
 
     return PXE_RUN_TESTS(tests);
