@@ -800,6 +800,40 @@ typedef int (*pxe_migrate_step_pt)(void *ctx, const pxe_migrate_item_t *item,
 int pxe_migrate_apply(const char *root, pxe_migrate_plan_t *plan,
     pxe_migrate_step_pt before, void *ctx);
 
+/* @@import: other servers' configs as the hook's rules (import_*.c) @@ */
+
+#define PXE_IMPORT_TEXT_MAX    (4 * 1024 * 1024)  /* one config file */
+#define PXE_IMPORT_DEPTH_MAX   32       /* nested blocks, nested ( ) / not */
+#define PXE_IMPORT_ENTRIES_MAX 4096     /* rules one scope's logic may make */
+
+typedef struct pxe_import_s pxe_import_t;
+
+typedef struct pxe_import_opts_s {
+    const char  *next_server;   /* the address the source used implicitly */
+} pxe_import_opts_t;
+
+/*
+ * Reads an ISC dhcpd.conf (text, len bytes, named file in messages) and
+ * translates what decides a boot (next-server, filename, server-name,
+ * options 66/67, if/elsif/else, classes, pools, hosts, scopes) into the
+ * hook's ordered rules, first match giving each client what dhcpd gave it.
+ * PXE_OK: *out is set (free it with pxe_import_free); what could not be
+ * translated is in its notes.  PXE_ESYNTAX (PXE_ETOOBIG, PXE_ETOOMANY,
+ * PXE_ENOMEM): *out is NULL and err holds "FILE:LINE: message".
+ */
+int pxe_import_dhcpd(pxe_import_t **out, const char *file, const char *text,
+    size_t len, const pxe_import_opts_t *opts, pxe_buf_t *err);
+/* "FILE:LINE: not translated: reason", in file order. */
+size_t pxe_import_nnotes(const pxe_import_t *im);
+const char *pxe_import_note(const pxe_import_t *im, size_t i);
+/* 1 when note i concerns only the whole Kea configuration (addresses). */
+int pxe_import_note_kea(const pxe_import_t *im, size_t i);
+/* The hook's parameters, one JSON object (next-server, option-67, ...). */
+int pxe_import_params(const pxe_import_t *im, pxe_buf_t *out);
+/* A whole kea-dhcp4 configuration loading hook (a library path). */
+int pxe_import_kea(const pxe_import_t *im, const char *hook, pxe_buf_t *out);
+void pxe_import_free(pxe_import_t *im);
+
 #ifdef __cplusplus
 }
 #endif
