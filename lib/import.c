@@ -899,7 +899,7 @@ json_pattern(pxe_buf_t *out, const char *s, size_t len, int anchor_end)
     size_t     i;
     int        rc;
 
-    pxe_buf_init(&pat, 4 * len + 8, NULL);
+    pxe_buf_init(&pat, 6 * len + 8, NULL);     /* \x{hh} a byte */
     rc = pxe_buf_addc(&pat, '^');
     for (i = 0; rc == PXE_OK && i < len; i++) {
         unsigned char  c = (unsigned char) s[i];

@@ -82,6 +82,7 @@ typedef struct im_parse_s {
 } im_parse_t;
 
 static int lex(im_parse_t *ps, const char *text, size_t len);
+static int hexval(char c);
 static int parse_block(im_parse_t *ps, im_node_t **kids, size_t *nkids,
     int depth);
 static int walk(im_parse_t *ps, const im_node_t *kids, size_t nkids,
@@ -206,6 +207,30 @@ lex(im_parse_t *ps, const char *text, size_t len)
                 }
                 if (text[i] == '\\' && i + 1 < len) {
                     i++;
+                    if (text[i] == 'x' || (text[i] >= '0' && text[i] <= '7')) {
+                        /* \xHH and \OOO, as dhcpd's lexer reads them */
+                        int       base = text[i] == 'x' ? 16 : 8, d, k;
+                        unsigned  v = 0;
+
+                        if (base == 16) {
+                            i++;
+                        }
+                        for (k = 0; k < (base == 16 ? 2 : 3) && i < len;
+                             k++, i++)
+                        {
+                            d = hexval(text[i]);
+                            if (d < 0 || d >= base) {
+                                break;
+                            }
+                            v = v * (unsigned) base + (unsigned) d;
+                        }
+                        if (k == 0) {
+                            return syntax(ps, line, "bad escape in string");
+                        }
+                        s[n++] = (char) (v & 0xff);
+                        i--;
+                        continue;
+                    }
                     switch (text[i]) {
                     case 'n': s[n++] = '\n'; break;
                     case 't': s[n++] = '\t'; break;

@@ -162,6 +162,43 @@ test_conditions(void **state)
         "}\n", 1);     /* --kea-config: the pool is for one class */
 }
 
+/* Bytes a pattern must escape: punctuation with \\, others as \\x{hh}
+ * (found by the fuzzer: 6 bytes of pattern per byte of input); dhcpd's
+ * string escapes \\xHH and \\OOO. */
+static void
+test_pattern_escapes(void **state)
+{
+    (void) state;
+    expect_params(
+        "next-server 10.0.0.1;\n"
+        "if option user-class = \"a.\\x12\\x12\\x12\\x12\\x12\\x12\\x12\\x12\""
+        " { filename \"f\"; }\n",
+        "{\n"
+        "  \"next-server\": \"10.0.0.1\",\n"
+        "  \"option-67\": \"auto\",\n"
+        "  \"rules\": [\n"
+        "    {\"user-class\": \"^a\\\\.\\\\x{12}\\\\x{12}\\\\x{12}\\\\x{12}"
+        "\\\\x{12}\\\\x{12}\\\\x{12}\\\\x{12}$\", "
+        "\"boot-file\": \"f\", \"next-server\": \"10.0.0.1\"},\n"
+        "    {\"next-server\": \"10.0.0.1\"}\n"
+        "  ]\n"
+        "}\n", 0);
+    expect_params(
+        "next-server 10.0.0.1;\n"
+        "if option user-class = \"\x12\x12\x12\x12\x12\x12\x12\x12\""
+        " { filename \"f\"; }\n",
+        "{\n"
+        "  \"next-server\": \"10.0.0.1\",\n"
+        "  \"option-67\": \"auto\",\n"
+        "  \"rules\": [\n"
+        "    {\"user-class\": \"^\\\\x{12}\\\\x{12}\\\\x{12}\\\\x{12}"
+        "\\\\x{12}\\\\x{12}\\\\x{12}\\\\x{12}$\", "
+        "\"boot-file\": \"f\", \"next-server\": \"10.0.0.1\"},\n"
+        "    {\"next-server\": \"10.0.0.1\"}\n"
+        "  ]\n"
+        "}\n", 0);
+}
+
 static void
 test_notes(void **state)
 {
@@ -316,6 +353,7 @@ main(void)
         cmocka_unit_test(test_smartos_docs),
         cmocka_unit_test(test_scoping),
         cmocka_unit_test(test_conditions),
+        cmocka_unit_test(test_pattern_escapes),
         cmocka_unit_test(test_notes),
         cmocka_unit_test(test_kea_config),
         cmocka_unit_test(test_errors),
