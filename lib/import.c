@@ -752,10 +752,25 @@ pxe_im_finish(pxe_import_t *im)
     dl_prune(&im->rules);
     dl_merge(&im->rules);
     sort_notes(im);
-    if (im->rules.n > PXE_RULES_MAX) {
-        snprintf(im->error, sizeof(im->error), "%zu rules, more than the "
-                 "hook takes (%d)", im->rules.n, PXE_RULES_MAX);
-        return PXE_ETOOMANY;
+    {
+        /* The hook takes PXE_RULES_MAX rules, and per-host (exact MAC)
+         * rules on top, up to PXE_MAC_RULES_MAX. */
+        size_t  i, j, mac = 0;
+
+        for (i = 0; i < im->rules.n; i++) {
+            for (j = 0; j < im->rules.e[i].n; j++) {
+                if (im->atoms[im->rules.e[i].a[j]].kind == IM_A_MAC) {
+                    mac++;
+                    break;
+                }
+            }
+        }
+        if (im->rules.n - mac > PXE_RULES_MAX || mac > PXE_MAC_RULES_MAX) {
+            snprintf(im->error, sizeof(im->error), "%zu rules, more than the "
+                     "hook takes (%d, and %d per-host)",
+                     im->rules.n, PXE_RULES_MAX, PXE_MAC_RULES_MAX);
+            return PXE_ETOOMANY;
+        }
     }
     if (im->default_ns == NULL) {
         /* dhcpd answers siaddr 0.0.0.0 without a next-server. */

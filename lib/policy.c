@@ -211,6 +211,7 @@ pxe_policy_free(pxe_policy_t *p)
         pcre2_match_context_free(p->match_ctx);
     }
     pxe_policy_index_free(p->index);
+    pxe_policy_machash_free(p->machash);
     memset(p, 0, sizeof(*p));
 }
 
@@ -321,7 +322,7 @@ pxe_policy_load(pxe_policy_t *p, const pxe_value_t *params,
                           : type_name(rules));
         goto fail;
     }
-    if (rules->nitems > PXE_RULES_MAX) {
+    if (rules->nitems > PXE_RULES_MAX + PXE_MAC_RULES_MAX) {
         rc = policy_error(err, PXE_ETOOMANY, -1, "rules",
                           "more than %d rules", PXE_RULES_MAX);
         goto fail;
@@ -345,8 +346,30 @@ pxe_policy_load(pxe_policy_t *p, const pxe_value_t *params,
         r->ns_text_len = format_ipv4(r->has_next_server ? r->next_server
                                      : p->next_server, r->ns_text);
     }
-    /* NULL past PXE_INDEX_RULES (or out of memory): rule by rule then. */
-    p->index = pxe_policy_index_build(p->rules, p->nrules);
+    /* Past PXE_RULES_MAX only exact-MAC rules (the hash's) may come. */
+    if (p->nrules > PXE_RULES_MAX) {
+        size_t  exact = 0;
+
+        for (i = 0; i < p->nrules; i++) {
+            exact += p->rules[i].pat[PAT_MAC] != NULL
+                     && p->rules[i].lit_kind[PAT_MAC] == LIT_EXACT;
+        }
+        if (p->nrules - exact > PXE_RULES_MAX || exact > PXE_MAC_RULES_MAX) {
+            rc = policy_error(err, PXE_ETOOMANY, -1, "rules",
+                              "more than %d rules", PXE_RULES_MAX);
+            goto fail;
+        }
+    }
+    /* Exact-MAC rules by hash (then the index does not apply), else
+     * NULL past PXE_INDEX_RULES (or out of memory): rule by rule. */
+    p->machash = pxe_policy_machash_build(p->rules, p->nrules);
+    if (p->machash == NULL) {
+        if (p->nrules > PXE_RULES_MAX) {
+            rc = policy_error(err, PXE_ENOMEM, -1, "rules", "out of memory");
+            goto fail;
+        }
+        p->index = pxe_policy_index_build(p->rules, p->nrules);
+    }
     return PXE_OK;
 
 fail:
@@ -694,6 +717,10 @@ pattern_literal(const char *pat, size_t len, char *out, uint8_t *out_len)
     }
     for ( /* void */ ; i < len; i++) {
         ch = (unsigned char) pat[i];
+        if (ch == '$' && i + 1 == len && kind == LIT_PREFIX) {
+            kind = LIT_EXACT;
+            break;
+        }
         if (ch == '\\') {
             if (i + 1 == len) {
                 return LIT_NONE;
@@ -799,6 +826,10 @@ pat_match(const pxe_policy_t *p, const struct pxe_rule_s *r, int which,
         return len >= n
                && (n == 0 || (s[0] == (uint8_t) lit[0]
                               && memcmp(s + 1, lit + 1, n - 1) == 0));
+    case LIT_EXACT:
+        /* PCRE2's $ also matches before a final newline */
+        return (len == n || (len == n + 1 && s[n] == '\n'))
+               && memcmp(s, lit, n) == 0;
     case LIT_SUBSTRING:
         for (i = 0; i + n <= len; i++) {
             if (memcmp(s + i, lit, n) == 0) {
@@ -1007,7 +1038,31 @@ decide(const pxe_policy_t *p, const pxe_client_t *c, pxe_decision_t *d,
     ds.mac_len = 0;
     ds.mac_done = 0;
 
-    if (use_index && p->index != NULL) {
+    if (p->machash != NULL) {
+        /* The client's exact-MAC rules and the others, by index. */
+        const pxe_machash_t  *mh = p->machash;
+        const uint32_t       *mine = NULL;
+        size_t                nmine = 0, a = 0, b = 0;
+
+        if (c->mac_len > 0) {
+            decide_mac(&ds);
+            mine = pxe_policy_machash_find(mh, ds.mac, ds.mac_len, &nmine);
+        }
+        while (a < nmine || b < mh->nothers) {
+            if (b == mh->nothers || (a < nmine && mine[a] < mh->others[b])) {
+                i = mine[a++];
+            } else {
+                i = mh->others[b++];
+            }
+            if (keys_match(&p->rules[i], c)
+                && patterns_match(p, &p->rules[i], &ds)
+                && take_rule(p, i, &ds, d))
+            {
+                rc = PXE_OK;
+                break;
+            }
+        }
+    } else if (use_index && p->index != NULL) {
         /* The candidates' cheap keys hold already: patterns only, in
          * rule order (lowest bit first). */
         cand = pxe_policy_index_candidates(p->index, c);

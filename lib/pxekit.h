@@ -539,6 +539,9 @@ struct pxe_value_s {
 };
 
 #define PXE_RULES_MAX        1000
+/* Rules whose only MAC test is one exact address ("^aa:..:ff$"), looked
+ * up in a hash, may come on top: per-host files for large sites. */
+#define PXE_MAC_RULES_MAX    100000
 #define PXE_ERRMSG_MAX       256
 
 /* Where a configuration is wrong: rule index (-1: top level) and key. */
@@ -557,6 +560,7 @@ typedef enum {
 
 struct pxe_rule_s;
 struct pxe_index_s;
+struct pxe_machash_s;
 
 typedef struct pxe_policy_s {
     struct pxe_rule_s   *rules;
@@ -567,6 +571,7 @@ typedef struct pxe_policy_s {
     pxe_option67_e       option67;
     void                *match_ctx;             /* pcre2_match_context */
     struct pxe_index_s  *index;                 /* NULL: rule by rule */
+    struct pxe_machash_s *machash;              /* exact-MAC rules, or NULL */
 } pxe_policy_t;
 
 void pxe_policy_init(pxe_policy_t *p);
