@@ -1,5 +1,5 @@
-// pxekit_import.cc: pxekit-import dhcpd FILE [--kea-config] [--hook PATH]
-//                   [--next-server ADDR]
+// pxekit_import.cc: pxekit-import dhcpd FILE | dnsmasq FILE...
+//                   [--kea-config] [--hook PATH] [--next-server ADDR]
 //
 // Arguments and I/O only: the core (lib/import*.c) parses and translates;
 // the output is checked with the hook's own configure() before it is
@@ -83,28 +83,40 @@ main(int argc, char* argv[]) {
             files.push_back(arg);
         }
     }
-    if (kind == "dnsmasq") {
-        std::cerr << "pxekit-import: dnsmasq: not implemented yet "
-            "(see TODO (import) in the README)\n";
-        return (EXIT_USAGE);
-    }
-    if (kind != "dhcpd" || files.size() != 1) {
+    if ((kind != "dhcpd" && kind != "dnsmasq") || files.empty() ||
+        (kind == "dhcpd" && files.size() != 1)) {
         return (usage());
     }
-    std::ifstream in(files[0].c_str(), std::ios::binary);
-    if (!in) {
-        std::cerr << "pxekit-import: " << files[0] << ": "
-                  << std::strerror(errno) << "\n";
-        return (EXIT_PARSE);
+    std::vector<std::string> texts;
+    for (auto const& file : files) {
+        std::ifstream in(file.c_str(), std::ios::binary);
+        if (!in) {
+            std::cerr << "pxekit-import: " << file << ": "
+                      << std::strerror(errno) << "\n";
+            return (EXIT_PARSE);
+        }
+        texts.push_back(std::string((std::istreambuf_iterator<char>(in)),
+                                    std::istreambuf_iterator<char>()));
     }
-    std::string text((std::istreambuf_iterator<char>(in)),
-                     std::istreambuf_iterator<char>());
 
     Result r;
     pxe_import_opts_t opts;
     opts.next_server = next_server.empty() ? NULL : next_server.c_str();
-    int rc = pxe_import_dhcpd(&r.im, files[0].c_str(), text.data(),
-                              text.size(), &opts, &r.err);
+    int rc;
+    if (kind == "dhcpd") {
+        rc = pxe_import_dhcpd(&r.im, files[0].c_str(), texts[0].data(),
+                              texts[0].size(), &opts, &r.err);
+    } else {
+        std::vector<const char*> names, datas;
+        std::vector<size_t> lens;
+        for (size_t i = 0; i < files.size(); ++i) {
+            names.push_back(files[i].c_str());
+            datas.push_back(texts[i].data());
+            lens.push_back(texts[i].size());
+        }
+        rc = pxe_import_dnsmasq(&r.im, files.size(), &names[0], &datas[0],
+                                &lens[0], &opts, &r.err);
+    }
     if (rc != PXE_OK) {
         std::cerr << (r.err.len ? std::string(r.err.data, r.err.len) :
                       files[0] + ": " + pxe_strerror(rc)) << "\n";

@@ -74,6 +74,8 @@ struct pxe_import_s {
     im_kopt_t        opt[IM_OPTS_MAX];
     size_t           nopt;
     long             lease[2];
+    im_khost_t      *any;           /* reservations placed when written */
+    size_t           nany, capany;
 };
 
 pxe_import_t *
@@ -108,6 +110,7 @@ pxe_import_free(pxe_import_t *im)
         free(im->sub[i].hosts);
     }
     free(im->notes);
+    free(im->any);
     free(im->atoms);
     pxe_im_dl_free(&im->rules);
     free(im);
@@ -749,6 +752,23 @@ sort_notes(pxe_import_t *im)
 int
 pxe_im_finish(pxe_import_t *im)
 {
+    size_t  h, k;
+    int     rc;
+
+    /* reservations that waited for their subnet (dnsmasq's dhcp-host) */
+    for (h = 0; h < im->nany; h++) {
+        for (k = 0; k < im->nsub; k++) {
+            if ((im->any[h].ip & im->sub[k].mask) == im->sub[k].net) {
+                rc = pxe_im_kea_host(im, im->sub[k].net, im->sub[k].mask,
+                                     im->any[h].mac, im->any[h].ip, NULL);
+                if (rc != PXE_OK) {
+                    return rc;
+                }
+                break;
+            }
+        }
+    }
+    im->nany = 0;
     dl_prune(&im->rules);
     dl_merge(&im->rules);
     sort_notes(im);
@@ -884,6 +904,27 @@ pxe_im_kea_host(pxe_import_t *im, uint32_t net, uint32_t mask,
     return PXE_OK;
 }
 
+int
+pxe_im_kea_host_any(pxe_import_t *im, const uint8_t mac[6], uint32_t ip)
+{
+    im_khost_t  *h;
+
+    if (im->nany == im->capany) {
+        size_t  cap = im->capany ? im->capany * 2 : 16;
+
+        h = realloc(im->any, cap * sizeof(*h));
+        if (h == NULL) {
+            return PXE_ENOMEM;
+        }
+        im->any = h;
+        im->capany = cap;
+    }
+    h = &im->any[im->nany++];
+    memcpy(h->mac, mac, 6);
+    h->ip = ip;
+    return PXE_OK;
+}
+
 /* ---- JSON --------------------------------------------------------------- */
 
 static int
@@ -939,13 +980,78 @@ json_pattern(pxe_buf_t *out, const char *s, size_t len, int anchor_end)
     return rc;
 }
 
+/* Bytes as a literal PCRE2 piece (no anchors) into pat. */
+static int
+pattern_piece(pxe_buf_t *pat, const char *s, size_t len)
+{
+    size_t  i;
+    int     rc = PXE_OK;
+
+    for (i = 0; rc == PXE_OK && i < len; i++) {
+        unsigned char  c = (unsigned char) s[i];
+
+        if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')
+            || (c >= 'A' && c <= 'Z'))
+        {
+            rc = pxe_buf_addc(pat, (char) c);
+        } else if (c > 0x20 && c < 0x7f) {
+            rc = pxe_buf_printf(pat, "\\%c", c);
+        } else {
+            rc = pxe_buf_printf(pat, "\\x{%02x}", c);
+        }
+    }
+    return rc;
+}
+
+/* Several tests on one option as one pattern: a lookahead each. */
+static int
+json_lookaheads(const pxe_import_t *im, const im_entry_t *e, int eq,
+    int prefix, int sub, pxe_buf_t *out)
+{
+    pxe_buf_t  pat;
+    size_t     i, len = 8;
+    int        rc;
+
+    for (i = 0; i < e->n; i++) {
+        len += 6 * im->atoms[e->a[i]].len + 16;
+    }
+    pxe_buf_init(&pat, len, NULL);
+    rc = pxe_buf_addc(&pat, '^');
+    for (i = 0; rc == PXE_OK && i < e->n; i++) {
+        const im_atom_t  *a = &im->atoms[e->a[i]];
+
+        if (a->kind != eq && a->kind != prefix && a->kind != sub) {
+            continue;
+        }
+        rc = pxe_buf_adds(&pat, a->kind == sub ? "(?=[\\s\\S]*" : "(?=");
+        if (rc == PXE_OK) {
+            rc = pattern_piece(&pat, a->s, a->len);
+        }
+        if (rc == PXE_OK) {
+            rc = pxe_buf_adds(&pat, a->kind == eq ? "$)" : ")");
+        }
+    }
+    if (rc == PXE_OK) {
+        rc = json_str(out, pat.data, pat.len);
+    }
+    pxe_buf_free(&pat);
+    return rc;
+}
+
 static int
 rule_json(const pxe_import_t *im, const im_entry_t *e, pxe_buf_t *out)
 {
     const im_atom_t  *vci = NULL, *uc = NULL;
     const char       *file, *sep = "";
-    size_t            i;
+    size_t            i, nuc = 0, nvci = 0;
     int               rc = pxe_buf_adds(out, "    {");
+
+    for (i = 0; i < e->n; i++) {
+        int  k = im->atoms[e->a[i]].kind;
+
+        nuc += k == IM_A_UC_EQ || k == IM_A_UC_SUB;
+        nvci += k == IM_A_VCI_EQ || k == IM_A_VCI_PREFIX || k == IM_A_VCI_SUB;
+    }
 
     for (i = 0; rc == PXE_OK && i < e->n; i++) {
         const im_atom_t  *a = &im->atoms[e->a[i]];
@@ -968,6 +1074,9 @@ rule_json(const pxe_import_t *im, const im_entry_t *e, pxe_buf_t *out)
             {
                 vci = a;
             }
+            break;
+        case IM_A_UC_SUB:
+        case IM_A_VCI_SUB:
             break;
         case IM_A_IPXE:
             rc = pxe_buf_printf(out, "%s\"option-175\": true", sep);
@@ -998,7 +1107,13 @@ rule_json(const pxe_import_t *im, const im_entry_t *e, pxe_buf_t *out)
             break;
         }
     }
-    if (rc == PXE_OK && uc != NULL) {
+    if (rc == PXE_OK && (nuc > 1 || (nuc == 1 && uc == NULL))) {
+        rc = pxe_buf_printf(out, "%s\"user-class\": ", sep);
+        if (rc == PXE_OK) {
+            rc = json_lookaheads(im, e, IM_A_UC_EQ, -1, IM_A_UC_SUB, out);
+        }
+        sep = ", ";
+    } else if (rc == PXE_OK && uc != NULL) {
         rc = pxe_buf_printf(out, "%s\"user-class\": ", sep);
         if (rc == PXE_OK) {
             rc = uc->kind == IM_A_UC_EQ ? json_pattern(out, uc->s, uc->len, 1)
@@ -1006,7 +1121,14 @@ rule_json(const pxe_import_t *im, const im_entry_t *e, pxe_buf_t *out)
         }
         sep = ", ";
     }
-    if (rc == PXE_OK && vci != NULL) {
+    if (rc == PXE_OK && (nvci > 1 || (nvci == 1 && vci == NULL))) {
+        rc = pxe_buf_printf(out, "%s\"vendor-class\": ", sep);
+        if (rc == PXE_OK) {
+            rc = json_lookaheads(im, e, IM_A_VCI_EQ, IM_A_VCI_PREFIX,
+                                 IM_A_VCI_SUB, out);
+        }
+        sep = ", ";
+    } else if (rc == PXE_OK && vci != NULL) {
         rc = pxe_buf_printf(out, "%s\"vendor-class\": ", sep);
         if (rc == PXE_OK) {
             rc = json_pattern(out, vci->s, vci->len, vci->kind == IM_A_VCI_EQ);
@@ -1170,6 +1292,7 @@ pxe_import_kea(const pxe_import_t *im, const char *hook, pxe_buf_t *out)
 {
     size_t  i, j, n;
     int     rc;
+
 
     rc = pxe_buf_adds(out, "{\n  \"Dhcp4\": {\n"
                       "    \"interfaces-config\": {\"interfaces\": [\"*\"]},\n"

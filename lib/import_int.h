@@ -24,7 +24,9 @@ enum {
     IM_A_VCI_PREFIX,            /* option 60 starts with these bytes */
     IM_A_VCI_EQ,                /* option 60 is these bytes */
     IM_A_MAC,                   /* chaddr is these 6 bytes */
-    IM_A_SUBNET                 /* the selected subnet: 4 bytes + length */
+    IM_A_SUBNET,                /* the selected subnet: 4 bytes + length */
+    IM_A_UC_SUB,                /* option 77 contains these bytes */
+    IM_A_VCI_SUB                /* option 60 contains these bytes */
 };
 
 /* What a client is given. */
@@ -91,5 +93,8 @@ int pxe_im_kea_option(pxe_import_t *im, int subnet, const char *name,
 int pxe_im_kea_lease_time(pxe_import_t *im, int subnet, int max, long v);
 int pxe_im_kea_host(pxe_import_t *im, uint32_t net, uint32_t mask,
     const uint8_t mac[6], uint32_t ip, const char *name);
+/* A reservation in whichever subnet holds ip (found when written). */
+int pxe_im_kea_host_any(pxe_import_t *im, const uint8_t mac[6],
+    uint32_t ip);
 
 #endif /* PXEKIT_IMPORT_INT_H */

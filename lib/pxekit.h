@@ -828,6 +828,15 @@ typedef struct pxe_import_opts_s {
  */
 int pxe_import_dhcpd(pxe_import_t **out, const char *file, const char *text,
     size_t len, const pxe_import_opts_t *opts, pxe_buf_t *err);
+/*
+ * The same for dnsmasq: its files read in order as one configuration
+ * (dhcp-boot, dhcp-match, dhcp-userclass, dhcp-vendorclass, tag-if,
+ * dhcp-host, dhcp-range, dhcp-option[-force] 67).  opts->next_server is
+ * the address dnsmasq answers with when a dhcp-boot names none (its own).
+ */
+int pxe_import_dnsmasq(pxe_import_t **out, size_t nfiles,
+    const char *const *files, const char *const *texts, const size_t *lens,
+    const pxe_import_opts_t *opts, pxe_buf_t *err);
 /* "FILE:LINE: not translated: reason", in file order. */
 size_t pxe_import_nnotes(const pxe_import_t *im);
 const char *pxe_import_note(const pxe_import_t *im, size_t i);

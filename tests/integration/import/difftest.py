@@ -1,13 +1,13 @@
 #!/usr/bin/python3
-"""Differential test of pxekit-import dhcpd: Debian's dhcpd with the
-original file, then kea-dhcp4 with the hook and what pxekit-import made
+"""Differential test of pxekit-import: Debian's dhcpd (or dnsmasq, for
+files under dnsmasq/) with the original file, then kea-dhcp4 with the hook and what pxekit-import made
 of it (--kea-config), both in a network namespace this script makes.
 The same clients are sent to both (relayed through a veth, from every
 subnet the file declares): BIOS PXE, UEFI 7 and 9, UEFI HTTP 16, iPXE
 by option 77 and by option 175, ARM64 (11), every host of the file by
 its MAC, and a client that is not netbooting.  For each, siaddr, the
-boot file as the client reads it (option 67, else `file`) and sname
-must be the same.
+boot file as the client reads it (option 67, else `file`) and the
+server name likewise (option 66, else sname) must be the same.
 
 usage: difftest.py CONF... (TAP on stdout; root, ip, dhcpd, kea-dhcp4)
 """
@@ -31,6 +31,7 @@ from keatest import (Tap, HOOK, KEA_DHCP4, CHECK, TOP_BUILDDIR,  # noqa: E402
 
 IMPORT = os.path.join(TOP_BUILDDIR, "kea-hook/pxekit-import")
 DHCPD = shutil.which("dhcpd") or "/usr/sbin/dhcpd"
+DNSMASQ = shutil.which("dnsmasq") or "/usr/sbin/dnsmasq"
 SERVER_ADDR = "10.88.0.1"
 
 IPXE_175 = bytes([19, 1, 1, 177, 5, 1, 0x10, 0xec, 0x81, 0x39])
@@ -63,8 +64,24 @@ def sh(*args, check=True):
                           stderr=subprocess.STDOUT, universal_newlines=True)
 
 
-def subnets(text):
-    return re.findall(r"subnet\s+([0-9.]+)\s+netmask\s+([0-9.]+)", text)
+def subnets(text, kind):
+    if kind == "dhcpd":
+        return re.findall(r"subnet\s+([0-9.]+)\s+netmask\s+([0-9.]+)", text)
+    nets = []
+    for m in re.finditer(r"^dhcp-range=(?:set:[^,]*,)?([0-9.]+),[0-9.]+(?:,([0-9.]+\.[0-9.]+))?",
+                         text, re.M):
+        mask = m.group(2) if m.group(2) and m.group(2).startswith("255.") else "255.255.255.0"
+        net = ".".join(str(int(a) & int(b)) for a, b in zip(m.group(1).split("."), mask.split(".")))
+        if (net, mask) not in nets:
+            nets.append((net, mask))
+    return nets
+
+
+def hosts_of(text, kind):
+    if kind == "dhcpd":
+        return re.findall(r"hardware\s+ethernet\s+([0-9a-fA-F:]+)\s*;", text)
+    return re.findall(r"^dhcp-host=(?:[^,\n]*,)*?([0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5})",
+                      text, re.M)
 
 
 def relay_addr(net):
@@ -143,7 +160,11 @@ def seen(r):
         return None
     f = r["options"].get(67)
     boot = f.split(b"\0", 1)[0].decode("latin-1") if f is not None else r["file"]
-    return {"siaddr": r["siaddr"], "boot-file": boot, "sname": r["sname"],
+    # The server name likewise: option 66 (dnsmasq sends its dhcp-boot
+    # server name there when the client asks for 66), else sname.
+    n = r["options"].get(66)
+    sname = n.split(b"\0", 1)[0].decode("latin-1") if n is not None else r["sname"]
+    return {"siaddr": r["siaddr"], "boot-file": boot, "sname": sname,
             "yiaddr": r["yiaddr"]}
 
 
@@ -153,6 +174,18 @@ def run_dhcpd(ns, d, conf):
     log = open(os.path.join(d, "dhcpd.log"), "w")
     p = subprocess.Popen(["ip", "netns", "exec", ns.srv, DHCPD, "-4", "-f", "-d", "-cf", conf,
                           "-lf", leases, "-pf", os.path.join(d, "dhcpd.pid"), "pxi0"],
+                         stdout=log, stderr=subprocess.STDOUT)
+    time.sleep(1.5)
+    return p, log
+
+
+def run_dnsmasq(ns, d, conf):
+    log = open(os.path.join(d, "dnsmasq.log"), "w")
+    p = subprocess.Popen(["ip", "netns", "exec", ns.srv, DNSMASQ, "-k", "-C", conf,
+                          "--port=0", "--log-dhcp", "--log-facility=-",
+                          "--dhcp-leasefile=" + os.path.join(d, "dnsmasq.leases"),
+                          "--pid-file=" + os.path.join(d, "dnsmasq.pid"),
+                          "--interface=pxi0", "--bind-interfaces"],
                          stdout=log, stderr=subprocess.STDOUT)
     time.sleep(1.5)
     return p, log
@@ -196,12 +229,15 @@ def tail(path, n=15):
 
 def one_config(tap, conf):
     name = os.path.basename(conf)
+    kind = "dnsmasq" if "/dnsmasq/" in conf else "dhcpd"
     with open(conf) as f:
         text = f.read()
-    nets = subnets(text)
-    hosts = re.findall(r"hardware\s+ethernet\s+([0-9a-fA-F:]+)\s*;", text)
+    nets = subnets(text, kind)
+    hosts = hosts_of(text, kind)
     d = workdir()
-    imp = subprocess.run([IMPORT, "dhcpd", conf, "--kea-config", "--hook", HOOK],
+    m = re.search(r"^# pxekit-test: --next-server ([0-9.]+)", text, re.M)
+    extra = ["--next-server", m.group(1)] if m else []
+    imp = subprocess.run([IMPORT, kind, conf, "--kea-config", "--hook", HOOK] + extra,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          universal_newlines=True)
     # 3: written, with what it could not translate on stderr (kept as
@@ -223,9 +259,9 @@ def one_config(tap, conf):
     ns = Netns(nets)
     results = {}
     try:
-        for server in ("dhcpd", "kea"):
-            if server == "dhcpd":
-                p, f = run_dhcpd(ns, d, conf)
+        for server in ("source", "kea"):
+            if server == "source":
+                p, f = (run_dhcpd if kind == "dhcpd" else run_dnsmasq)(ns, d, conf)
             else:
                 p, f = run_kea(ns, d, config)
             try:
@@ -240,17 +276,17 @@ def one_config(tap, conf):
                 stop(p, f)
     finally:
         ns.close()
-    for key in sorted(k for k in results if k[0] == "dhcpd"):
+    for key in sorted(k for k in results if k[0] == "source"):
         _, net, cname = key
         want = results[key]
         got = results[("kea", net, cname)]
         desc = "%s: %s from %s" % (name, cname, net)
         if want is None:
-            tap.ok(desc + ": dhcpd does not answer, kea neither", got is None,
+            tap.ok(desc + ": %s does not answer, kea neither" % kind, got is None,
                    "kea: %r" % (got,))
             continue
         if got is None:
-            tap.ok(desc + ": kea answers", False, "dhcpd: %r" % (want,),
+            tap.ok(desc + ": kea answers", False, "%s: %r" % (kind, want),
                    tail(os.path.join(d, "kea.log")))
             continue
         if cname == "plain":
@@ -275,9 +311,13 @@ def main():
     tap = Tap()
     if os.geteuid() != 0:
         tap.skip_all("needs root (network namespaces)")
-    for path, what in ((HOOK, "hook not built"), (IMPORT, "pxekit-import not built"),
-                       (DHCPD, "dhcpd not installed (isc-dhcp-server)"),
-                       (KEA_DHCP4, "kea-dhcp4 not installed")):
+    need = [(HOOK, "hook not built"), (IMPORT, "pxekit-import not built"),
+            (KEA_DHCP4, "kea-dhcp4 not installed")]
+    if any("/dnsmasq/" not in c for c in sys.argv[1:]):
+        need.append((DHCPD, "dhcpd not installed (isc-dhcp-server)"))
+    if any("/dnsmasq/" in c for c in sys.argv[1:]):
+        need.append((DNSMASQ, "dnsmasq not installed"))
+    for path, what in need:
         if not os.access(path, os.R_OK):
             tap.skip_all("%s (%s)" % (what, path))
     if shutil.which("ip") is None:
