@@ -156,6 +156,39 @@ setOption(const Pkt4Ptr& response, uint16_t code, const std::string& value) {
     response->addOption(opt);
 }
 
+/// @brief The subnet Kea selected, for the rule key `subnet`: the
+/// reply's address under the subnet mask (option 1) Kea puts in every
+/// reply from the subnet it assigned from.  (Debian's kea-dev lacks
+/// dhcpsrv/cfg_globals.h, so Subnet4 and CfgMgr do not compile here.)
+void
+setSubnet(pxe_client_t& client, Pkt4& response) {
+    const IOAddress& yiaddr = response.getYiaddr();
+    OptionPtr opt = response.getOption(DHO_SUBNET_MASK);
+    if (!opt || !yiaddr.isV4() || yiaddr.isV4Zero()) {
+        return;
+    }
+    OptionBuffer data = opt->toBinary(false);
+    if (data.size() != 4) {
+        return;
+    }
+    uint32_t mask = (static_cast<uint32_t>(data[0]) << 24) |
+        (static_cast<uint32_t>(data[1]) << 16) |
+        (static_cast<uint32_t>(data[2]) << 8) | data[3];
+    unsigned len = 0;
+    while (len < 32 && (mask & (0x80000000u >> len))) {
+        ++len;
+    }
+    if (len < 32 && (mask << len) != 0) {
+        return;             // not a contiguous mask
+    }
+    uint32_t net = yiaddr.toUint32() & mask;
+    const uint8_t bytes[4] = {
+        static_cast<uint8_t>(net >> 24), static_cast<uint8_t>(net >> 16),
+        static_cast<uint8_t>(net >> 8), static_cast<uint8_t>(net)
+    };
+    pxe_client_set_subnet(&client, bytes, len);
+}
+
 } // end of anonymous namespace
 
 ValueTree::ValueTree(const ConstElementPtr& elem) {
@@ -337,6 +370,7 @@ PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
         ++nclasses;
     }
     pxe_client_set_classes(&client, classes, nclasses);
+    setSubnet(client, *response);
 
     pxe_decision_t d;
     int rc = pxe_policy_decide(&policy_, &client, &d);

@@ -38,6 +38,8 @@ pxe_client_init(pxe_client_t *c)
     c->has_175 = 0;
     c->ipxe = 0;
     c->wants_bootfile = 0;
+    c->has_subnet = 0;
+    c->subnet_len = 0;
 }
 
 int

@@ -42,6 +42,9 @@ static int load_arch(struct pxe_rule_s *r, long idx, const pxe_value_t *v,
     pxe_policy_err_t *err);
 static int load_classes(struct pxe_rule_s *r, long idx,
     const pxe_value_t *v, pxe_policy_err_t *err);
+static int load_subnets(struct pxe_rule_s *r, long idx,
+    const pxe_value_t *v, pxe_policy_err_t *err);
+static int parse_cidr(const pxe_str_t *s, uint8_t out[5]);
 static int load_pattern(struct pxe_rule_s *r, int which, long idx,
     const pxe_value_t *v, pxe_policy_err_t *err);
 static int load_boot_file(struct pxe_rule_s *r, long idx,
@@ -208,6 +211,7 @@ pxe_policy_free(pxe_policy_t *p)
         pcre2_match_context_free(p->match_ctx);
     }
     pxe_policy_index_free(p->index);
+    pxe_policy_machash_free(p->machash);
     memset(p, 0, sizeof(*p));
 }
 
@@ -222,6 +226,7 @@ rule_free(struct pxe_rule_s *r)
     free(r->arch);
     free(r->classes);
     free(r->class_mem);
+    free(r->subnets);
     free(r->boot_file);
     free(r->pieces);
     memset(r, 0, sizeof(*r));
@@ -317,7 +322,7 @@ pxe_policy_load(pxe_policy_t *p, const pxe_value_t *params,
                           : type_name(rules));
         goto fail;
     }
-    if (rules->nitems > PXE_RULES_MAX) {
+    if (rules->nitems > PXE_RULES_MAX + PXE_MAC_RULES_MAX) {
         rc = policy_error(err, PXE_ETOOMANY, -1, "rules",
                           "more than %d rules", PXE_RULES_MAX);
         goto fail;
@@ -341,8 +346,30 @@ pxe_policy_load(pxe_policy_t *p, const pxe_value_t *params,
         r->ns_text_len = format_ipv4(r->has_next_server ? r->next_server
                                      : p->next_server, r->ns_text);
     }
-    /* NULL past PXE_INDEX_RULES (or out of memory): rule by rule then. */
-    p->index = pxe_policy_index_build(p->rules, p->nrules);
+    /* Past PXE_RULES_MAX only exact-MAC rules (the hash's) may come. */
+    if (p->nrules > PXE_RULES_MAX) {
+        size_t  exact = 0;
+
+        for (i = 0; i < p->nrules; i++) {
+            exact += p->rules[i].pat[PAT_MAC] != NULL
+                     && p->rules[i].lit_kind[PAT_MAC] == LIT_EXACT;
+        }
+        if (p->nrules - exact > PXE_RULES_MAX || exact > PXE_MAC_RULES_MAX) {
+            rc = policy_error(err, PXE_ETOOMANY, -1, "rules",
+                              "more than %d rules", PXE_RULES_MAX);
+            goto fail;
+        }
+    }
+    /* Exact-MAC rules by hash (then the index does not apply), else
+     * NULL past PXE_INDEX_RULES (or out of memory): rule by rule. */
+    p->machash = pxe_policy_machash_build(p->rules, p->nrules);
+    if (p->machash == NULL) {
+        if (p->nrules > PXE_RULES_MAX) {
+            rc = policy_error(err, PXE_ENOMEM, -1, "rules", "out of memory");
+            goto fail;
+        }
+        p->index = pxe_policy_index_build(p->rules, p->nrules);
+    }
     return PXE_OK;
 
 fail:
@@ -402,6 +429,18 @@ load_rule(struct pxe_rule_s *r, long idx, const pxe_value_t *map,
             if ((rc = load_pattern(r, PAT_MAC, idx, v, err)) != PXE_OK) {
                 return rc;
             }
+        } else if (key_is(v, "option-175")) {
+            if (v->type != PXE_VALUE_BOOL) {
+                return policy_error(err, PXE_EINVAL, idx, "option-175",
+                                    "expected a boolean, got %s",
+                                    type_name(v));
+            }
+            r->has_opt175 = 1;
+            r->opt175 = v->boolean ? 1 : 0;
+        } else if (key_is(v, "subnet")) {
+            if ((rc = load_subnets(r, idx, v, err)) != PXE_OK) {
+                return rc;
+            }
         } else if (key_is(v, "boot-file")) {
             if ((rc = load_boot_file(r, idx, v, err)) != PXE_OK) {
                 return rc;
@@ -425,7 +464,9 @@ load_rule(struct pxe_rule_s *r, long idx, const pxe_value_t *map,
                      (int) (v->key.len < 31 ? v->key.len : 31), v->key.data);
             return policy_error(err, PXE_EINVAL, idx, key,
                                 "unknown key (match: ipxe, arch, class, "
-                                "vendor-class, user-class, mac; action: "
+                                "vendor-class, user-class, mac, subnet, "
+                                "option-175; "
+                                "action: "
                                 "boot-file, next-server, server-hostname)");
         }
     }
@@ -513,6 +554,113 @@ bad:
                         "expected a class name or a non-empty list of them");
 }
 
+/* "a.b.c.d/n", n 0-32, no host bits set. */
+static int
+parse_cidr(const pxe_str_t *s, uint8_t out[5])
+{
+    unsigned  part[5], i, n = 0;
+    size_t    k = 0;
+    uint32_t  a, mask;
+
+    for (i = 0; i < 5; i++) {
+        if (k >= s->len || s->data[k] < '0' || s->data[k] > '9'
+            || (s->data[k] == '0' && k + 1 < s->len && s->data[k + 1] >= '0'
+                && s->data[k + 1] <= '9'))
+        {
+            return PXE_EINVAL;
+        }
+        part[i] = 0;
+        for (n = 0; k < s->len && s->data[k] >= '0' && s->data[k] <= '9';
+             k++, n++)
+        {
+            if (n == 3) {
+                return PXE_EINVAL;
+            }
+            part[i] = part[i] * 10 + (unsigned) (s->data[k] - '0');
+        }
+        if (i < 4 && (part[i] > 255 || k >= s->len
+                      || s->data[k] != (i < 3 ? '.' : '/')))
+        {
+            return PXE_EINVAL;
+        }
+        if (i < 4) {
+            k++;
+        }
+    }
+    if (k != s->len || part[4] > 32) {
+        return PXE_EINVAL;
+    }
+    a = (uint32_t) part[0] << 24 | part[1] << 16 | part[2] << 8 | part[3];
+    mask = part[4] == 0 ? 0 : 0xffffffffu << (32 - part[4]);
+    if ((a & ~mask) != 0) {
+        return PXE_EINVAL;
+    }
+    for (i = 0; i < 5; i++) {
+        out[i] = (uint8_t) part[i];
+    }
+    return PXE_OK;
+}
+
+static int
+load_subnets(struct pxe_rule_s *r, long idx, const pxe_value_t *v,
+    pxe_policy_err_t *err)
+{
+    const pxe_value_t  *items = v;
+    size_t              n = 1, i;
+
+    if (v->type == PXE_VALUE_LIST) {
+        items = v->items;
+        n = v->nitems;
+    }
+    if (n == 0 || (v->type != PXE_VALUE_LIST && v->type != PXE_VALUE_STRING))
+    {
+        goto bad;
+    }
+    r->subnets = calloc(n, sizeof(*r->subnets));
+    if (r->subnets == NULL) {
+        return policy_error(err, PXE_ENOMEM, idx, "subnet", "out of memory");
+    }
+    for (i = 0; i < n; i++) {
+        if (items[i].type != PXE_VALUE_STRING
+            || parse_cidr(&items[i].string, r->subnets[i]) != PXE_OK)
+        {
+            goto bad;
+        }
+    }
+    r->nsubnets = n;
+    return PXE_OK;
+
+bad:
+    return policy_error(err, PXE_EINVAL, idx, "subnet",
+                        "expected an IPv4 prefix \"a.b.c.d/n\" (no host "
+                        "bits set) or a non-empty list of them");
+}
+
+void
+pxe_client_set_subnet(pxe_client_t *c, const uint8_t net[4], unsigned len)
+{
+    memcpy(c->subnet, net, 4);
+    c->subnet_len = (uint8_t) (len > 32 ? 32 : len);
+    c->has_subnet = 1;
+}
+
+int
+pxe_subnet_inside(const uint8_t net[4], unsigned len, const uint8_t outer[4],
+    unsigned outer_len)
+{
+    uint32_t  a, b, mask;
+
+    if (len > 32 || outer_len > 32 || len < outer_len) {
+        return 0;
+    }
+    a = (uint32_t) net[0] << 24 | (uint32_t) net[1] << 16
+        | (uint32_t) net[2] << 8 | net[3];
+    b = (uint32_t) outer[0] << 24 | (uint32_t) outer[1] << 16
+        | (uint32_t) outer[2] << 8 | outer[3];
+    mask = outer_len == 0 ? 0 : 0xffffffffu << (32 - outer_len);
+    return (a & mask) == (b & mask);
+}
+
 static int
 load_pattern(struct pxe_rule_s *r, int which, long idx, const pxe_value_t *v,
     pxe_policy_err_t *err)
@@ -580,6 +728,10 @@ pattern_literal(const char *pat, size_t len, char *out, uint8_t *out_len)
     }
     for ( /* void */ ; i < len; i++) {
         ch = (unsigned char) pat[i];
+        if (ch == '$' && i + 1 == len && kind == LIT_PREFIX) {
+            kind = LIT_EXACT;
+            break;
+        }
         if (ch == '\\') {
             if (i + 1 == len) {
                 return LIT_NONE;
@@ -685,6 +837,10 @@ pat_match(const pxe_policy_t *p, const struct pxe_rule_s *r, int which,
         return len >= n
                && (n == 0 || (s[0] == (uint8_t) lit[0]
                               && memcmp(s + 1, lit + 1, n - 1) == 0));
+    case LIT_EXACT:
+        /* PCRE2's $ also matches before a final newline */
+        return (len == n || (len == n + 1 && s[n] == '\n'))
+               && memcmp(s, lit, n) == 0;
     case LIT_SUBSTRING:
         for (i = 0; i + n <= len; i++) {
             if (memcmp(s + i, lit, n) == 0) {
@@ -775,6 +931,19 @@ patterns_match(const pxe_policy_t *p, const struct pxe_rule_s *r,
     size_t               i;
     int                  found;
 
+    if (r->has_opt175 && r->opt175 != c->has_175) {
+        return 0;
+    }
+    if (r->nsubnets > 0) {
+        found = 0;
+        for (i = 0; c->has_subnet && i < r->nsubnets && !found; i++) {
+            found = pxe_subnet_inside(c->subnet, c->subnet_len,
+                                      r->subnets[i], r->subnets[i][4]);
+        }
+        if (!found) {
+            return 0;
+        }
+    }
     if (r->pat[PAT_VENDOR_CLASS] != NULL
         && (!c->has_vendor_class
             || !pat_match(p, r, PAT_VENDOR_CLASS, c->vendor_class,
@@ -880,7 +1049,31 @@ decide(const pxe_policy_t *p, const pxe_client_t *c, pxe_decision_t *d,
     ds.mac_len = 0;
     ds.mac_done = 0;
 
-    if (use_index && p->index != NULL) {
+    if (p->machash != NULL) {
+        /* The client's exact-MAC rules and the others, by index. */
+        const pxe_machash_t  *mh = p->machash;
+        const uint32_t       *mine = NULL;
+        size_t                nmine = 0, a = 0, b = 0;
+
+        if (c->mac_len > 0) {
+            decide_mac(&ds);
+            mine = pxe_policy_machash_find(mh, ds.mac, ds.mac_len, &nmine);
+        }
+        while (a < nmine || b < mh->nothers) {
+            if (b == mh->nothers || (a < nmine && mine[a] < mh->others[b])) {
+                i = mine[a++];
+            } else {
+                i = mh->others[b++];
+            }
+            if (keys_match(&p->rules[i], c)
+                && patterns_match(p, &p->rules[i], &ds)
+                && take_rule(p, i, &ds, d))
+            {
+                rc = PXE_OK;
+                break;
+            }
+        }
+    } else if (use_index && p->index != NULL) {
         /* The candidates' cheap keys hold already: patterns only, in
          * rule order (lowest bit first). */
         cand = pxe_policy_index_candidates(p->index, c);

@@ -31,8 +31,41 @@ enum {
 enum {
     LIT_NONE = 0,           /* PCRE2 decides */
     LIT_PREFIX,             /* "^text" */
-    LIT_SUBSTRING           /* "text" */
+    LIT_SUBSTRING,          /* "text" */
+    LIT_EXACT               /* "^text$" */
 };
+
+/*
+ * Exact-MAC rules by their MAC text: a client's few are found with one
+ * lookup, and merged by index with the other rules (in `others`), so
+ * first match still means first in the list.  Built from
+ * PXE_MACHASH_MIN_RULES such rules.
+ */
+#define PXE_MACHASH_MIN_RULES 16
+
+typedef struct pxe_machash_key_s {
+    char         text[PAT_LIT_MAX];     /* the MAC as the rule spells it */
+    uint8_t      len;
+    uint32_t     first;                 /* its run in mac_rules */
+    uint32_t     n;
+} pxe_machash_key_t;
+
+typedef struct pxe_machash_s {
+    uint32_t            *slot;      /* 1 + index into keys, 0: empty */
+    size_t               nslots;    /* a power of two, over twice nkeys */
+    pxe_machash_key_t   *keys;
+    size_t               nkeys;
+    uint32_t            *mac_rules; /* exact-MAC rule indices, by key */
+    uint32_t            *others;    /* every other rule index, ascending */
+    size_t               nothers;
+} pxe_machash_t;
+
+pxe_machash_t *pxe_policy_machash_build(const struct pxe_rule_s *rules,
+    size_t n);
+void pxe_policy_machash_free(pxe_machash_t *mh);
+/* The exact-MAC rules for a MAC text: *n indices, ascending. */
+const uint32_t *pxe_policy_machash_find(const pxe_machash_t *mh,
+    const char *mac, size_t len, size_t *n);
 
 struct pxe_rule_s {
     pcre2_code  *pat[PAT_COUNT];
@@ -40,6 +73,8 @@ struct pxe_rule_s {
     size_t       narch;
     pxe_str_t   *classes;
     size_t       nclasses;
+    uint8_t     (*subnets)[5];              /* a.b.c.d and prefix length */
+    size_t       nsubnets;
     char        *class_mem;
     char        *boot_file;
     size_t       boot_file_len;
@@ -57,6 +92,8 @@ struct pxe_rule_s {
     size_t       ns_text_len;
     unsigned     has_ipxe:1;
     unsigned     ipxe:1;
+    unsigned     has_opt175:1;              /* key option-175 */
+    unsigned     opt175:1;
     unsigned     has_boot_file:1;
     unsigned     has_next_server:1;
 };

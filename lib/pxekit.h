@@ -410,6 +410,8 @@ typedef struct pxe_client_s {
      * "kea-boot-file", the caller's bytes; on the wire the hook passes
      * the reply's own to pxe_reply_http_echo() instead */
     pxe_str_t    kea_file;
+    uint8_t      subnet[4];             /* the subnet the server selected */
+    uint8_t      subnet_len;            /* its prefix length */
     unsigned     has_ip:1;
     unsigned     has_arch:1;            /* option 93 present, even if bad */
     unsigned     has_vendor_class:1;
@@ -417,12 +419,19 @@ typedef struct pxe_client_s {
     unsigned     has_175:1;
     unsigned     ipxe:1;                /* 77 is/contains "iPXE", or 175 */
     unsigned     wants_bootfile:1;      /* option 55 lists 67 */
+    unsigned     has_subnet:1;
 } pxe_client_t;
 
 void pxe_client_init(pxe_client_t *c);
 /* chaddr with hlen; PXE_EINVAL past PXE_MAC_MAX (then no MAC). */
 int pxe_client_set_mac(pxe_client_t *c, const uint8_t *mac, size_t len);
 void pxe_client_set_ip(pxe_client_t *c, const uint8_t ip[4]);
+/* The subnet the server selected for the query (rule key `subnet`). */
+void pxe_client_set_subnet(pxe_client_t *c, const uint8_t net[4],
+    unsigned len);
+/* 1 when net/len lies inside outer/outer_len (both IPv4 prefixes). */
+int pxe_subnet_inside(const uint8_t net[4], unsigned len,
+    const uint8_t outer[4], unsigned outer_len);
 /* The caller's array of n class names; it must outlive the client. */
 void pxe_client_set_classes(pxe_client_t *c, const pxe_str_t *classes,
     size_t n);
@@ -464,6 +473,9 @@ struct pxe_value_s {
 };
 
 #define PXE_RULES_MAX        1000
+/* Rules whose only MAC test is one exact address ("^aa:..:ff$"), looked
+ * up in a hash, may come on top: per-host files for large sites. */
+#define PXE_MAC_RULES_MAX    100000
 #define PXE_ERRMSG_MAX       256
 #define PXE_PATTERN_MAX      1024   /* bytes of one rule pattern */
 #define PXE_PATTERN_NEST_MAX 32     /* parentheses nested in one pattern */
@@ -484,6 +496,7 @@ typedef enum {
 
 struct pxe_rule_s;
 struct pxe_index_s;
+struct pxe_machash_s;
 
 typedef struct pxe_policy_s {
     struct pxe_rule_s   *rules;
@@ -494,6 +507,7 @@ typedef struct pxe_policy_s {
     pxe_option67_e       option67;
     void                *match_ctx;             /* pcre2_match_context */
     struct pxe_index_s  *index;                 /* NULL: rule by rule */
+    struct pxe_machash_s *machash;              /* exact-MAC rules, or NULL */
 } pxe_policy_t;
 
 void pxe_policy_init(pxe_policy_t *p);
@@ -784,6 +798,49 @@ typedef int (*pxe_migrate_step_pt)(void *ctx, const pxe_migrate_item_t *item,
  */
 int pxe_migrate_apply(const char *root, pxe_migrate_plan_t *plan,
     pxe_migrate_step_pt before, void *ctx);
+
+/* @@import: other servers' configs as the hook's rules (import_*.c) @@ */
+
+#define PXE_IMPORT_TEXT_MAX    (4 * 1024 * 1024)  /* one config file */
+#define PXE_IMPORT_DEPTH_MAX   32       /* nested blocks, nested ( ) / not */
+#define PXE_IMPORT_ENTRIES_MAX 4096     /* rules one scope's logic may make */
+
+typedef struct pxe_import_s pxe_import_t;
+
+typedef struct pxe_import_opts_s {
+    const char  *next_server;   /* the address the source used implicitly */
+} pxe_import_opts_t;
+
+/*
+ * Reads an ISC dhcpd.conf (text, len bytes, named file in messages) and
+ * translates what decides a boot (next-server, filename, server-name,
+ * options 66/67, if/elsif/else, classes, pools, hosts, scopes) into the
+ * hook's ordered rules, first match giving each client what dhcpd gave it.
+ * PXE_OK: *out is set (free it with pxe_import_free); what could not be
+ * translated is in its notes.  PXE_ESYNTAX (PXE_ETOOBIG, PXE_ETOOMANY,
+ * PXE_ENOMEM): *out is NULL and err holds "FILE:LINE: message".
+ */
+int pxe_import_dhcpd(pxe_import_t **out, const char *file, const char *text,
+    size_t len, const pxe_import_opts_t *opts, pxe_buf_t *err);
+/*
+ * The same for dnsmasq: its files read in order as one configuration
+ * (dhcp-boot, dhcp-match, dhcp-userclass, dhcp-vendorclass, tag-if,
+ * dhcp-host, dhcp-range, dhcp-option[-force] 67).  opts->next_server is
+ * the address dnsmasq answers with when a dhcp-boot names none (its own).
+ */
+int pxe_import_dnsmasq(pxe_import_t **out, size_t nfiles,
+    const char *const *files, const char *const *texts, const size_t *lens,
+    const pxe_import_opts_t *opts, pxe_buf_t *err);
+/* "FILE:LINE: not translated: reason", in file order. */
+size_t pxe_import_nnotes(const pxe_import_t *im);
+const char *pxe_import_note(const pxe_import_t *im, size_t i);
+/* 1 when note i concerns only the whole Kea configuration (addresses). */
+int pxe_import_note_kea(const pxe_import_t *im, size_t i);
+/* The hook's parameters, one JSON object (next-server, option-67, ...). */
+int pxe_import_params(const pxe_import_t *im, pxe_buf_t *out);
+/* A whole kea-dhcp4 configuration loading hook (a library path). */
+int pxe_import_kea(const pxe_import_t *im, const char *hook, pxe_buf_t *out);
+void pxe_import_free(pxe_import_t *im);
 
 #ifdef __cplusplus
 }

@@ -13,6 +13,7 @@ PXE_PACKAGES=(
     kea-dhcp4-server kea-admin kea-common
     tftpd-hpa tftp-hpa
     python3 python3-scapy curl ca-certificates wrk
+    isc-dhcp-server dnsmasq
     # fuzzing, memory checks, end-to-end boot
     clang libclang-rt-14-dev valgrind
     ipxe ipxe-qemu qemu-system-x86 qemu-utils

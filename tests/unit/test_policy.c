@@ -4,6 +4,7 @@
  */
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "test.h"
@@ -434,8 +435,8 @@ test_load_errors(void **state)
             VMAP("", VSTR("colour", "blue"), BF)));
         load_fails(&v, PXE_EINVAL, 0, "colour", "rule 0, key 'colour': "
                    "unknown key (match: ipxe, arch, class, vendor-class, "
-                   "user-class, mac; action: boot-file, next-server, "
-                   "server-hostname)");
+                   "user-class, mac, subnet, option-175; action: boot-file, "
+                   "next-server, server-hostname)");
     }
     {
         const pxe_value_t  v = VMAP("", NS, VLIST("rules",
@@ -757,6 +758,192 @@ test_literal_patterns_as_pcre2(void **state)
 }
 
 /* Only the variables a boot file uses are made; plain text is copied. */
+/* Key subnet: the selected subnet lies inside one of the rule's. */
+static void
+test_subnet_key(void **state)
+{
+    static const char *const bad[] = {
+        "10.0.0.1/24", "10.0.0.0/33", "10.0.0.0", "10.0.0/24", "010.0.0.0/8",
+        "10.0.0.0/24x", "256.0.0.0/8", ""
+    };
+    pxe_policy_t     p;
+    pxe_client_t     c;
+    pxe_decision_t   d;
+    size_t           i;
+    const uint8_t    rack_b[4] = { 10, 89, 0, 0 }, inner[4] = { 10, 89, 4, 0 },
+                     other[4] = { 10, 90, 0, 0 };
+
+    (void) state;
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        const pxe_value_t  s = { .type = PXE_VALUE_STRING, K("subnet"),
+                                 .string = { bad[i], strlen(bad[i]) } };
+        const pxe_value_t  rule[] = { s, BF };
+        const pxe_value_t  rules = { .type = PXE_VALUE_MAP, .items = rule,
+                                     .nitems = 2 };
+        const pxe_value_t  top[] = { NS, { .type = PXE_VALUE_LIST,
+                                           K("rules"), .items = &rules,
+                                           .nitems = 1 } };
+        const pxe_value_t  v = { .type = PXE_VALUE_MAP, .items = top,
+                                 .nitems = 2 };
+
+        load_fails(&v, PXE_EINVAL, 0, "subnet", "rule 0, key 'subnet': "
+                   "expected an IPv4 prefix \"a.b.c.d/n\" (no host bits set) "
+                   "or a non-empty list of them");
+    }
+    {
+        const pxe_value_t  v = VMAP("", NS, VLIST("rules",
+            VMAP("", VLIST("subnet", VSTR("", "10.89.0.0/16"),
+                           VSTR("", "192.0.2.0/24")),
+                 VSTR("boot-file", "rack-b.kpxe")),
+            VMAP("", VBOOL("option-175", 1), VSTR("boot-file", "175")),
+            VMAP("", VSTR("boot-file", "any.kpxe"))));
+
+        load_ok(&p, &v);
+    }
+    client(&c, "\x00\x00", 2, NULL);
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_int_equal(d.rule, 2);            /* no subnet known: no match */
+    pxe_client_set_subnet(&c, rack_b, 24);
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_int_equal(d.rule, 0);
+    pxe_client_set_subnet(&c, inner, 22);
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_int_equal(d.rule, 0);
+    pxe_client_set_subnet(&c, rack_b, 15);  /* wider than the rule's */
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_int_equal(d.rule, 2);
+    pxe_client_set_subnet(&c, other, 24);
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_int_equal(d.rule, 2);
+    /* option-175 is the option, not the user class */
+    assert_int_equal(pxe_client_set_option(&c, PXE_OPT_USER_CLASS,
+                                           (const uint8_t *) "iPXE", 4),
+                     PXE_OK);
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_int_equal(d.rule, 2);
+    assert_int_equal(pxe_client_set_option(&c, PXE_OPT_IPXE_ENCAP,
+                                           (const uint8_t *) "\x13\x01\x01",
+                                           3), PXE_OK);
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_int_equal(d.rule, 1);
+    pxe_policy_free(&p);
+    assert_int_equal(pxe_subnet_inside(rack_b, 24, rack_b, 0), 1);
+    assert_int_equal(pxe_subnet_inside(rack_b, 33, rack_b, 24), 0);
+}
+
+/*
+ * Exact-MAC rules past PXE_MACHASH_MIN_RULES go to the hash; first match
+ * is still by position, merged with the other rules; past PXE_RULES_MAX
+ * only such rules may come.
+ */
+static void
+test_mac_hash(void **state)
+{
+    enum { NHOSTS = 5000 };
+    pxe_value_t     *items, *maps, top[2];
+    pxe_value_t      list, v;
+    char           (*mac)[32], (*file)[32];
+    pxe_policy_t     p;
+    pxe_policy_err_t err;
+    pxe_client_t     c;
+    pxe_decision_t   d;
+    size_t           i, n = NHOSTS + 3;
+    uint8_t          hw[6] = { 0x52, 0x54, 0x00, 0, 0, 0 };
+
+    (void) state;
+    items = calloc(n * 3, sizeof(*items));
+    maps = calloc(n, sizeof(*maps));
+    mac = calloc(n, sizeof(*mac));
+    file = calloc(n, sizeof(*file));
+    assert_non_null(items);
+    assert_non_null(maps);
+    assert_non_null(mac);
+    assert_non_null(file);
+    /* rule 0: iPXE first, whatever the MAC; then per-host rules (host 7
+     * twice: arch 7 first); then a default. */
+    for (i = 0; i < n; i++) {
+        pxe_value_t  *it = &items[3 * i];
+        size_t        k = 0;
+
+        if (i == 0) {
+            it[k++] = (pxe_value_t) VBOOL("ipxe", 1);
+            it[k++] = (pxe_value_t) VSTR("boot-file", "menu");
+        } else if (i == n - 1) {
+            it[k++] = (pxe_value_t) VSTR("boot-file", "default");
+        } else {
+            size_t  h = i == 1 ? 7 : i - 1;
+
+            snprintf(mac[i], sizeof(mac[i]), "^52:54:00:00:%02zx:%02zx$",
+                     h >> 8, h & 0xff);
+            snprintf(file[i], sizeof(file[i]), "host-%zu%s", h,
+                     i == 1 ? ".efi" : "");
+            it[k++] = (pxe_value_t) { .type = PXE_VALUE_STRING, K("mac"),
+                                      .string = { mac[i], strlen(mac[i]) } };
+            it[k++] = (pxe_value_t) { .type = PXE_VALUE_STRING,
+                                      K("boot-file"),
+                                      .string = { file[i], strlen(file[i]) } };
+            if (i == 1) {
+                it[k++] = (pxe_value_t) VINT("arch", 7);
+            }
+        }
+        maps[i].type = PXE_VALUE_MAP;
+        maps[i].items = it;
+        maps[i].nitems = k;
+    }
+    list = (pxe_value_t) { .type = PXE_VALUE_LIST, K("rules"), .items = maps,
+                           .nitems = n };
+    top[0] = (pxe_value_t) NS;
+    top[1] = list;
+    v = (pxe_value_t) { .type = PXE_VALUE_MAP, .items = top, .nitems = 2 };
+    load_ok(&p, &v);
+    assert_non_null(p.machash);
+    assert_null(p.index);
+
+    hw[4] = 0x00;
+    hw[5] = 0x07;
+    client(&c, "\x00\x07", 2, NULL);
+    assert_int_equal(pxe_client_set_mac(&c, hw, 6), PXE_OK);
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_string_equal(d.file, "host-7.efi");
+    client(&c, "\x00\x00", 2, NULL);
+    assert_int_equal(pxe_client_set_mac(&c, hw, 6), PXE_OK);
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_string_equal(d.file, "host-7");
+    hw[4] = 0x13;
+    hw[5] = 0x87;                            /* host 4999 */
+    assert_int_equal(pxe_client_set_mac(&c, hw, 6), PXE_OK);
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_string_equal(d.file, "host-4999");
+    assert_int_equal(d.rule, 5000);
+    assert_int_equal(pxe_client_set_option(&c, PXE_OPT_USER_CLASS,
+                                           (const uint8_t *) "iPXE", 4),
+                     PXE_OK);
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_string_equal(d.file, "menu");     /* rule 0 comes first */
+    client(&c, "\x00\x00", 2, NULL);
+    hw[4] = 0x20;                            /* no such host */
+    assert_int_equal(pxe_client_set_mac(&c, hw, 6), PXE_OK);
+    assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
+    assert_string_equal(d.file, "default");
+    pxe_policy_free(&p);
+
+    /* 1001 rules that are not exact-MAC ones: refused as before. */
+    for (i = 1; i < 1002; i++) {
+        snprintf(mac[i], sizeof(mac[i]), "^52:54:00:00:%02zx:", i & 0xff);
+        items[3 * i].string.len = strlen(mac[i]);
+    }
+    list.nitems = 1003;
+    top[1] = list;
+    pxe_policy_init(&p);
+    assert_int_equal(pxe_policy_load(&p, &v, &err), PXE_ETOOMANY);
+    assert_string_equal(err.msg, "key 'rules': more than 1000 rules");
+    pxe_policy_free(&p);
+    free(items);
+    free(maps);
+    free(mac);
+    free(file);
+}
+
 static void
 test_boot_file_variables(void **state)
 {
@@ -808,6 +995,8 @@ main(void)
         cmocka_unit_test(test_client_from_value),
         cmocka_unit_test(test_literal_patterns_as_pcre2),
         cmocka_unit_test(test_boot_file_variables),
+        cmocka_unit_test(test_subnet_key),
+        cmocka_unit_test(test_mac_hash),
     };
 
     return PXE_RUN_TESTS(tests);

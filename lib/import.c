@@ -1,0 +1,1390 @@
+/*
+ * import.c: what every importer shares: the result (rules, notes, Kea
+ * settings), decision lists and their algebra, and the JSON writers.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pxekit.h"
+#include "import_int.h"
+
+#define IM_CHUNK         (64 * 1024)
+#define IM_PRODUCT_MAX   (PXE_IMPORT_ENTRIES_MAX * 4)
+#define IM_NOTES_MAX     10000
+#define IM_SUBNETS_MAX   256
+#define IM_OPTS_MAX      16
+#define IM_RANGES_MAX    64
+
+typedef struct im_chunk_s im_chunk_t;
+struct im_chunk_s {
+    im_chunk_t  *next;
+    size_t       used, cap;
+    char         mem[];
+};
+
+typedef struct im_atom_s {
+    int          kind;
+    uint32_t     num;
+    const char  *s;
+    size_t       len;
+} im_atom_t;
+
+typedef struct im_note_s {
+    char        *text;
+    unsigned     line;
+    int          kea;
+} im_note_t;
+
+typedef struct im_kopt_s {
+    const char  *name;
+    const char  *data;
+} im_kopt_t;
+
+typedef struct im_khost_s {
+    uint8_t      mac[6];
+    uint32_t     ip;
+} im_khost_t;
+
+typedef struct im_ksubnet_s {
+    uint32_t     net, mask;
+    const char  *shared;
+    uint32_t     lo[IM_RANGES_MAX], hi[IM_RANGES_MAX];
+    size_t       nranges;
+    im_kopt_t    opt[IM_OPTS_MAX];
+    size_t       nopt;
+    long         lease[2];          /* default, max; 0: unset */
+    im_khost_t  *hosts;
+    size_t       nhosts, caphosts;
+} im_ksubnet_t;
+
+struct pxe_import_s {
+    im_chunk_t      *chunks;
+    const char      *file;
+    im_atom_t       *atoms;
+    size_t           natoms, capatoms;
+    im_dl_t          rules;
+    im_note_t       *notes;
+    size_t           nnotes, capnotes;
+    const char      *default_ns;
+    char             error[128];
+    im_ksubnet_t     sub[IM_SUBNETS_MAX];
+    size_t           nsub;
+    im_kopt_t        opt[IM_OPTS_MAX];
+    size_t           nopt;
+    long             lease[2];
+    im_khost_t      *any;           /* reservations placed when written */
+    size_t           nany, capany;
+};
+
+pxe_import_t *
+pxe_im_new(const char *file)
+{
+    pxe_import_t  *im = calloc(1, sizeof(*im));
+
+    if (im != NULL) {
+        im->file = file;
+        pxe_im_dl_init(&im->rules);
+    }
+    return im;
+}
+
+void
+pxe_import_free(pxe_import_t *im)
+{
+    im_chunk_t  *c, *next;
+    size_t       i;
+
+    if (im == NULL) {
+        return;
+    }
+    for (c = im->chunks; c != NULL; c = next) {
+        next = c->next;
+        free(c);
+    }
+    for (i = 0; i < im->nnotes; i++) {
+        free(im->notes[i].text);
+    }
+    for (i = 0; i < im->nsub; i++) {
+        free(im->sub[i].hosts);
+    }
+    free(im->notes);
+    free(im->any);
+    free(im->atoms);
+    pxe_im_dl_free(&im->rules);
+    free(im);
+}
+
+void *
+pxe_im_alloc(pxe_import_t *im, size_t size)
+{
+    im_chunk_t  *c = im->chunks;
+    void        *p;
+
+    size = (size + 15) & ~(size_t) 15;
+    if (c == NULL || c->cap - c->used < size) {
+        size_t  cap = size > IM_CHUNK ? size : IM_CHUNK;
+
+        c = malloc(sizeof(*c) + cap);
+        if (c == NULL) {
+            return NULL;
+        }
+        c->used = 0;
+        c->cap = cap;
+        c->next = im->chunks;
+        im->chunks = c;
+    }
+    p = c->mem + c->used;
+    c->used += size;
+    memset(p, 0, size);
+    return p;
+}
+
+int
+pxe_im_atom(pxe_import_t *im, int kind, uint32_t num, const char *s,
+    size_t len)
+{
+    size_t      i;
+    im_atom_t  *a;
+    char       *copy = NULL;
+
+    for (i = 0; i < im->natoms; i++) {
+        a = &im->atoms[i];
+        if (a->kind == kind && a->num == num && a->len == len
+            && (len == 0 || memcmp(a->s, s, len) == 0))
+        {
+            return (int) i;
+        }
+    }
+    if (im->natoms == IM_ATOMS_MAX) {
+        return -1;
+    }
+    if (im->natoms == im->capatoms) {
+        size_t  cap = im->capatoms ? im->capatoms * 2 : 32;
+
+        a = realloc(im->atoms, cap * sizeof(*a));
+        if (a == NULL) {
+            return -1;
+        }
+        im->atoms = a;
+        im->capatoms = cap;
+    }
+    if (len > 0) {
+        copy = pxe_im_alloc(im, len);
+        if (copy == NULL) {
+            return -1;
+        }
+        memcpy(copy, s, len);
+    }
+    a = &im->atoms[im->natoms];
+    a->kind = kind;
+    a->num = num;
+    a->s = copy;
+    a->len = len;
+    return (int) im->natoms++;
+}
+
+static int
+add_note(pxe_import_t *im, const char *file, unsigned line, const char *msg,
+    int kea)
+{
+    im_note_t  *n;
+    size_t      len;
+
+    size_t      i;
+
+    if (im->nnotes == IM_NOTES_MAX) {
+        return PXE_OK;
+    }
+    /* One statement runs in many contexts: say it once. */
+    for (i = im->nnotes; i > 0; i--) {
+        if (im->notes[i - 1].line == line && im->notes[i - 1].kea == kea
+            && strstr(im->notes[i - 1].text, msg) != NULL)
+        {
+            return PXE_OK;
+        }
+    }
+    if (im->nnotes == im->capnotes) {
+        size_t  cap = im->capnotes ? im->capnotes * 2 : 16;
+
+        n = realloc(im->notes, cap * sizeof(*n));
+        if (n == NULL) {
+            return PXE_ENOMEM;
+        }
+        im->notes = n;
+        im->capnotes = cap;
+    }
+    len = strlen(file) + strlen(msg) + 16;
+    n = &im->notes[im->nnotes];
+    n->text = malloc(len);
+    if (n->text == NULL) {
+        return PXE_ENOMEM;
+    }
+    snprintf(n->text, len, "%s:%u: %s", file, line, msg);
+    n->line = line;
+    n->kea = kea;
+    im->nnotes++;
+    return PXE_OK;
+}
+
+int
+pxe_im_note(pxe_import_t *im, const char *file, unsigned line,
+    const char *msg)
+{
+    return add_note(im, file, line, msg, 0);
+}
+
+int
+pxe_im_kea_note(pxe_import_t *im, const char *file, unsigned line,
+    const char *msg)
+{
+    return add_note(im, file, line, msg, 1);
+}
+
+const char *
+pxe_im_error(const pxe_import_t *im)
+{
+    return im->error[0] ? im->error : NULL;
+}
+
+int
+pxe_im_default_ns(pxe_import_t *im, const char *ns)
+{
+    im->default_ns = ns;
+    return PXE_OK;
+}
+
+size_t
+pxe_import_nnotes(const pxe_import_t *im)
+{
+    return im->nnotes;
+}
+
+const char *
+pxe_import_note(const pxe_import_t *im, size_t i)
+{
+    return i < im->nnotes ? im->notes[i].text : NULL;
+}
+
+int
+pxe_import_note_kea(const pxe_import_t *im, size_t i)
+{
+    return i < im->nnotes ? im->notes[i].kea : 0;
+}
+
+/* ---- decision lists ----------------------------------------------------- */
+
+void
+pxe_im_dl_init(im_dl_t *dl)
+{
+    dl->e = NULL;
+    dl->n = 0;
+    dl->cap = 0;
+}
+
+void
+pxe_im_dl_free(im_dl_t *dl)
+{
+    free(dl->e);
+    pxe_im_dl_init(dl);
+}
+
+void
+pxe_im_dl_move(im_dl_t *to, im_dl_t *from)
+{
+    pxe_im_dl_free(to);
+    *to = *from;
+    pxe_im_dl_init(from);
+}
+
+static int
+dl_push(im_dl_t *dl, const im_entry_t *e)
+{
+    im_entry_t  *tmp;
+
+    if (dl->n == IM_PRODUCT_MAX) {
+        return PXE_ETOOMANY;
+    }
+    if (dl->n == dl->cap) {
+        size_t  cap = dl->cap ? dl->cap * 2 : 4;
+
+        tmp = realloc(dl->e, cap * sizeof(*tmp));
+        if (tmp == NULL) {
+            return PXE_ENOMEM;
+        }
+        dl->e = tmp;
+        dl->cap = cap;
+    }
+    dl->e[dl->n++] = *e;
+    return PXE_OK;
+}
+
+int
+pxe_im_dl_const(im_dl_t *dl, int truth)
+{
+    im_entry_t  e;
+
+    pxe_im_dl_free(dl);
+    memset(&e, 0, sizeof(e));
+    e.truth = (uint8_t) (truth != 0);
+    return dl_push(dl, &e);
+}
+
+int
+pxe_im_dl_atom(im_dl_t *dl, int atom)
+{
+    im_entry_t  e;
+    int         rc;
+
+    if (atom < 0) {
+        return PXE_ENOMEM;
+    }
+    pxe_im_dl_free(dl);
+    memset(&e, 0, sizeof(e));
+    e.a[0] = (uint16_t) atom;
+    e.n = 1;
+    e.truth = 1;
+    if ((rc = dl_push(dl, &e)) != PXE_OK) {
+        return rc;
+    }
+    memset(&e, 0, sizeof(e));
+    return dl_push(dl, &e);
+}
+
+void
+pxe_im_dl_not(im_dl_t *dl)
+{
+    size_t  i;
+
+    for (i = 0; i < dl->n; i++) {
+        dl->e[i].truth = (uint8_t) !dl->e[i].truth;
+    }
+}
+
+int
+pxe_im_dl_set(im_dl_t *dl, int which, const char *value)
+{
+    size_t  i;
+
+    for (i = 0; i < dl->n; i++) {
+        dl->e[i].v[which] = value;
+    }
+    return PXE_OK;
+}
+
+static int
+bytes_prefix(const im_atom_t *p, const im_atom_t *s)
+{
+    return p->len <= s->len && memcmp(p->s, s->s, p->len) == 0;
+}
+
+/* Can every test of the cube hold at once? */
+static int
+cube_possible(const pxe_import_t *im, const im_entry_t *e)
+{
+    size_t  i, j;
+
+    for (i = 0; i < e->n; i++) {
+        const im_atom_t  *a = &im->atoms[e->a[i]];
+
+        if (a->kind == IM_A_FALSE) {
+            return 0;
+        }
+        for (j = i + 1; j < e->n; j++) {
+            const im_atom_t  *b = &im->atoms[e->a[j]];
+
+            if (a->kind == b->kind
+                && (a->kind == IM_A_ARCH || a->kind == IM_A_UC_EQ
+                    || a->kind == IM_A_VCI_EQ || a->kind == IM_A_MAC
+                    || a->kind == IM_A_SUBNET))
+            {
+                return 0;       /* interned: different atoms differ */
+            }
+            if (a->kind == IM_A_VCI_PREFIX && b->kind == IM_A_VCI_PREFIX
+                && !bytes_prefix(a, b) && !bytes_prefix(b, a))
+            {
+                return 0;
+            }
+            if (a->kind == IM_A_VCI_PREFIX && b->kind == IM_A_VCI_EQ
+                && !bytes_prefix(a, b))
+            {
+                return 0;
+            }
+            if (b->kind == IM_A_VCI_PREFIX && a->kind == IM_A_VCI_EQ
+                && !bytes_prefix(b, a))
+            {
+                return 0;
+            }
+        }
+    }
+    return 1;
+}
+
+/* Drops tests another one implies: user-class present when it equals
+ * something, a vendor-class prefix of a longer prefix or an equality. */
+static void
+cube_normalize(const pxe_import_t *im, im_entry_t *e)
+{
+    size_t  i, j, n = 0;
+
+    for (i = 0; i < e->n; i++) {
+        const im_atom_t  *a = &im->atoms[e->a[i]];
+        int               implied = 0;
+
+        for (j = 0; j < e->n && !implied; j++) {
+            const im_atom_t  *b = &im->atoms[e->a[j]];
+
+            if (i == j) {
+                continue;
+            }
+            if (a->kind == IM_A_UC_EXISTS && b->kind == IM_A_UC_EQ) {
+                implied = 1;
+            } else if (a->kind == IM_A_VCI_PREFIX
+                       && (b->kind == IM_A_VCI_EQ
+                           || (b->kind == IM_A_VCI_PREFIX
+                               && b->len > a->len))
+                       && bytes_prefix(a, b))
+            {
+                implied = 1;
+            }
+        }
+        if (!implied) {
+            e->a[n++] = e->a[i];
+        }
+    }
+    e->n = (uint8_t) n;
+}
+
+/* The union of two cubes into out; -1 when it has too many tests. */
+static int
+cube_union(const im_entry_t *x, const im_entry_t *y, im_entry_t *out)
+{
+    size_t  i = 0, j = 0, n = 0;
+
+    while (i < x->n || j < y->n) {
+        uint16_t  v;
+
+        if (j >= y->n || (i < x->n && x->a[i] < y->a[j])) {
+            v = x->a[i++];
+        } else if (i >= x->n || y->a[j] < x->a[i]) {
+            v = y->a[j++];
+        } else {
+            v = x->a[i++];
+            j++;
+        }
+        if (n == IM_CUBE_MAX) {
+            return -1;
+        }
+        out->a[n++] = v;
+    }
+    out->n = (uint8_t) n;
+    return 0;
+}
+
+static int
+cube_subset(const im_entry_t *x, const im_entry_t *y)
+{
+    size_t  i = 0, j = 0;
+
+    for ( ; i < x->n; i++) {
+        while (j < y->n && y->a[j] < x->a[i]) {
+            j++;
+        }
+        if (j == y->n || y->a[j] != x->a[i]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Drops entries an earlier entry shadows (its tests are a subset). */
+static void
+dl_prune(im_dl_t *dl)
+{
+    size_t  i, j, n = 0;
+
+    for (j = 0; j < dl->n; j++) {
+        for (i = 0; i < n; i++) {
+            if (cube_subset(&dl->e[i], &dl->e[j])) {
+                break;
+            }
+        }
+        if (i == n) {
+            dl->e[n++] = dl->e[j];
+        }
+    }
+    dl->n = n;
+}
+
+enum { OP_AND, OP_OR, OP_SEQ };
+
+static int
+dl_product(pxe_import_t *im, const im_dl_t *a, const im_dl_t *b, int op,
+    im_dl_t *out)
+{
+    size_t      i, j, k;
+    im_entry_t  e;
+    int         rc;
+
+    for (i = 0; i < a->n; i++) {
+        for (j = 0; j < b->n; j++) {
+            if (cube_union(&a->e[i], &b->e[j], &e) != 0) {
+                snprintf(im->error, sizeof(im->error), "a condition with "
+                         "more than %d tests", IM_CUBE_MAX);
+                return PXE_ETOOMANY;
+            }
+            if (!cube_possible(im, &e)) {
+                continue;
+            }
+            cube_normalize(im, &e);
+            switch (op) {
+            case OP_AND:
+                e.truth = a->e[i].truth && b->e[j].truth;
+                break;
+            case OP_OR:
+                e.truth = a->e[i].truth || b->e[j].truth;
+                break;
+            default:
+                e.truth = 1;
+                break;
+            }
+            for (k = 0; k < IM_V_COUNT; k++) {
+                e.v[k] = b->e[j].v[k] != NULL ? b->e[j].v[k] : a->e[i].v[k];
+            }
+            if ((rc = dl_push(out, &e)) != PXE_OK) {
+                if (rc == PXE_ETOOMANY) {
+                    snprintf(im->error, sizeof(im->error), "more than %d "
+                             "combinations of conditions",
+                             PXE_IMPORT_ENTRIES_MAX);
+                }
+                return rc;
+            }
+        }
+    }
+    dl_prune(out);
+    if (out->n > PXE_IMPORT_ENTRIES_MAX) {
+        snprintf(im->error, sizeof(im->error), "more than %d combinations "
+                 "of conditions", PXE_IMPORT_ENTRIES_MAX);
+        return PXE_ETOOMANY;
+    }
+    return PXE_OK;
+}
+
+static int
+dl_combine(pxe_import_t *im, im_dl_t *a, const im_dl_t *b, int op)
+{
+    im_dl_t  out;
+    int      rc;
+
+    pxe_im_dl_init(&out);
+    rc = dl_product(im, a, b, op, &out);
+    if (rc == PXE_OK) {
+        pxe_im_dl_move(a, &out);
+    }
+    pxe_im_dl_free(&out);
+    return rc;
+}
+
+int
+pxe_im_dl_logic(pxe_import_t *im, im_dl_t *a, const im_dl_t *b, int is_and)
+{
+    return dl_combine(im, a, b, is_and ? OP_AND : OP_OR);
+}
+
+int
+pxe_im_dl_seq(pxe_import_t *im, im_dl_t *a, const im_dl_t *b)
+{
+    return dl_combine(im, a, b, OP_SEQ);
+}
+
+int
+pxe_im_dl_branch(pxe_import_t *im, const im_dl_t *cond, const im_dl_t *then,
+    const im_dl_t *other, im_dl_t *out)
+{
+    im_dl_t  one, part;
+    size_t   i, j;
+    int      rc = PXE_OK;
+
+    pxe_im_dl_free(out);
+    for (i = 0; rc == PXE_OK && i < cond->n; i++) {
+        pxe_im_dl_init(&one);
+        pxe_im_dl_init(&part);
+        rc = dl_push(&one, &cond->e[i]);
+        if (rc == PXE_OK) {
+            memset(one.e[0].v, 0, sizeof(one.e[0].v));
+            rc = dl_product(im, &one, cond->e[i].truth ? then : other,
+                            OP_SEQ, &part);
+        }
+        for (j = 0; rc == PXE_OK && j < part.n; j++) {
+            rc = dl_push(out, &part.e[j]);
+        }
+        pxe_im_dl_free(&one);
+        pxe_im_dl_free(&part);
+    }
+    if (rc == PXE_OK) {
+        dl_prune(out);
+    }
+    return rc;
+}
+
+static int
+value_equal(const char *x, const char *y)
+{
+    return x == y || (x != NULL && y != NULL && strcmp(x, y) == 0);
+}
+
+static int
+entry_equal(const im_entry_t *x, const im_entry_t *y)
+{
+    size_t  k;
+
+    if (x->n != y->n || memcmp(x->a, y->a, x->n * sizeof(x->a[0])) != 0) {
+        return 0;
+    }
+    for (k = 0; k < IM_V_COUNT; k++) {
+        if (!value_equal(x->v[k], y->v[k])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int
+pxe_im_dl_equal(const im_dl_t *a, const im_dl_t *b)
+{
+    size_t  i;
+
+    if (a->n != b->n) {
+        return 0;
+    }
+    for (i = 0; i < a->n; i++) {
+        if (!entry_equal(&a->e[i], &b->e[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int
+pxe_im_emit(pxe_import_t *im, const im_dl_t *dl, int mac, int sub)
+{
+    im_entry_t  extra, e;
+    size_t      i;
+    int         rc;
+
+    memset(&extra, 0, sizeof(extra));
+    if (mac >= 0) {
+        extra.a[extra.n++] = (uint16_t) mac;
+    }
+    if (sub >= 0) {
+        extra.a[extra.n++] = (uint16_t) sub;
+        if (extra.n == 2 && extra.a[0] > extra.a[1]) {
+            extra.a[1] = extra.a[0];
+            extra.a[0] = (uint16_t) sub;
+        }
+    }
+    for (i = 0; i < dl->n; i++) {
+        if (cube_union(&dl->e[i], &extra, &e) != 0) {
+            snprintf(im->error, sizeof(im->error), "a condition with more "
+                     "than %d tests", IM_CUBE_MAX);
+            return PXE_ETOOMANY;
+        }
+        if (!cube_possible(im, &e)) {
+            continue;
+        }
+        memcpy(e.v, dl->e[i].v, sizeof(e.v));
+        e.truth = 1;
+        /* What the client reads: option 67 when given, else the file. */
+        if (e.v[IM_V_BOOTFILE] != NULL) {
+            e.v[IM_V_FILENAME] = e.v[IM_V_BOOTFILE];
+        }
+        if ((rc = dl_push(&im->rules, &e)) != PXE_OK) {
+            return rc;
+        }
+    }
+    return PXE_OK;
+}
+
+static int entry_equal(const im_entry_t *x, const im_entry_t *y);
+
+/* Drops an entry the next one covers with the same answer: whoever it
+ * matches, the next matches too and answers alike. */
+static void
+dl_merge(im_dl_t *dl)
+{
+    size_t  i, k;
+
+    for (i = dl->n; i > 1; i--) {
+        im_entry_t  *e = &dl->e[i - 2], *next = &dl->e[i - 1];
+
+        for (k = 0; k < IM_V_COUNT; k++) {
+            if (!(e->v[k] == next->v[k]
+                  || (e->v[k] != NULL && next->v[k] != NULL
+                      && strcmp(e->v[k], next->v[k]) == 0)))
+            {
+                break;
+            }
+        }
+        if (k == IM_V_COUNT && cube_subset(next, e)) {
+            memmove(e, next, (dl->n - (i - 1)) * sizeof(*e));
+            dl->n--;
+        }
+    }
+}
+
+/* Notes in file order (a statement is reported where it is run). */
+static void
+sort_notes(pxe_import_t *im)
+{
+    size_t     i, j;
+    im_note_t  t;
+
+    for (i = 1; i < im->nnotes; i++) {
+        t = im->notes[i];
+        for (j = i; j > 0 && im->notes[j - 1].line > t.line; j--) {
+            im->notes[j] = im->notes[j - 1];
+        }
+        im->notes[j] = t;
+    }
+}
+
+int
+pxe_im_finish(pxe_import_t *im)
+{
+    size_t  h, k;
+    int     rc;
+
+    /* reservations that waited for their subnet (dnsmasq's dhcp-host) */
+    for (h = 0; h < im->nany; h++) {
+        for (k = 0; k < im->nsub; k++) {
+            if ((im->any[h].ip & im->sub[k].mask) == im->sub[k].net) {
+                rc = pxe_im_kea_host(im, im->sub[k].net, im->sub[k].mask,
+                                     im->any[h].mac, im->any[h].ip, NULL);
+                if (rc != PXE_OK) {
+                    return rc;
+                }
+                break;
+            }
+        }
+    }
+    im->nany = 0;
+    dl_prune(&im->rules);
+    dl_merge(&im->rules);
+    sort_notes(im);
+    {
+        /* The hook takes PXE_RULES_MAX rules, and per-host (exact MAC)
+         * rules on top, up to PXE_MAC_RULES_MAX. */
+        size_t  i, j, mac = 0;
+
+        for (i = 0; i < im->rules.n; i++) {
+            for (j = 0; j < im->rules.e[i].n; j++) {
+                if (im->atoms[im->rules.e[i].a[j]].kind == IM_A_MAC) {
+                    mac++;
+                    break;
+                }
+            }
+        }
+        if (im->rules.n - mac > PXE_RULES_MAX || mac > PXE_MAC_RULES_MAX) {
+            snprintf(im->error, sizeof(im->error), "%zu rules, more than the "
+                     "hook takes (%d, and %d per-host)",
+                     im->rules.n, PXE_RULES_MAX, PXE_MAC_RULES_MAX);
+            return PXE_ETOOMANY;
+        }
+    }
+    if (im->default_ns == NULL) {
+        /* dhcpd answers siaddr 0.0.0.0 without a next-server. */
+        im->default_ns = "0.0.0.0";
+    }
+    return PXE_OK;
+}
+
+/* ---- Kea settings ------------------------------------------------------- */
+
+int
+pxe_im_kea_subnet(pxe_import_t *im, uint32_t net, uint32_t mask,
+    const char *shared)
+{
+    im_ksubnet_t  *s;
+
+    if (im->nsub == IM_SUBNETS_MAX) {
+        return -1;
+    }
+    s = &im->sub[im->nsub];
+    memset(s, 0, sizeof(*s));
+    s->net = net;
+    s->mask = mask;
+    s->shared = shared;
+    return (int) im->nsub++;
+}
+
+int
+pxe_im_kea_range(pxe_import_t *im, int subnet, uint32_t lo, uint32_t hi)
+{
+    im_ksubnet_t  *s = &im->sub[subnet];
+
+    if (s->nranges < IM_RANGES_MAX) {
+        s->lo[s->nranges] = lo;
+        s->hi[s->nranges] = hi;
+        s->nranges++;
+    }
+    return PXE_OK;
+}
+
+static void
+set_kopt(im_kopt_t *opt, size_t *n, const char *name, const char *data)
+{
+    size_t  i;
+
+    for (i = 0; i < *n; i++) {
+        if (strcmp(opt[i].name, name) == 0) {
+            opt[i].data = data;
+            return;
+        }
+    }
+    if (*n < IM_OPTS_MAX) {
+        opt[*n].name = name;
+        opt[*n].data = data;
+        (*n)++;
+    }
+}
+
+int
+pxe_im_kea_option(pxe_import_t *im, int subnet, const char *name,
+    const char *data)
+{
+    if (subnet < 0) {
+        set_kopt(im->opt, &im->nopt, name, data);
+    } else {
+        set_kopt(im->sub[subnet].opt, &im->sub[subnet].nopt, name, data);
+    }
+    return PXE_OK;
+}
+
+int
+pxe_im_kea_lease_time(pxe_import_t *im, int subnet, int max, long v)
+{
+    if (subnet < 0) {
+        im->lease[max ? 1 : 0] = v;
+    } else {
+        im->sub[subnet].lease[max ? 1 : 0] = v;
+    }
+    return PXE_OK;
+}
+
+int
+pxe_im_kea_host(pxe_import_t *im, uint32_t net, uint32_t mask,
+    const uint8_t mac[6], uint32_t ip, const char *name)
+{
+    size_t         i;
+    im_ksubnet_t  *s;
+    im_khost_t    *h;
+
+    (void) name;
+    for (i = 0; i < im->nsub; i++) {
+        s = &im->sub[i];
+        if (s->net != net || s->mask != mask) {
+            continue;
+        }
+        if (s->nhosts == s->caphosts) {
+            size_t  cap = s->caphosts ? s->caphosts * 2 : 16;
+
+            h = realloc(s->hosts, cap * sizeof(*h));
+            if (h == NULL) {
+                return PXE_ENOMEM;
+            }
+            s->hosts = h;
+            s->caphosts = cap;
+        }
+        h = &s->hosts[s->nhosts++];
+        memcpy(h->mac, mac, 6);
+        h->ip = ip;
+        return PXE_OK;
+    }
+    return PXE_OK;
+}
+
+int
+pxe_im_kea_host_any(pxe_import_t *im, const uint8_t mac[6], uint32_t ip)
+{
+    im_khost_t  *h;
+
+    if (im->nany == im->capany) {
+        size_t  cap = im->capany ? im->capany * 2 : 16;
+
+        h = realloc(im->any, cap * sizeof(*h));
+        if (h == NULL) {
+            return PXE_ENOMEM;
+        }
+        im->any = h;
+        im->capany = cap;
+    }
+    h = &im->any[im->nany++];
+    memcpy(h->mac, mac, 6);
+    h->ip = ip;
+    return PXE_OK;
+}
+
+/* ---- JSON --------------------------------------------------------------- */
+
+static int
+json_str(pxe_buf_t *out, const char *s, size_t len)
+{
+    size_t  i;
+    int     rc = pxe_buf_addc(out, '"');
+
+    for (i = 0; rc == PXE_OK && i < len; i++) {
+        unsigned char  c = (unsigned char) s[i];
+
+        if (c == '"' || c == '\\') {
+            rc = pxe_buf_printf(out, "\\%c", c);
+        } else if (c < 0x20 || c >= 0x7f) {
+            rc = pxe_buf_printf(out, "\\u%04x", c);
+        } else {
+            rc = pxe_buf_addc(out, (char) c);
+        }
+    }
+    return rc == PXE_OK ? pxe_buf_addc(out, '"') : rc;
+}
+
+/* A PCRE2 pattern matching the bytes literally, as JSON. */
+static int
+json_pattern(pxe_buf_t *out, const char *s, size_t len, int anchor_end)
+{
+    pxe_buf_t  pat;
+    size_t     i;
+    int        rc;
+
+    pxe_buf_init(&pat, 6 * len + 8, NULL);     /* \x{hh} a byte */
+    rc = pxe_buf_addc(&pat, '^');
+    for (i = 0; rc == PXE_OK && i < len; i++) {
+        unsigned char  c = (unsigned char) s[i];
+
+        if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')
+            || (c >= 'A' && c <= 'Z'))
+        {
+            rc = pxe_buf_addc(&pat, (char) c);
+        } else if (c > 0x20 && c < 0x7f) {
+            rc = pxe_buf_printf(&pat, "\\%c", c);
+        } else {
+            rc = pxe_buf_printf(&pat, "\\x{%02x}", c);
+        }
+    }
+    if (rc == PXE_OK && anchor_end) {
+        rc = pxe_buf_addc(&pat, '$');
+    }
+    if (rc == PXE_OK) {
+        rc = json_str(out, pat.data, pat.len);
+    }
+    pxe_buf_free(&pat);
+    return rc;
+}
+
+/* Bytes as a literal PCRE2 piece (no anchors) into pat. */
+static int
+pattern_piece(pxe_buf_t *pat, const char *s, size_t len)
+{
+    size_t  i;
+    int     rc = PXE_OK;
+
+    for (i = 0; rc == PXE_OK && i < len; i++) {
+        unsigned char  c = (unsigned char) s[i];
+
+        if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')
+            || (c >= 'A' && c <= 'Z'))
+        {
+            rc = pxe_buf_addc(pat, (char) c);
+        } else if (c > 0x20 && c < 0x7f) {
+            rc = pxe_buf_printf(pat, "\\%c", c);
+        } else {
+            rc = pxe_buf_printf(pat, "\\x{%02x}", c);
+        }
+    }
+    return rc;
+}
+
+/* Several tests on one option as one pattern: a lookahead each. */
+static int
+json_lookaheads(const pxe_import_t *im, const im_entry_t *e, int eq,
+    int prefix, int sub, pxe_buf_t *out)
+{
+    pxe_buf_t  pat;
+    size_t     i, len = 8;
+    int        rc;
+
+    for (i = 0; i < e->n; i++) {
+        len += 6 * im->atoms[e->a[i]].len + 16;
+    }
+    pxe_buf_init(&pat, len, NULL);
+    rc = pxe_buf_addc(&pat, '^');
+    for (i = 0; rc == PXE_OK && i < e->n; i++) {
+        const im_atom_t  *a = &im->atoms[e->a[i]];
+
+        if (a->kind != eq && a->kind != prefix && a->kind != sub) {
+            continue;
+        }
+        rc = pxe_buf_adds(&pat, a->kind == sub ? "(?=[\\s\\S]*" : "(?=");
+        if (rc == PXE_OK) {
+            rc = pattern_piece(&pat, a->s, a->len);
+        }
+        if (rc == PXE_OK) {
+            rc = pxe_buf_adds(&pat, a->kind == eq ? "$)" : ")");
+        }
+    }
+    if (rc == PXE_OK) {
+        rc = json_str(out, pat.data, pat.len);
+    }
+    pxe_buf_free(&pat);
+    return rc;
+}
+
+static int
+rule_json(const pxe_import_t *im, const im_entry_t *e, pxe_buf_t *out)
+{
+    const im_atom_t  *vci = NULL, *uc = NULL;
+    const char       *file, *sep = "";
+    size_t            i, nuc = 0, nvci = 0;
+    int               rc = pxe_buf_adds(out, "    {");
+
+    for (i = 0; i < e->n; i++) {
+        int  k = im->atoms[e->a[i]].kind;
+
+        nuc += k == IM_A_UC_EQ || k == IM_A_UC_SUB;
+        nvci += k == IM_A_VCI_EQ || k == IM_A_VCI_PREFIX || k == IM_A_VCI_SUB;
+    }
+
+    for (i = 0; rc == PXE_OK && i < e->n; i++) {
+        const im_atom_t  *a = &im->atoms[e->a[i]];
+
+        switch (a->kind) {
+        case IM_A_UC_EXISTS:
+            if (uc == NULL) {
+                uc = a;
+            }
+            break;
+        case IM_A_UC_EQ:
+            uc = a;
+            break;
+        case IM_A_VCI_EQ:
+            vci = a;
+            break;
+        case IM_A_VCI_PREFIX:
+            if (vci == NULL || (vci->kind == IM_A_VCI_PREFIX
+                                && a->len > vci->len))
+            {
+                vci = a;
+            }
+            break;
+        case IM_A_UC_SUB:
+        case IM_A_VCI_SUB:
+            break;
+        case IM_A_IPXE:
+            rc = pxe_buf_printf(out, "%s\"option-175\": true", sep);
+            sep = ", ";
+            break;
+        case IM_A_ARCH:
+            rc = pxe_buf_printf(out, "%s\"arch\": %u", sep, a->num);
+            sep = ", ";
+            break;
+        case IM_A_MAC: {
+            const uint8_t  *m = (const uint8_t *) a->s;
+
+            rc = pxe_buf_printf(out, "%s\"mac\": \"^%02x:%02x:%02x:%02x:"
+                                "%02x:%02x$\"", sep, m[0], m[1], m[2], m[3],
+                                m[4], m[5]);
+            sep = ", ";
+            break;
+        }
+        case IM_A_SUBNET: {
+            const uint8_t  *m = (const uint8_t *) a->s;
+
+            rc = pxe_buf_printf(out, "%s\"subnet\": \"%u.%u.%u.%u/%u\"", sep,
+                                m[0], m[1], m[2], m[3], m[4]);
+            sep = ", ";
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    if (rc == PXE_OK && (nuc > 1 || (nuc == 1 && uc == NULL))) {
+        rc = pxe_buf_printf(out, "%s\"user-class\": ", sep);
+        if (rc == PXE_OK) {
+            rc = json_lookaheads(im, e, IM_A_UC_EQ, -1, IM_A_UC_SUB, out);
+        }
+        sep = ", ";
+    } else if (rc == PXE_OK && uc != NULL) {
+        rc = pxe_buf_printf(out, "%s\"user-class\": ", sep);
+        if (rc == PXE_OK) {
+            rc = uc->kind == IM_A_UC_EQ ? json_pattern(out, uc->s, uc->len, 1)
+                 : json_str(out, "^", 1);
+        }
+        sep = ", ";
+    }
+    if (rc == PXE_OK && (nvci > 1 || (nvci == 1 && vci == NULL))) {
+        rc = pxe_buf_printf(out, "%s\"vendor-class\": ", sep);
+        if (rc == PXE_OK) {
+            rc = json_lookaheads(im, e, IM_A_VCI_EQ, IM_A_VCI_PREFIX,
+                                 IM_A_VCI_SUB, out);
+        }
+        sep = ", ";
+    } else if (rc == PXE_OK && vci != NULL) {
+        rc = pxe_buf_printf(out, "%s\"vendor-class\": ", sep);
+        if (rc == PXE_OK) {
+            rc = json_pattern(out, vci->s, vci->len, vci->kind == IM_A_VCI_EQ);
+        }
+        sep = ", ";
+    }
+    file = e->v[IM_V_BOOTFILE] != NULL ? e->v[IM_V_BOOTFILE]
+           : e->v[IM_V_FILENAME];
+    if (rc == PXE_OK && file != NULL) {
+        rc = pxe_buf_printf(out, "%s\"boot-file\": ", sep);
+        if (rc == PXE_OK) {
+            rc = json_str(out, file, strlen(file));
+        }
+        sep = ", ";
+    }
+    if (rc == PXE_OK && e->v[IM_V_SNAME] != NULL) {
+        rc = pxe_buf_printf(out, "%s\"server-hostname\": ", sep);
+        if (rc == PXE_OK) {
+            rc = json_str(out, e->v[IM_V_SNAME], strlen(e->v[IM_V_SNAME]));
+        }
+        sep = ", ";
+    }
+    if (rc == PXE_OK) {
+        /* Every rule answers something: its next-server at least. */
+        rc = pxe_buf_printf(out, "%s\"next-server\": \"%s\"}", sep,
+                            e->v[IM_V_NEXT_SERVER] != NULL
+                            ? e->v[IM_V_NEXT_SERVER] : im->default_ns);
+    }
+    return rc;
+}
+
+static int
+params_json(const pxe_import_t *im, pxe_buf_t *out, const char *indent)
+{
+    size_t  i;
+    int     rc;
+
+    rc = pxe_buf_printf(out, "{\n%s  \"next-server\": \"%s\",\n%s  "
+                        "\"option-67\": \"auto\",\n%s  \"rules\": [\n",
+                        indent, im->default_ns, indent, indent);
+    for (i = 0; rc == PXE_OK && i < im->rules.n; i++) {
+        rc = pxe_buf_adds(out, indent);
+        if (rc == PXE_OK) {
+            rc = rule_json(im, &im->rules.e[i], out);
+        }
+        if (rc == PXE_OK) {
+            rc = pxe_buf_adds(out, i + 1 < im->rules.n ? ",\n" : "\n");
+        }
+    }
+    if (rc == PXE_OK) {
+        rc = pxe_buf_printf(out, "%s  ]\n%s}", indent, indent);
+    }
+    return rc;
+}
+
+int
+pxe_import_params(const pxe_import_t *im, pxe_buf_t *out)
+{
+    int  rc = params_json(im, out, "");
+
+    return rc == PXE_OK ? pxe_buf_addc(out, '\n') : rc;
+}
+
+static int
+ip_text(pxe_buf_t *out, uint32_t a)
+{
+    return pxe_buf_printf(out, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff,
+                          (a >> 8) & 0xff, a & 0xff);
+}
+
+static int
+options_json(pxe_buf_t *out, const im_kopt_t *opt, size_t n,
+    const char *indent)
+{
+    size_t  i;
+    int     rc = pxe_buf_printf(out, "%s\"option-data\": [", indent);
+
+    for (i = 0; rc == PXE_OK && i < n; i++) {
+        rc = pxe_buf_printf(out, "%s{\"name\": \"%s\", \"data\": ",
+                            i ? ", " : "", opt[i].name);
+        if (rc == PXE_OK) {
+            rc = json_str(out, opt[i].data, strlen(opt[i].data));
+        }
+        if (rc == PXE_OK) {
+            rc = pxe_buf_addc(out, '}');
+        }
+    }
+    return rc == PXE_OK ? pxe_buf_adds(out, "]") : rc;
+}
+
+static int
+subnet_json(const im_ksubnet_t *s, size_t id, pxe_buf_t *out)
+{
+    size_t  i;
+    int     rc;
+
+    rc = pxe_buf_printf(out, "        {\n          \"id\": %zu,\n"
+                        "          \"subnet\": \"", id);
+    if (rc == PXE_OK) {
+        rc = ip_text(out, s->net);
+    }
+    if (rc == PXE_OK) {
+        rc = pxe_buf_printf(out, "/%d\",\n          \"pools\": [",
+                            __builtin_popcount(s->mask));
+    }
+    for (i = 0; rc == PXE_OK && i < s->nranges; i++) {
+        rc = pxe_buf_printf(out, "%s{\"pool\": \"", i ? ", " : "");
+        if (rc == PXE_OK) {
+            rc = ip_text(out, s->lo[i]);
+        }
+        if (rc == PXE_OK) {
+            rc = pxe_buf_adds(out, " - ");
+        }
+        if (rc == PXE_OK) {
+            rc = ip_text(out, s->hi[i]);
+        }
+        if (rc == PXE_OK) {
+            rc = pxe_buf_adds(out, "\"}");
+        }
+    }
+    if (rc == PXE_OK) {
+        rc = pxe_buf_adds(out, "],\n");
+    }
+    if (rc == PXE_OK && s->lease[0] > 0) {
+        rc = pxe_buf_printf(out, "          \"valid-lifetime\": %ld,\n",
+                            s->lease[0]);
+    }
+    if (rc == PXE_OK && s->lease[1] > 0) {
+        rc = pxe_buf_printf(out, "          \"max-valid-lifetime\": %ld,\n",
+                            s->lease[1]);
+    }
+    if (rc == PXE_OK) {
+        rc = options_json(out, s->opt, s->nopt, "          ");
+    }
+    if (rc == PXE_OK) {
+        rc = pxe_buf_adds(out, ",\n          \"reservations\": [");
+    }
+    for (i = 0; rc == PXE_OK && i < s->nhosts; i++) {
+        const uint8_t  *m = s->hosts[i].mac;
+
+        rc = pxe_buf_printf(out, "%s\n            {\"hw-address\": "
+                            "\"%02x:%02x:%02x:%02x:%02x:%02x\", "
+                            "\"ip-address\": \"", i ? "," : "", m[0], m[1],
+                            m[2], m[3], m[4], m[5]);
+        if (rc == PXE_OK) {
+            rc = ip_text(out, s->hosts[i].ip);
+        }
+        if (rc == PXE_OK) {
+            rc = pxe_buf_adds(out, "\"}");
+        }
+    }
+    if (rc == PXE_OK) {
+        rc = pxe_buf_adds(out, s->nhosts ? "\n          ]\n        }"
+                                         : "]\n        }");
+    }
+    return rc;
+}
+
+int
+pxe_import_kea(const pxe_import_t *im, const char *hook, pxe_buf_t *out)
+{
+    size_t  i, j, n;
+    int     rc;
+
+
+    rc = pxe_buf_adds(out, "{\n  \"Dhcp4\": {\n"
+                      "    \"interfaces-config\": {\"interfaces\": [\"*\"]},\n"
+                      "    \"lease-database\": {\"type\": \"memfile\", "
+                      "\"lfc-interval\": 3600},\n");
+    if (rc == PXE_OK && im->lease[0] > 0) {
+        rc = pxe_buf_printf(out, "    \"valid-lifetime\": %ld,\n",
+                            im->lease[0]);
+    }
+    if (rc == PXE_OK && im->lease[1] > 0) {
+        rc = pxe_buf_printf(out, "    \"max-valid-lifetime\": %ld,\n",
+                            im->lease[1]);
+    }
+    if (rc == PXE_OK) {
+        rc = options_json(out, im->opt, im->nopt, "    ");
+    }
+    if (rc == PXE_OK) {
+        rc = pxe_buf_adds(out, ",\n    \"subnet4\": [\n");
+    }
+    for (n = 0, i = 0; rc == PXE_OK && i < im->nsub; i++) {
+        if (im->sub[i].shared != NULL) {
+            continue;
+        }
+        if (n++ > 0) {
+            rc = pxe_buf_adds(out, ",\n");
+        }
+        if (rc == PXE_OK) {
+            rc = subnet_json(&im->sub[i], i + 1, out);
+        }
+    }
+    if (rc == PXE_OK) {
+        rc = pxe_buf_adds(out, "\n    ],\n    \"shared-networks\": [");
+    }
+    /* Each shared network once, its subnets in file order. */
+    for (n = 0, i = 0; rc == PXE_OK && i < im->nsub; i++) {
+        const char  *name = im->sub[i].shared;
+
+        if (name == NULL) {
+            continue;
+        }
+        for (j = 0; j < i; j++) {
+            if (im->sub[j].shared != NULL
+                && strcmp(im->sub[j].shared, name) == 0)
+            {
+                break;
+            }
+        }
+        if (j < i) {
+            continue;
+        }
+        rc = pxe_buf_printf(out, "%s\n      {\"name\": ", n++ ? "," : "");
+        if (rc == PXE_OK) {
+            rc = json_str(out, name, strlen(name));
+        }
+        if (rc == PXE_OK) {
+            rc = pxe_buf_adds(out, ", \"subnet4\": [\n");
+        }
+        for (j = i; rc == PXE_OK && j < im->nsub; j++) {
+            if (im->sub[j].shared == NULL
+                || strcmp(im->sub[j].shared, name) != 0)
+            {
+                continue;
+            }
+            if (j > i) {
+                rc = pxe_buf_adds(out, ",\n");
+            }
+            if (rc == PXE_OK) {
+                rc = subnet_json(&im->sub[j], j + 1, out);
+            }
+        }
+        if (rc == PXE_OK) {
+            rc = pxe_buf_adds(out, "\n      ]}");
+        }
+    }
+    if (rc == PXE_OK) {
+        rc = pxe_buf_adds(out, n ? "\n    ],\n" : "],\n");
+    }
+    if (rc == PXE_OK) {
+        rc = pxe_buf_adds(out, "    \"hooks-libraries\": [{\n"
+                          "      \"library\": ");
+    }
+    if (rc == PXE_OK) {
+        rc = json_str(out, hook, strlen(hook));
+    }
+    if (rc == PXE_OK) {
+        rc = pxe_buf_adds(out, ",\n      \"parameters\": ");
+    }
+    if (rc == PXE_OK) {
+        rc = params_json(im, out, "      ");
+    }
+    if (rc == PXE_OK) {
+        rc = pxe_buf_adds(out, "\n    }]\n  }\n}\n");
+    }
+    return rc;
+}

@@ -1,0 +1,766 @@
+/*
+ * import_dnsmasq.c: dnsmasq's DHCP boot configuration as the Kea hook's
+ * ordered rules.
+ *
+ * dnsmasq decides with tags: each tag is set when any of its setters
+ * holds (dhcp-range: the client's subnet; dhcp-host: its MAC;
+ * dhcp-match, dhcp-userclass, dhcp-vendorclass: its options), then the
+ * tag-if lines run in order.  A tag is therefore a condition, kept as a
+ * decision list of truths (import.c).  dhcp-boot lines are tried as
+ * dnsmasq tries them: those with a tag (even only a negated one) first,
+ * then the untagged, each group from the last line written to the first
+ * (verified against dnsmasq by tests/integration/import); option 67 from
+ * dhcp-option likewise, and it beats the boot line's file.
+ */
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pxekit.h"
+#include "import_int.h"
+
+#define DM_FIELDS_MAX    32
+#define DM_TAGS_MAX      256
+#define DM_LINE_MAX      4096
+
+typedef struct dm_tag_s {
+    char        *name;
+    im_dl_t      cond;          /* truths: when the tag is set */
+} dm_tag_t;
+
+typedef struct dm_boot_s {
+    unsigned     line;
+    const char  *file;          /* the file name of the line's file */
+    char        *tags[8];       /* "X" or "!X" */
+    size_t       ntags;
+    const char  *v[IM_V_COUNT];
+    int          tagged;        /* has a tag, even a negated one */
+} dm_boot_t;
+
+typedef struct dm_s {
+    pxe_import_t    *im;
+    const char      *file;
+    unsigned         line;
+    pxe_buf_t       *err;
+    dm_tag_t         tags[DM_TAGS_MAX];
+    size_t           ntags;
+    dm_boot_t       *boots;     /* dhcp-boot and option 67 lines */
+    size_t           nboots, capboots;
+    const char      *next_server;
+    int              failed;
+} dm_t;
+
+static int
+dm_syntax(dm_t *dm, const char *msg)
+{
+    if (dm->err != NULL && !dm->failed) {
+        pxe_buf_reset(dm->err);
+        if (pxe_buf_printf(dm->err, "%s:%u: %s", dm->file, dm->line, msg)
+            != PXE_OK)
+        {
+            pxe_buf_reset(dm->err);
+        }
+    }
+    dm->failed = 1;
+    return PXE_ESYNTAX;
+}
+
+static int dm_note(dm_t *dm, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+dm_note(dm_t *dm, const char *fmt, ...)
+{
+    va_list  ap;
+    char     msg[256];
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    return pxe_im_note(dm->im, dm->file, dm->line, msg);
+}
+
+static char *
+dm_strdup(dm_t *dm, const char *s, size_t len)
+{
+    char  *p = pxe_im_alloc(dm->im, len + 1);
+
+    if (p != NULL) {
+        memcpy(p, s, len);
+        p[len] = '\0';
+    }
+    return p;
+}
+
+/* The tag named; created (never set) when new.  NULL: too many. */
+static dm_tag_t *
+dm_tag(dm_t *dm, const char *name)
+{
+    size_t  i;
+
+    for (i = 0; i < dm->ntags; i++) {
+        if (strcmp(dm->tags[i].name, name) == 0) {
+            return &dm->tags[i];
+        }
+    }
+    if (dm->ntags == DM_TAGS_MAX) {
+        return NULL;
+    }
+    dm->tags[dm->ntags].name = dm_strdup(dm, name, strlen(name));
+    if (dm->tags[dm->ntags].name == NULL) {
+        return NULL;
+    }
+    pxe_im_dl_init(&dm->tags[dm->ntags].cond);
+    if (pxe_im_dl_const(&dm->tags[dm->ntags].cond, 0) != PXE_OK) {
+        return NULL;
+    }
+    return &dm->tags[dm->ntags++];
+}
+
+/* tag |= cond */
+static int
+dm_set(dm_t *dm, const char *name, const im_dl_t *cond)
+{
+    dm_tag_t  *t = dm_tag(dm, name);
+
+    if (t == NULL) {
+        return dm_syntax(dm, "too many tags");
+    }
+    return pxe_im_dl_logic(dm->im, &t->cond, cond, 0);
+}
+
+static int
+dm_set_atom(dm_t *dm, const char *name, int atom)
+{
+    im_dl_t  c;
+    int      rc;
+
+    pxe_im_dl_init(&c);
+    rc = pxe_im_dl_atom(&c, atom);
+    if (rc == PXE_OK) {
+        rc = dm_set(dm, name, &c);
+    }
+    pxe_im_dl_free(&c);
+    return rc;
+}
+
+/* The condition of "tag:A,tag:!B,...": all must hold. */
+static int
+dm_tags_cond(dm_t *dm, char *const *tags, size_t n, im_dl_t *out)
+{
+    im_dl_t   t;
+    size_t    i;
+    int       rc = pxe_im_dl_const(out, 1);
+
+    for (i = 0; rc == PXE_OK && i < n; i++) {
+        int        neg = tags[i][0] == '!';
+        dm_tag_t  *tag = dm_tag(dm, tags[i] + neg);
+
+        if (tag == NULL) {
+            return dm_syntax(dm, "too many tags");
+        }
+        /* a copy: false or cond */
+        pxe_im_dl_init(&t);
+        rc = pxe_im_dl_const(&t, 0);
+        if (rc == PXE_OK) {
+            rc = pxe_im_dl_logic(dm->im, &t, &tag->cond, 0);
+        }
+        if (rc == PXE_OK && neg) {
+            pxe_im_dl_not(&t);
+        }
+        if (rc == PXE_OK) {
+            rc = pxe_im_dl_logic(dm->im, out, &t, 1);
+        }
+        pxe_im_dl_free(&t);
+    }
+    return rc;
+}
+
+/* Splits a value on commas (quotes kept out); fields point into s. */
+static size_t
+dm_split(char *s, char **f, size_t max)
+{
+    size_t  n = 0, i;
+    char   *w = s, *r = s;
+    int     quoted = 0;
+
+    f[n++] = w;
+    for ( ; *r != '\0'; r++) {
+        if (*r == '"') {
+            quoted = !quoted;
+        } else if (*r == ',' && !quoted) {
+            *w++ = '\0';
+            if (n == max) {
+                return 0;
+            }
+            f[n++] = w;
+        } else if (*r == '\\' && r[1] != '\0') {
+            *w++ = *++r;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = '\0';
+    for (i = 0; i < n; i++) {
+        while (*f[i] == ' ' || *f[i] == '\t') {
+            f[i]++;
+        }
+        w = f[i] + strlen(f[i]);
+        while (w > f[i] && (w[-1] == ' ' || w[-1] == '\t')) {
+            *--w = '\0';
+        }
+    }
+    return n;
+}
+
+static int
+dm_ipv4(const char *s, uint32_t *out)
+{
+    unsigned  a, b, c, d;
+    char      end;
+
+    if (sscanf(s, "%3u.%3u.%3u.%3u%c", &a, &b, &c, &d, &end) != 4
+        || a > 255 || b > 255 || c > 255 || d > 255)
+    {
+        return -1;
+    }
+    *out = a << 24 | b << 16 | c << 8 | d;
+    return 0;
+}
+
+static int
+dm_mac(const char *s, uint8_t mac[6])
+{
+    unsigned  m[6];
+    char      end;
+    int       i;
+
+    if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &m[0], &m[1], &m[2], &m[3],
+               &m[4], &m[5], &end) != 6 || strlen(s) != 17)
+    {
+        return -1;
+    }
+    for (i = 0; i < 6; i++) {
+        mac[i] = (uint8_t) m[i];
+    }
+    return 0;
+}
+
+static int
+dm_push_boot(dm_t *dm, dm_boot_t *b)
+{
+    if (dm->nboots == dm->capboots) {
+        size_t      cap = dm->capboots ? dm->capboots * 2 : 16;
+        dm_boot_t  *tmp = realloc(dm->boots, cap * sizeof(*tmp));
+
+        if (tmp == NULL) {
+            return PXE_ENOMEM;
+        }
+        dm->boots = tmp;
+        dm->capboots = cap;
+    }
+    b->line = dm->line;
+    b->file = dm->file;
+    dm->boots[dm->nboots++] = *b;
+    return PXE_OK;
+}
+
+/* Leading "tag:X"/"net:X" fields into b; the index of the first other. */
+static size_t
+dm_take_tags(dm_t *dm, char **f, size_t n, dm_boot_t *b)
+{
+    size_t  i = 0;
+
+    for ( ; i < n; i++) {
+        const char  *t = NULL;
+
+        if (strncmp(f[i], "tag:", 4) == 0) {
+            t = f[i] + 4;
+        } else if (strncmp(f[i], "net:", 4) == 0) {
+            t = f[i] + 4;
+        } else {
+            break;
+        }
+        if (b->ntags < 8) {
+            b->tags[b->ntags] = dm_strdup(dm, t, strlen(t));
+            b->tagged = 1;
+            b->ntags++;
+        }
+    }
+    return i;
+}
+
+static char *
+unquote(char *s)
+{
+    size_t  n = strlen(s);
+
+    if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
+        s[n - 1] = '\0';
+        return s + 1;
+    }
+    return s;
+}
+
+/* Statements that decide nothing about booting or addresses. */
+static const char *const dm_quiet[] = {
+    "port", "interface", "except-interface", "listen-address",
+    "bind-interfaces", "bind-dynamic", "no-resolv", "no-hosts", "server",
+    "domain-needed", "bogus-priv", "expand-hosts", "domain", "local",
+    "log-queries", "log-dhcp", "log-facility", "log-async", "enable-tftp",
+    "tftp-root", "tftp-secure", "tftp-no-fail", "tftp-no-blocksize",
+    "dhcp-authoritative", "dhcp-leasefile", "dhcp-lease-max", "cache-size",
+    "no-daemon", "keep-in-foreground", "user", "group", "pid-file",
+    "dhcp-rapid-commit", "dhcp-no-override", "address", "addn-hosts",
+    "resolv-file", "strict-order", "no-negcache", "neg-ttl", "local-ttl",
+    "dhcp-script", "quiet-dhcp", "leasefile-ro", "no-ping", NULL
+};
+
+static int
+dm_line(dm_t *dm, char *key, char *val)
+{
+    char      *f[DM_FIELDS_MAX];
+    size_t     n = 0, i;
+    dm_boot_t  b;
+    int        rc = PXE_OK;
+    uint32_t   a, lo, hi, mask;
+    uint8_t    mac[6];
+
+    if (val != NULL) {
+        n = dm_split(val, f, DM_FIELDS_MAX);
+        if (n == 0) {
+            return dm_syntax(dm, "too many fields");
+        }
+    }
+    memset(&b, 0, sizeof(b));
+    if (strcmp(key, "dhcp-boot") == 0) {
+        i = dm_take_tags(dm, f, n, &b);
+        if (i == n || *f[i] == '\0') {
+            return dm_syntax(dm, "dhcp-boot without a file");
+        }
+        b.v[IM_V_FILENAME] = dm_strdup(dm, f[i], strlen(f[i]));
+        if (i + 1 < n && *f[i + 1] != '\0') {
+            b.v[IM_V_SNAME] = dm_strdup(dm, f[i + 1], strlen(f[i + 1]));
+        }
+        if (i + 2 < n && dm_ipv4(f[i + 2], &a) == 0) {
+            b.v[IM_V_NEXT_SERVER] = dm_strdup(dm, f[i + 2], strlen(f[i + 2]));
+        } else if (i + 2 < n) {
+            return dm_note(dm, "not translated: dhcp-boot server address "
+                           "'%s' is not an IPv4 address", f[i + 2]);
+        } else if (dm->next_server != NULL) {
+            b.v[IM_V_NEXT_SERVER] = dm->next_server;
+        } else {
+            rc = dm_note(dm, "not translated: %s: dnsmasq answers with its "
+                         "own address (give --next-server)", "dhcp-boot");
+        }
+        return rc == PXE_OK ? dm_push_boot(dm, &b) : rc;
+    }
+    if (strcmp(key, "dhcp-option") == 0
+        || strcmp(key, "dhcp-option-force") == 0)
+    {
+        i = dm_take_tags(dm, f, n, &b);
+        while (i < n && strncmp(f[i], "encap:", 6) != 0
+               && strncmp(f[i], "vi-encap:", 9) != 0
+               && strncmp(f[i], "vendor:", 7) != 0
+               && (f[i][0] < '0' || f[i][0] > '9')
+               && strncmp(f[i], "option:", 7) != 0)
+        {
+            i++;            /* set: and the like */
+        }
+        if (i >= n) {
+            return dm_syntax(dm, "dhcp-option without an option");
+        }
+        if (strcmp(f[i], "67") == 0
+            || strcmp(f[i], "option:bootfile-name") == 0)
+        {
+            if (i + 1 >= n) {
+                return dm_syntax(dm, "option 67 without a value");
+            }
+            b.v[IM_V_BOOTFILE] = unquote(f[i + 1]);
+            b.v[IM_V_BOOTFILE] = dm_strdup(dm, b.v[IM_V_BOOTFILE],
+                                           strlen(b.v[IM_V_BOOTFILE]));
+            return dm_push_boot(dm, &b);
+        }
+        if (strcmp(f[i], "66") == 0 || strcmp(f[i], "option:tftp-server") == 0
+            || strcmp(f[i], "43") == 0
+            || strcmp(f[i], "option:vendor-encap") == 0
+            || strncmp(f[i], "encap:175", 9) == 0
+            || strncmp(f[i], "vendor:", 7) == 0)
+        {
+            return dm_note(dm, "not translated: dhcp-option %s", f[i]);
+        }
+        if (b.ntags == 0 && i + 1 < n) {
+            static const char *const kea[][2] = {
+                { "3", "routers" }, { "option:router", "routers" },
+                { "6", "domain-name-servers" },
+                { "option:dns-server", "domain-name-servers" },
+                { "15", "domain-name" }, { "option:domain-name",
+                                           "domain-name" }
+            };
+            size_t  k, j, len = 0;
+            char   *data;
+
+            for (k = 0; k < sizeof(kea) / sizeof(kea[0]); k++) {
+                if (strcmp(f[i], kea[k][0]) != 0) {
+                    continue;
+                }
+                for (j = i + 1; j < n; j++) {
+                    len += strlen(f[j]) + 2;
+                }
+                data = pxe_im_alloc(dm->im, len + 1);
+                if (data == NULL) {
+                    return PXE_ENOMEM;
+                }
+                for (j = i + 1; j < n; j++) {
+                    strcat(data, unquote(f[j]));
+                    if (j + 1 < n) {
+                        strcat(data, ", ");
+                    }
+                }
+                return pxe_im_kea_option(dm->im, -1, kea[k][1], data);
+            }
+        }
+        return PXE_OK;      /* other options decide no boot */
+    }
+    if (strcmp(key, "dhcp-match") == 0) {
+        int  atom = -1;
+
+        if (n < 2 || strncmp(f[0], "set:", 4) != 0) {
+            return dm_note(dm, "not translated: dhcp-match%s without "
+                           "set:TAG first", "");
+        }
+        if ((strcmp(f[1], "option:client-arch") == 0
+             || strcmp(f[1], "93") == 0) && n == 3)
+        {
+            char           *end;
+            unsigned long   v = strtoul(f[2], &end, 10);
+
+            if (*end == '\0' && v <= 65535) {
+                atom = pxe_im_atom(dm->im, IM_A_ARCH, (uint32_t) v, NULL, 0);
+            }
+        } else if ((strcmp(f[1], "175") == 0 || strcmp(f[1], "option:175") == 0)
+                   && n == 2)
+        {
+            atom = pxe_im_atom(dm->im, IM_A_IPXE, 0, NULL, 0);
+        }
+        if (atom < 0) {
+            return dm_note(dm, "not translated: dhcp-match on %s (only "
+                           "client-arch with a number, 175 present)", f[1]);
+        }
+        return dm_set_atom(dm, f[0] + 4, atom);
+    }
+    if (strcmp(key, "dhcp-userclass") == 0
+        || strcmp(key, "dhcp-vendorclass") == 0)
+    {
+        int   uc = key[5] == 'u';
+        char *s;
+
+        if (n != 2 || strncmp(f[0], "set:", 4) != 0) {
+            return dm_note(dm, "not translated: %s (only set:TAG,STRING)",
+                           key);
+        }
+        s = unquote(f[1]);
+        return dm_set_atom(dm, f[0] + 4,
+                           pxe_im_atom(dm->im, uc ? IM_A_UC_SUB
+                                       : IM_A_VCI_SUB, 0, s, strlen(s)));
+    }
+    if (strcmp(key, "tag-if") == 0) {
+        char     *sets[8], *need[8];
+        size_t    nsets = 0, nneed = 0;
+        im_dl_t   c;
+
+        for (i = 0; i < n; i++) {
+            if (strncmp(f[i], "set:", 4) == 0 && nsets < 8) {
+                sets[nsets++] = f[i] + 4;
+            } else if (strncmp(f[i], "tag:", 4) == 0 && nneed < 8) {
+                need[nneed++] = f[i] + 4;
+            } else {
+                return dm_note(dm, "not translated: tag-if field '%s'", f[i]);
+            }
+        }
+        pxe_im_dl_init(&c);
+        rc = dm_tags_cond(dm, need, nneed, &c);
+        for (i = 0; rc == PXE_OK && i < nsets; i++) {
+            rc = dm_set(dm, sets[i], &c);
+        }
+        pxe_im_dl_free(&c);
+        return rc;
+    }
+    if (strcmp(key, "dhcp-host") == 0) {
+        int       have_mac = 0, have_ip = 0;
+        char     *set = NULL;
+        uint32_t  ip = 0;
+
+        for (i = 0; i < n; i++) {
+            if (dm_mac(f[i], mac) == 0 && !have_mac) {
+                have_mac = 1;
+            } else if (strncmp(f[i], "set:", 4) == 0) {
+                set = f[i] + 4;
+            } else if (dm_ipv4(f[i], &ip) == 0) {
+                have_ip = 1;
+            } else if (strcmp(f[i], "ignore") == 0
+                       || strncmp(f[i], "tag:", 4) == 0
+                       || strchr(f[i], '*') != NULL)
+            {
+                return dm_note(dm, "not translated: dhcp-host with '%s'",
+                               f[i]);
+            }
+        }
+        if (!have_mac) {
+            return dm_note(dm, "not translated: dhcp-host without one "
+                           "Ethernet address%s", "");
+        }
+        if (set != NULL) {
+            rc = dm_set_atom(dm, set, pxe_im_atom(dm->im, IM_A_MAC, 0,
+                                                  (const char *) mac, 6));
+        }
+        if (rc == PXE_OK) {
+            rc = dm_set_atom(dm, "known", pxe_im_atom(dm->im, IM_A_MAC, 0,
+                                                      (const char *) mac, 6));
+        }
+        if (rc == PXE_OK && have_ip) {
+            rc = pxe_im_kea_host_any(dm->im, mac, ip);
+        }
+        return rc;
+    }
+    if (strcmp(key, "dhcp-range") == 0) {
+        char  *set = NULL;
+
+        for (i = 0; i < n && (strncmp(f[i], "set:", 4) == 0
+                              || strncmp(f[i], "tag:", 4) == 0); i++)
+        {
+            if (f[i][0] == 't') {
+                return dm_note(dm, "not translated: dhcp-range for tag "
+                               "'%s'", f[i] + 4);
+            }
+            set = f[i] + 4;
+        }
+        if (i + 1 >= n || dm_ipv4(f[i], &lo) != 0
+            || dm_ipv4(f[i + 1], &hi) != 0)
+        {
+            return dm_note(dm, "not translated: dhcp-range '%s' (only "
+                           "START,END[,MASK][,LEASE])", val ? f[0] : "");
+        }
+        mask = 0xffffff00u;
+        if (i + 2 < n && dm_ipv4(f[i + 2], &a) == 0) {
+            mask = a;
+        }
+        {
+            uint8_t  net[5];
+            int      idx;
+
+            net[0] = (uint8_t) ((lo & mask) >> 24);
+            net[1] = (uint8_t) ((lo & mask) >> 16);
+            net[2] = (uint8_t) ((lo & mask) >> 8);
+            net[3] = (uint8_t) (lo & mask);
+            net[4] = (uint8_t) __builtin_popcount(mask);
+            idx = pxe_im_kea_subnet(dm->im, lo & mask, mask, NULL);
+            if (idx < 0) {
+                return PXE_ENOMEM;
+            }
+            rc = pxe_im_kea_range(dm->im, idx, lo, hi);
+            if (rc == PXE_OK && set != NULL) {
+                rc = dm_set_atom(dm, set, pxe_im_atom(dm->im, IM_A_SUBNET, 0,
+                                                      (const char *) net, 5));
+            }
+        }
+        return rc;
+    }
+    if (strcmp(key, "pxe-service") == 0 || strcmp(key, "pxe-prompt") == 0
+        || strcmp(key, "dhcp-ignore") == 0 || strcmp(key, "conf-file") == 0
+        || strcmp(key, "conf-dir") == 0 || strcmp(key, "dhcp-proxy") == 0)
+    {
+        return dm_note(dm, "not translated: %s", key);
+    }
+    for (i = 0; dm_quiet[i] != NULL; i++) {
+        if (strcmp(key, dm_quiet[i]) == 0) {
+            return PXE_OK;
+        }
+    }
+    return dm_note(dm, "not translated: '%s'", key);
+}
+
+static int
+dm_file(dm_t *dm, const char *text, size_t len)
+{
+    char    buf[DM_LINE_MAX];
+    size_t  i = 0, j, n;
+    int     rc;
+
+    dm->line = 0;
+    while (i < len) {
+        dm->line++;
+        for (j = i; j < len && text[j] != '\n'; j++) {
+        }
+        n = j - i;
+        if (n >= sizeof(buf)) {
+            return dm_syntax(dm, "line longer than 4095 bytes");
+        }
+        memcpy(buf, text + i, n);
+        buf[n] = '\0';
+        i = j + 1;
+        if (memchr(buf, '\0', n) != NULL) {
+            return dm_syntax(dm, "a NUL byte");
+        }
+        {
+            /* a # outside quotes ends the line */
+            int     quoted = 0;
+            char   *p, *key, *val, *e;
+
+            for (p = buf; *p != '\0'; p++) {
+                if (*p == '"') {
+                    quoted = !quoted;
+                } else if (*p == '#' && !quoted) {
+                    *p = '\0';
+                    break;
+                }
+            }
+            for (key = buf; *key == ' ' || *key == '\t' || *key == '\r';
+                 key++)
+            {
+            }
+            e = key + strlen(key);
+            while (e > key && (e[-1] == ' ' || e[-1] == '\t'
+                               || e[-1] == '\r'))
+            {
+                *--e = '\0';
+            }
+            if (*key == '\0') {
+                continue;
+            }
+            val = strchr(key, '=');
+            if (val != NULL) {
+                *val++ = '\0';
+                e = val - 1;
+                while (e > key && (e[-1] == ' ' || e[-1] == '\t')) {
+                    *--e = '\0';
+                }
+            }
+            if ((rc = dm_line(dm, key, val)) != PXE_OK) {
+                return rc;
+            }
+        }
+    }
+    return PXE_OK;
+}
+
+/* Boot lines as dnsmasq tries them: tagged first, each group from the
+ * last line up; option 67 lines the same, after (they win). */
+static int
+dm_decide(dm_t *dm, im_dl_t *out)
+{
+    im_dl_t   cond, then, chain, next;
+    size_t    i, k;
+    int       pass, opt67, rc = PXE_OK;
+
+    rc = pxe_im_dl_const(out, 1);
+    for (opt67 = 0; rc == PXE_OK && opt67 < 2; opt67++) {
+        pxe_im_dl_init(&chain);
+        rc = pxe_im_dl_const(&chain, 1);
+        /* built from the least preferred up: untagged oldest first */
+        for (pass = 1; rc == PXE_OK && pass >= 0; pass--) {
+            for (i = 0; rc == PXE_OK && i < dm->nboots; i++) {
+                dm_boot_t  *b = &dm->boots[i];
+
+                if ((b->v[IM_V_BOOTFILE] != NULL) != opt67
+                    || b->tagged != !pass)
+                {
+                    continue;
+                }
+                pxe_im_dl_init(&cond);
+                pxe_im_dl_init(&then);
+                pxe_im_dl_init(&next);
+                rc = dm_tags_cond(dm, b->tags, b->ntags, &cond);
+                if (rc == PXE_OK) {
+                    rc = pxe_im_dl_const(&then, 1);
+                }
+                for (k = 0; rc == PXE_OK && k < IM_V_COUNT; k++) {
+                    if (b->v[k] != NULL) {
+                        rc = pxe_im_dl_set(&then, (int) k, b->v[k]);
+                    }
+                }
+                if (rc == PXE_OK) {
+                    rc = pxe_im_dl_branch(dm->im, &cond, &then, &chain,
+                                          &next);
+                }
+                if (rc == PXE_OK) {
+                    pxe_im_dl_move(&chain, &next);
+                }
+                pxe_im_dl_free(&cond);
+                pxe_im_dl_free(&then);
+                pxe_im_dl_free(&next);
+            }
+        }
+        if (rc == PXE_OK) {
+            rc = pxe_im_dl_seq(dm->im, out, &chain);
+        }
+        pxe_im_dl_free(&chain);
+    }
+    return rc;
+}
+
+int
+pxe_import_dnsmasq(pxe_import_t **out, size_t nfiles,
+    const char *const *files, const char *const *texts, const size_t *lens,
+    const pxe_import_opts_t *opts, pxe_buf_t *err)
+{
+    dm_t      dm;
+    im_dl_t   dl;
+    size_t    i;
+    int       rc = PXE_OK;
+
+    *out = NULL;
+    memset(&dm, 0, sizeof(dm));
+    dm.err = err;
+    dm.next_server = opts != NULL ? opts->next_server : NULL;
+    dm.im = pxe_im_new(nfiles > 0 ? files[0] : "");
+    if (dm.im == NULL) {
+        return PXE_ENOMEM;
+    }
+    for (i = 0; rc == PXE_OK && i < nfiles; i++) {
+        dm.file = files[i];
+        if (lens[i] > PXE_IMPORT_TEXT_MAX) {
+            dm.line = 0;
+            rc = dm_syntax(&dm, "larger than 4194304 bytes");
+            rc = PXE_ETOOBIG;
+            break;
+        }
+        rc = dm_file(&dm, texts[i], lens[i]);
+    }
+    pxe_im_dl_init(&dl);
+    if (rc == PXE_OK) {
+        rc = dm_decide(&dm, &dl);
+    }
+    if (rc == PXE_OK) {
+        rc = pxe_im_emit(dm.im, &dl, -1, -1);
+    }
+    if (rc == PXE_OK && dm.next_server != NULL) {
+        rc = pxe_im_default_ns(dm.im, dm.next_server);
+    }
+    if (rc == PXE_OK) {
+        rc = pxe_im_finish(dm.im);
+    }
+    pxe_im_dl_free(&dl);
+    for (i = 0; i < dm.ntags; i++) {
+        pxe_im_dl_free(&dm.tags[i].cond);
+    }
+    free(dm.boots);
+    if (rc != PXE_OK) {
+        if (!dm.failed && err != NULL) {
+            pxe_buf_reset(err);
+            if (pxe_buf_printf(err, "%s: %s", nfiles ? files[0] : "",
+                               pxe_im_error(dm.im) ? pxe_im_error(dm.im)
+                               : pxe_strerror(rc)) != PXE_OK)
+            {
+                pxe_buf_reset(err);
+            }
+        }
+        pxe_import_free(dm.im);
+        return rc == PXE_ENOMEM || rc == PXE_ETOOMANY || rc == PXE_ETOOBIG
+               ? rc : PXE_ESYNTAX;
+    }
+    *out = dm.im;
+    return PXE_OK;
+}
