@@ -91,7 +91,17 @@ static int exec_body(im_parse_t *ps, const im_node_t *kids, size_t nkids,
     im_dl_t *out);
 static int cond_dl(im_parse_t *ps, const im_node_t *n, size_t from,
     im_dl_t *out);
-static int syntax(im_parse_t *ps, unsigned line, const char *fmt, ...);
+static int syntax(im_parse_t *ps, unsigned line, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+static int untranslated(im_parse_t *ps, const im_node_t *n,
+    const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
 
 static int
 is_word(const im_tok_t *t, const char *w)
