@@ -28,12 +28,6 @@ typedef struct {
     size_t   len;
 } rstr_t;
 
-static int remap_diag(pxe_remap_t *rm, unsigned line,
-    pxe_remap_severity_e sev, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
 static int parse_line(pxe_remap_t *rm, size_t *cap, char *line,
     unsigned lineno, char *tok);
 static size_t read_token(char *tok, char **str);
@@ -115,8 +109,9 @@ pxe_remap_diagv(pxe_remap_t *rm, unsigned line, pxe_remap_severity_e sev,
     return PXE_OK;
 }
 
-static int
-remap_diag(pxe_remap_t *rm, unsigned line, pxe_remap_severity_e sev,
+/* Also used by remap_vet.c (declared in remap_int.h). */
+int
+pxe_remap_diag(pxe_remap_t *rm, unsigned line, pxe_remap_severity_e sev,
     const char *fmt, ...)
 {
     va_list  ap;
@@ -198,7 +193,7 @@ parse_line(pxe_remap_t *rm, size_t *cap, char *line, unsigned lineno,
             r.mode = *p;
             break;
         default:
-            return remap_diag(rm, lineno, PXE_REMAP_ERROR,
+            return pxe_remap_diag(rm, lineno, PXE_REMAP_ERROR,
                 "invalid flag \"%c\" in \"%.40s\" (flags of tftp-hpa 5.2: "
                 REMAP_FLAGS "; in.tftpd exits with status 78)",
                 *p, tok);
@@ -210,7 +205,7 @@ parse_line(pxe_remap_t *rm, size_t *cap, char *line, unsigned lineno,
     if ((r.flags & (PXE_REMAP_REWRITE | PXE_REMAP_INVERSE))
         == (PXE_REMAP_REWRITE | PXE_REMAP_INVERSE))
     {
-        return remap_diag(rm, lineno, PXE_REMAP_ERROR,
+        return pxe_remap_diag(rm, lineno, PXE_REMAP_ERROR,
             "flags r and ~ cannot be combined (in.tftpd exits with "
             "status 78)");
     }
@@ -221,7 +216,7 @@ parse_line(pxe_remap_t *rm, size_t *cap, char *line, unsigned lineno,
 
     if (read_token(tok, &line) == 0) {
         free(r.flagtext);
-        return remap_diag(rm, lineno, PXE_REMAP_ERROR,
+        return pxe_remap_diag(rm, lineno, PXE_REMAP_ERROR,
             "no regex after the flags (in.tftpd exits with status 78)");
     }
     rc = pxe_remap_cost(tok, &cost);
@@ -232,7 +227,7 @@ parse_line(pxe_remap_t *rm, size_t *cap, char *line, unsigned lineno,
     if (cost.copies > PXE_REMAP_COPIES_MAX || cost.nodes > PXE_REMAP_NODES_MAX)
     {
         free(r.flagtext);
-        return remap_diag(rm, lineno, PXE_REMAP_DANGER,
+        return pxe_remap_diag(rm, lineno, PXE_REMAP_DANGER,
             "regex repeats repetitions (\"x++\", \"(x{100}){100}\"): "
             "glibc's regcomp would copy a piece more than %d times (or "
             "make more than %d nodes) and in.tftpd would stall or run out "
@@ -240,7 +235,7 @@ parse_line(pxe_remap_t *rm, size_t *cap, char *line, unsigned lineno,
     }
     if (cost.empty_loops > PXE_REMAP_EMPTY_LOOPS_MAX) {
         free(r.flagtext);
-        return remap_diag(rm, lineno, PXE_REMAP_DANGER,
+        return pxe_remap_diag(rm, lineno, PXE_REMAP_DANGER,
             "regex nests %zu repetitions over something that can match "
             "the empty string (\"x*+++++\"): glibc's regcomp takes "
             "exponential time on it (10 s at 5, minutes at 6), so in.tftpd "
@@ -273,7 +268,7 @@ parse_line(pxe_remap_t *rm, size_t *cap, char *line, unsigned lineno,
             free(r.rx);
             free(r.regex);
             free(r.flagtext);
-            return remap_diag(rm, lineno, PXE_REMAP_ERROR,
+            return pxe_remap_diag(rm, lineno, PXE_REMAP_ERROR,
                 "regex \"%.60s\" does not compile: %s (in.tftpd exits with "
                 "status 78)", tok, err);
         }

@@ -20,6 +20,12 @@ int pxe_remap_diagv(pxe_remap_t *rm, unsigned line,
     __attribute__((format(printf, 4, 0)))
 #endif
     ;
+int pxe_remap_diag(pxe_remap_t *rm, unsigned line,
+    pxe_remap_severity_e sev, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
 
 /* Frees what a rule points to; safe on a half-built rule. */
 void pxe_remap_rule_free(pxe_remap_rule_t *r);

@@ -24,12 +24,6 @@ static int vet_run(void *ctx, size_t i);
 static uint64_t vet_charge(void *ctx, int result, uint64_t cpu_us);
 static int vet_done(void *ctx, size_t i, int result);
 static int vet_failed(void *ctx, size_t i, pxe_guard_fail_e why, int sig);
-static int vet_diag(pxe_remap_t *rm, unsigned line,
-    pxe_remap_severity_e sev, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
 static int finish(pxe_remap_t *rm, const unsigned char *ok);
 static int sort_diags(pxe_remap_t *rm, size_t n0);
 
@@ -80,11 +74,11 @@ pxe_remap_vet(pxe_remap_t *rm)
 int
 pxe_remap_unchecked(pxe_remap_t *rm, unsigned line, uint64_t spent)
 {
-    return vet_diag(rm, line, PXE_REMAP_DANGER, "regex not checked: checking the regexes "
-        "before it already took %llu ms of CPU (a file may take %d): "
-        "in.tftpd would spend comparable time compiling them at startup "
-        "and on every reload", (unsigned long long) (spent / 1000),
-        PXE_REMAP_BUDGET_MS);
+    return pxe_remap_diag(rm, line, PXE_REMAP_DANGER, "regex not checked: "
+        "checking the regexes before it already took %llu ms of CPU (a "
+        "file may take %d): in.tftpd would spend comparable time compiling "
+        "them at startup and on every reload",
+        (unsigned long long) (spent / 1000), PXE_REMAP_BUDGET_MS);
 }
 
 static int
@@ -133,7 +127,7 @@ vet_done(void *ctx, size_t i, int result)
     }
     memset(&dummy, 0, sizeof(dummy));
     (void) regerror(result, &dummy, err, sizeof(err));
-    return vet_diag(v->rm, r->line, PXE_REMAP_ERROR,
+    return pxe_remap_diag(v->rm, r->line, PXE_REMAP_ERROR,
         "regex \"%.60s\" does not compile: %s (in.tftpd exits with "
         "status 78)", r->regex, err);
 }
@@ -146,31 +140,18 @@ vet_failed(void *ctx, size_t i, pxe_guard_fail_e why, int sig)
 
     switch (why) {
     case PXE_GUARD_SLOW:
-        return vet_diag(v->rm, line, PXE_REMAP_DANGER,
+        return pxe_remap_diag(v->rm, line, PXE_REMAP_DANGER,
             "regex too costly for glibc's regcomp (more than %d ms of "
             "CPU; stopped there): in.tftpd would stall compiling it at "
             "startup and on every reload (SIGHUP), for minutes on some "
             "regexes", PXE_REMAP_COMPILE_MS);
     case PXE_GUARD_CRASH:
-        return vet_diag(v->rm, line, PXE_REMAP_DANGER,
+        return pxe_remap_diag(v->rm, line, PXE_REMAP_DANGER,
             "glibc's regcomp crashed on this regex (signal %d): in.tftpd "
             "would die the same way at startup", sig);
     default:
         return pxe_remap_unchecked(v->rm, line, PXE_REMAP_BUDGET_MS * 1000);
     }
-}
-
-static int
-vet_diag(pxe_remap_t *rm, unsigned line, pxe_remap_severity_e sev,
-    const char *fmt, ...)
-{
-    va_list  ap;
-    int      rc;
-
-    va_start(ap, fmt);
-    rc = pxe_remap_diagv(rm, line, sev, fmt, ap);
-    va_end(ap);
-    return rc;
 }
 
 /*
