@@ -27,7 +27,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.environ.get("tests_srcdir", HERE + "/../.."),
                                 "integration/kea"))
 from keatest import (Tap, HOOK, KEA_DHCP4, CHECK, TOP_BUILDDIR,  # noqa: E402
-                     mac_bytes, opt, parse, PRL_PXE, workdir)
+                     mac_bytes, opt, parse, PRL_PXE, workdir, preload_env)
 
 IMPORT = os.path.join(TOP_BUILDDIR, "kea-hook/pxekit-import")
 DHCPD = shutil.which("dhcpd") or "/usr/sbin/dhcpd"
@@ -59,9 +59,10 @@ CLIENTS = [
 ]
 
 
-def sh(*args, check=True):
+def sh(*args, check=True, env=None):
     return subprocess.run(list(args), check=check, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, universal_newlines=True)
+                          stderr=subprocess.STDOUT, universal_newlines=True,
+                          env=env)
 
 
 def subnets(text, kind):
@@ -211,7 +212,8 @@ def run_kea(ns, d, config):
     path = os.path.join(d, "kea-dhcp4.conf")
     with open(path, "w") as f:
         json.dump(config, f, indent=2)
-    env = dict(os.environ, KEA_PIDFILE_DIR=d, KEA_LOCKFILE_DIR=d)
+    # The sanitizer build's hook needs its runtime preloaded into Kea.
+    env = dict(preload_env(), KEA_PIDFILE_DIR=d, KEA_LOCKFILE_DIR=d)
     out = open(os.path.join(d, "kea.out"), "w")
     p = subprocess.Popen(["ip", "netns", "exec", ns.srv, KEA_DHCP4, "-c", path],
                          stdout=out, stderr=subprocess.STDOUT, env=env)
@@ -223,7 +225,8 @@ def stop(p, f):
     if p.poll() is None:
         p.send_signal(signal.SIGTERM)
         try:
-            p.wait(15)
+            # Kea with the ASan runtime preloaded hangs at exit.
+            p.wait(10)
         except subprocess.TimeoutExpired:
             p.kill()
             p.wait()
@@ -264,7 +267,7 @@ def one_config(tap, conf):
         f.write(imp.stdout)
     chk = sh(CHECK, kpath, check=False)
     tap.ok("%s: pxekit-kea-check accepts it" % name, chk.returncode == 0, chk.stdout)
-    t = sh(KEA_DHCP4, "-t", kpath, check=False)
+    t = sh(KEA_DHCP4, "-t", kpath, check=False, env=preload_env())
     tap.ok("%s: kea-dhcp4 -t accepts it" % name, t.returncode == 0, t.stdout[-2000:])
 
     ns = Netns(nets)
