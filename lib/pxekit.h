@@ -633,6 +633,16 @@ uint64_t pxe_guard_cpu_us(void);
                                            to compile, in all */
 #define PXE_REMAP_EVAL_MS       1000    /* CPU `test` gives one name: past
                                            it tftpd would hang as well */
+/*
+ * The limits above are about in.tftpd's CPU.  In a sanitizer build the
+ * instrumented allocator makes glibc's regcomp and regexec several times
+ * slower, so there every limit is this many times larger (configure
+ * --enable-sanitizers sets it; fuzz builds keep 1, for their timeout).
+ */
+#ifndef PXE_GUARD_SCALE
+#define PXE_GUARD_SCALE         1
+#endif
+#define PXE_GUARD_US(ms)        ((uint64_t) (ms) * 1000 * PXE_GUARD_SCALE)
 
 enum {
     PXE_REMAP_REWRITE = 0x01,   /* r */

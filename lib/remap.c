@@ -252,7 +252,7 @@ parse_line(pxe_remap_t *rm, size_t *cap, char *line, unsigned lineno,
         && cost.nodes <= PXE_REMAP_CHEAP_NODES
         && cost.depth <= PXE_REMAP_NEST_MAX)
     {
-        if (rm->compile_us >= (unsigned long) PXE_REMAP_BUDGET_MS * 1000) {
+        if (rm->compile_us >= PXE_GUARD_US(PXE_REMAP_BUDGET_MS)) {
             pxe_remap_rule_free(&r);
             return pxe_remap_unchecked(rm, lineno, rm->compile_us);
         }

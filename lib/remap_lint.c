@@ -369,8 +369,8 @@ probe_all(pxe_remap_t *rm, lint_t *l)
     }
     memset(&g, 0, sizeof(g));
     g.n = rm->nrules;
-    g.limit_us = (uint64_t) PXE_REMAP_PROBE_MS * 1000;
-    g.budget_us = rm->compile_us + (uint64_t) PXE_REMAP_PROBE_BUDGET_MS * 1000;
+    g.limit_us = PXE_GUARD_US(PXE_REMAP_PROBE_MS);
+    g.budget_us = rm->compile_us + PXE_GUARD_US(PXE_REMAP_PROBE_BUDGET_MS);
     g.spent_us = rm->compile_us;
     g.ctx = l;
     g.wanted = probe_wanted;

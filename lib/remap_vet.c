@@ -48,8 +48,8 @@ pxe_remap_vet(pxe_remap_t *rm)
     }
     memset(&g, 0, sizeof(g));
     g.n = rm->nrules;
-    g.limit_us = (uint64_t) PXE_REMAP_COMPILE_MS * 1000;
-    g.budget_us = (uint64_t) PXE_REMAP_BUDGET_MS * 1000;
+    g.limit_us = PXE_GUARD_US(PXE_REMAP_COMPILE_MS);
+    g.budget_us = PXE_GUARD_US(PXE_REMAP_BUDGET_MS);
     g.spent_us = rm->compile_us;
     g.ctx = &v;
     g.wanted = vet_wanted;
@@ -78,7 +78,8 @@ pxe_remap_unchecked(pxe_remap_t *rm, unsigned line, uint64_t spent)
         "checking the regexes before it already took %llu ms of CPU (a "
         "file may take %d): in.tftpd would spend comparable time compiling "
         "them at startup and on every reload",
-        (unsigned long long) (spent / 1000), PXE_REMAP_BUDGET_MS);
+        (unsigned long long) (spent / 1000 / PXE_GUARD_SCALE),
+        PXE_REMAP_BUDGET_MS);
 }
 
 static int
@@ -150,7 +151,7 @@ vet_failed(void *ctx, size_t i, pxe_guard_fail_e why, int sig)
             "glibc's regcomp crashed on this regex (signal %d): in.tftpd "
             "would die the same way at startup", sig);
     default:
-        return pxe_remap_unchecked(v->rm, line, PXE_REMAP_BUDGET_MS * 1000);
+        return pxe_remap_unchecked(v->rm, line, PXE_GUARD_US(PXE_REMAP_BUDGET_MS));
     }
 }
 

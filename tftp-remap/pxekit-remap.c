@@ -438,7 +438,7 @@ cmd_test(int argc, char **argv, const opts_t *o)
     t.trace.file = argv[0];
     memset(&g, 0, sizeof(g));
     g.n = (size_t) (argc - 1);
-    g.limit_us = (uint64_t) PXE_REMAP_EVAL_MS * 1000;
+    g.limit_us = PXE_GUARD_US(PXE_REMAP_EVAL_MS);
     g.ctx = &t;
     g.run = test_one;
     g.done = test_done;
