@@ -538,7 +538,9 @@ ngx_http_pxekit_menu(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf)
 /*
  * iPXE turns the relative URLs into absolute ones and packs the kernel
  * and module lines into one 512-byte buffer, cutting silently.  The URL
- * this client used is the best guess of what it will resolve.
+ * this client used is the best guess of what it will resolve; counting
+ * it exactly (not the longer "https://" for every request) keeps the
+ * warning at iPXE's own limit, which tests/e2e/budget.test checks.
  */
 
 static void
@@ -551,8 +553,13 @@ ngx_http_pxekit_check_cmdline(ngx_http_request_t *r,
     host = r->headers_in.host ? &r->headers_in.host->value
                               : &r->headers_in.server;
 
-    base = sizeof("https://") - 1 + host->len
+    base = sizeof("http://") - 1 + host->len
            + r->uri.len - (sizeof("menu.ipxe") - 1);
+#if (NGX_HTTP_SSL)
+    if (r->connection->ssl) {
+        base++;
+    }
+#endif
 
     if (pxe_ipxe_cmdline_max(&plcf->cache->scan, opts, base, &len) == PXE_OK
         && len > PXE_MULTIBOOT_CMDLINE_MAX)
