@@ -75,7 +75,7 @@ static int take_rule(const pxe_policy_t *p, size_t i, struct decide_s *ds,
     pxe_decision_t *d);
 static int decide(const pxe_policy_t *p, const pxe_client_t *c,
     pxe_decision_t *d, int use_index);
-static inline int pat_match(const pxe_policy_t *p, const struct pxe_rule_s *r,
+static POLICY_INLINE int pat_match(const pxe_policy_t *p, const struct pxe_rule_s *r,
     int which, const uint8_t *s, size_t len, struct decide_s *ds);
 static void decide_mac(struct decide_s *ds);
 static int expand_boot_file(const struct pxe_rule_s *r, struct decide_s *ds,
@@ -222,6 +222,7 @@ rule_free(struct pxe_rule_s *r)
 
     for (i = 0; i < PAT_COUNT; i++) {
         pcre2_code_free(r->pat[i]);
+        free(r->seq[i]);
     }
     free(r->arch);
     free(r->classes);
@@ -704,6 +705,13 @@ load_pattern(struct pxe_rule_s *r, int which, long idx, const pxe_value_t *v,
                                                    v->string.len,
                                                    r->lit[which],
                                                    &r->lit_len[which]);
+    if (r->lit_kind[which] == LIT_NONE) {
+        /* No memory for it only costs speed: PCRE2 answers. */
+        r->seq[which] = pxe_seq_compile(v->string.data, v->string.len);
+        if (r->seq[which] != NULL) {
+            r->lit_kind[which] = LIT_SEQ;
+        }
+    }
     return PXE_OK;
 }
 
@@ -823,7 +831,7 @@ load_boot_file(struct pxe_rule_s *r, long idx, const pxe_value_t *v,
  * decisions on many threads at once.  Any error (allocation, match
  * limit, JIT stack) is "no match": fail closed.
  */
-static inline int
+static POLICY_INLINE int
 pat_match(const pxe_policy_t *p, const struct pxe_rule_s *r, int which,
     const uint8_t *s, size_t len, struct decide_s *ds)
 {
@@ -848,6 +856,8 @@ pat_match(const pxe_policy_t *p, const struct pxe_rule_s *r, int which,
             }
         }
         return 0;
+    case LIT_SEQ:
+        return pxe_seq_match(r->seq[which], s, len);
     }
     if (ds->md == NULL) {
         ds->md = pcre2_match_data_create(1, NULL);

@@ -32,8 +32,79 @@ enum {
     LIT_NONE = 0,           /* PCRE2 decides */
     LIT_PREFIX,             /* "^text" */
     LIT_SUBSTRING,          /* "text" */
-    LIT_EXACT               /* "^text$" */
+    LIT_EXACT,              /* "^text$" */
+    LIT_SEQ                 /* a fixed sequence of byte sets: policy_seq.c */
 };
+
+/*
+ * A pattern that is a fixed sequence of bytes and byte sets
+ * ("^52:54:00:[0-9a-f]{2}:", "^PXEClient:Arch:0000[79]"), matched in
+ * one pass without PCRE2 (policy_seq.c).
+ */
+#define PXE_SEQ_MAX          64         /* positions, {n} expanded */
+#define PXE_SEQ_SETS         8          /* distinct byte sets */
+
+typedef struct pxe_seq_s {
+    uint8_t      n;
+    uint8_t      anchored;              /* a leading ^ */
+    uint8_t      dollar;                /* a final $ */
+    uint8_t      nsets;
+    uint8_t      byte[PXE_SEQ_MAX];     /* the byte, where set_of is 0 */
+    uint8_t      set_of[PXE_SEQ_MAX];   /* 1 + index into sets, or 0 */
+    uint32_t     sets[PXE_SEQ_SETS][8]; /* 256-bit byte sets */
+} pxe_seq_t;
+
+/* NULL when pat is not such a pattern (PCRE2 decides), or no memory. */
+pxe_seq_t *pxe_seq_compile(const char *pat, size_t len);
+
+/*
+ * Last position first: the clients a site's patterns tell apart share
+ * their heads ("PXEClient:Arch:", an OUI) and differ at the tail.
+ */
+static inline int
+pxe_seq_at(const pxe_seq_t *q, const uint8_t *s, size_t len, size_t at)
+{
+    size_t    k = q->n;
+    uint8_t   c;
+
+    /* PCRE2's $ also matches before a final newline. */
+    if (q->dollar && at + k != len
+        && !(at + k + 1 == len && s[len - 1] == '\n'))
+    {
+        return 0;
+    }
+    s += at;
+    while (k-- > 0) {
+        c = s[k];
+        if (q->set_of[k] == 0 ? c != q->byte[k]
+            : !(q->sets[q->set_of[k] - 1][c >> 5] >> (c & 31) & 1u))
+        {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* 1 when s matches, as pcre2_match would answer.  Inline: it runs once
+ * per pattern per candidate rule. */
+static inline int
+pxe_seq_match(const pxe_seq_t *q, const uint8_t *s, size_t len)
+{
+    size_t  at;
+
+    if (len < q->n) {
+        return 0;
+    }
+    if (q->anchored) {
+        return pxe_seq_at(q, s, len, 0);
+    }
+    for (at = 0; at + q->n <= len; at++) {
+        if (pxe_seq_at(q, s, len, at)) {
+            return 1;
+        }
+    }
+    return 0;
+}
 
 /*
  * Exact-MAC rules by their MAC text: a client's few are found with one
@@ -86,6 +157,7 @@ struct pxe_rule_s {
     char         lit[PAT_COUNT][PAT_LIT_MAX];
     uint8_t      lit_len[PAT_COUNT];
     uint8_t      lit_kind[PAT_COUNT];
+    pxe_seq_t   *seq[PAT_COUNT];            /* LIT_SEQ */
     uint8_t      jit[PAT_COUNT];            /* JIT compiled: pcre2_jit_match */
     unsigned     boot_file_vars;            /* 1u << PXE_VAR_*; 0: literal */
     char         ns_text[16];               /* ${next-server}, made at load */
