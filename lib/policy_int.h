@@ -38,20 +38,27 @@ enum {
 
 /*
  * A pattern that is a fixed sequence of bytes and byte sets
- * ("^52:54:00:[0-9a-f]{2}:", "^PXEClient:Arch:0000[79]"), matched in
- * one pass without PCRE2 (policy_seq.c).
+ * ("^52:54:00:[0-9a-f]{2}:", "^PXEClient:Arch:0000[79]"), or a few such
+ * sequences as alternatives ("^(00:25:90|0c:c4:7a):"), matched without
+ * PCRE2 (policy_seq.c).
  */
 #define PXE_SEQ_MAX          64         /* positions, {n} expanded */
 #define PXE_SEQ_SETS         8          /* distinct byte sets */
+#define PXE_SEQ_ALTS         16         /* sequences, alternatives expanded */
 
-typedef struct pxe_seq_s {
+typedef struct pxe_seq_alt_s {
     uint8_t      n;
     uint8_t      anchored;              /* a leading ^ */
     uint8_t      dollar;                /* a final $ */
-    uint8_t      nsets;
     uint8_t      byte[PXE_SEQ_MAX];     /* the byte, where set_of is 0 */
     uint8_t      set_of[PXE_SEQ_MAX];   /* 1 + index into sets, or 0 */
-    uint32_t     sets[PXE_SEQ_SETS][8]; /* 256-bit byte sets */
+} pxe_seq_alt_t;
+
+typedef struct pxe_seq_s {
+    uint8_t        nsets;
+    uint8_t        nalt;
+    uint32_t       sets[PXE_SEQ_SETS][8];   /* 256-bit byte sets */
+    pxe_seq_alt_t  alt[];                   /* nalt of them */
 } pxe_seq_t;
 
 /* NULL when pat is not such a pattern (PCRE2 decides), or no memory. */
@@ -62,13 +69,14 @@ pxe_seq_t *pxe_seq_compile(const char *pat, size_t len);
  * their heads ("PXEClient:Arch:", an OUI) and differ at the tail.
  */
 static inline int
-pxe_seq_at(const pxe_seq_t *q, const uint8_t *s, size_t len, size_t at)
+pxe_seq_at(const pxe_seq_t *q, const pxe_seq_alt_t *a, const uint8_t *s,
+    size_t len, size_t at)
 {
-    size_t    k = q->n;
+    size_t    k = a->n;
     uint8_t   c;
 
     /* PCRE2's $ also matches before a final newline. */
-    if (q->dollar && at + k != len
+    if (a->dollar && at + k != len
         && !(at + k + 1 == len && s[len - 1] == '\n'))
     {
         return 0;
@@ -76,8 +84,8 @@ pxe_seq_at(const pxe_seq_t *q, const uint8_t *s, size_t len, size_t at)
     s += at;
     while (k-- > 0) {
         c = s[k];
-        if (q->set_of[k] == 0 ? c != q->byte[k]
-            : !(q->sets[q->set_of[k] - 1][c >> 5] >> (c & 31) & 1u))
+        if (a->set_of[k] == 0 ? c != a->byte[k]
+            : !(q->sets[a->set_of[k] - 1][c >> 5] >> (c & 31) & 1u))
         {
             return 0;
         }
@@ -90,19 +98,19 @@ pxe_seq_at(const pxe_seq_t *q, const uint8_t *s, size_t len, size_t at)
 static inline int
 pxe_seq_match(const pxe_seq_t *q, const uint8_t *s, size_t len)
 {
-    size_t  at;
+    const pxe_seq_alt_t  *a = q->alt, *end = q->alt + q->nalt;
+    size_t                at, last;
 
-    if (len < q->n) {
-        return 0;
-    }
-    if (q->anchored) {
-        return pxe_seq_at(q, s, len, 0);
-    }
-    for (at = 0; at + q->n <= len; at++) {
-        if (pxe_seq_at(q, s, len, at)) {
-            return 1;
+    do {
+        if (len >= a->n) {
+            last = a->anchored ? 0 : len - a->n;
+            for (at = 0; at <= last; at++) {
+                if (pxe_seq_at(q, a, s, len, at)) {
+                    return 1;
+                }
+            }
         }
-    }
+    } while (++a < end);
     return 0;
 }
 

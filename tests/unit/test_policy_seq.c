@@ -34,10 +34,14 @@ static const char *const  pieces[] = {
     "[0-9]", "[0-9a-f]", "[79]", "[^0-9]", "[^:]", "[-a]", "[a-]",
     "[\\]a]", "[\\d:]", "[.$|*]", "[A-Za-z]", "[^\\n]", "[ -~]",
     "{2}", "{3}", "{1}", "{12}",
+    "(0|1)", "(?:ab|c)", "(a|)", "(7|9[0-9])", "|", "(x|(y|z)1)", "()",
+    "(0030|0020)", "$|^", "(P|p)X",
 };
 static const char *const  declined_pieces[] = {
-    "(0|1)", "a*", "b+", "c?", "{0}", "{1,2}", "[[:digit:]]", "[]a]", "\\n",
-    "\\x41", "\\w", "\\s", "|", "(?i)", "\\Q.\\E", "}", "]", "\x80",
+    "a*", "b+", "c?", "{0}", "{1,2}", "[[:digit:]]", "[]a]", "\\n",
+    "\\x41", "\\w", "\\s", "(?i)", "\\Q.\\E", "}", "]", "\x80",
+    "(a|b)*", "(a){2}", "(^a)", "(a$)", "(?=a)", "(a|b|c|d)(e|f|g|h)(i|j)",
+    "((((a))))",
 };
 
 /* Bytes subjects are made of, newlines included ($ and . care). */
@@ -73,18 +77,19 @@ make_pattern(char *out, size_t max)
 static size_t
 make_subject(const pxe_seq_t *q, uint8_t *s)
 {
-    size_t  n = 0, k, lead = q->anchored ? 0 : rnd(4), c;
+    const pxe_seq_alt_t  *a = &q->alt[rnd(q->nalt)];
+    size_t                n = 0, k, lead = a->anchored ? 0 : rnd(4), c;
 
     for (k = 0; k < lead; k++) {
         s[n++] = (uint8_t) alphabet[rnd(sizeof(alphabet) - 1)];
     }
-    for (k = 0; k < q->n && n < SUBJECT_MAX - 2; k++) {
-        if (q->set_of[k] == 0) {
-            s[n++] = q->byte[k];
+    for (k = 0; k < a->n && n < SUBJECT_MAX - 2; k++) {
+        if (a->set_of[k] == 0) {
+            s[n++] = a->byte[k];
             continue;
         }
         for (c = rnd(256); ; c = (c + 1) & 0xff) {
-            if (q->sets[q->set_of[k] - 1][c >> 5] >> (c & 31) & 1u) {
+            if (q->sets[a->set_of[k] - 1][c >> 5] >> (c & 31) & 1u) {
                 break;
             }
         }
@@ -189,7 +194,13 @@ test_site_patterns(void **state)
         { "^rack-\\d{2}$", "rack-007", 1, 0 },
         { "^a.c$", "a\nc", 1, 0 },
         { "^a[^b]c$", "a\nc", 1, 1 },
-        { "^(00:25:90|0c:c4:7a):", "00:25:90:01:02:03", 0, 1 },
+        { "^(00:25:90|0c:c4:7a):", "00:25:90:01:02:03", 1, 1 },
+        { "^(00:25:90|0c:c4:7a):", "0c:c4:7a:01:02:03", 1, 1 },
+        { "^(00:25:90|0c:c4:7a):", "0c:c4:7b:01:02:03", 1, 0 },
+        { "^a$|b", "xbx", 1, 1 },
+        { "^a$|b", "xa", 1, 0 },
+        { "UNDI:(0030|0020)01$", "PXEClient:Arch:00000:UNDI:002001", 1, 1 },
+        { "(a|b)+", "a", 0, 1 },
         { "^aa:bb:[0-9a-f]+:", "aa:bb:1:", 0, 1 },
         { "(?i)^pxe", "PXEClient", 0, 1 },
         { "^[[:digit:]]", "1", 0, 1 },
