@@ -3,9 +3,15 @@
  * policy of N rules (a mix of arch lists, MAC / vendor-class patterns and
  * class names, none matching) plus a last default rule with a ${mac}
  * template, then times decoding a BIOS PXE client's options and deciding:
- * the worst case, every rule visited.  Prints ns per packet for each N.
+ * every rule visited.  Prints ns per packet for each N.
  *
- *     kea-decide [ITERATIONS] [N...]      (default 200000, 1 20 200)
+ * The index filters such rules out by their cheap keys before any pattern
+ * runs, so --unfilterable builds the case it cannot help: every rule
+ * names the client's arch (0) and a MAC or vendor-class regex that starts
+ * like the client's and fails late, the last one matches.
+ *
+ *     kea-decide [--unfilterable] [ITERATIONS] [N...]
+ *                                          (default 200000, 1 20 200)
  */
 
 #include <stdio.h>
@@ -15,7 +21,7 @@
 
 #include "pxekit.h"
 
-#define BENCH_KEYLEN  40
+#define BENCH_KEYLEN  64
 
 typedef struct {
     pxe_value_t   top[2];
@@ -35,6 +41,41 @@ str(const char *s)
     return v;
 }
 
+static int  unfilterable;
+
+/* Rule i of the unfilterable case: arch 0 and a regex that fails late. */
+static void
+hard_rule(bench_tree_t *t, size_t i, size_t n)
+{
+    pxe_value_t  *k = &t->keys[3 * i];
+    char         *s = t->text + i * BENCH_KEYLEN;
+
+    k[0].type = PXE_VALUE_LIST;
+    k[0].key = str("arch");
+    t->ints[i].type = PXE_VALUE_INT;
+    t->ints[i].integer = 0;
+    k[0].items = &t->ints[i];
+    k[0].nitems = 1;
+    k[1].type = PXE_VALUE_STRING;
+    if (i == n - 1) {
+        snprintf(s, BENCH_KEYLEN, "^PXEClient:Arch:0000[01]:");
+        k[1].key = str("vendor-class");
+    } else if (i % 2 == 0) {
+        snprintf(s, BENCH_KEYLEN, "^52:54:00:[0-9a-f]{2}:%02zx:", i % 256);
+        k[1].key = str("mac");
+    } else {
+        snprintf(s, BENCH_KEYLEN, "^PXEClient:Arch:0000[79]:UNDI:%zu", i);
+        k[1].key = str("vendor-class");
+    }
+    k[1].string = str(s);
+    t->rules[i].nitems = 3;
+    k[2].type = PXE_VALUE_STRING;
+    k[2].key = str("boot-file");
+    k[2].string = str(i == n - 1
+                      ? "http://${next-server}/smartos/menu.ipxe?mac=${mac}"
+                      : "undionly.kpxe");
+}
+
 static int
 build(bench_tree_t *t, size_t n, pxe_policy_t *p)
 {
@@ -43,19 +84,23 @@ build(bench_tree_t *t, size_t n, pxe_policy_t *p)
     size_t            i;
 
     t->rules = calloc(n, sizeof(*t->rules));
-    t->keys = calloc(2 * n, sizeof(*t->keys));
+    t->keys = calloc(3 * n, sizeof(*t->keys));
     t->ints = calloc(n, sizeof(*t->ints));
     t->text = calloc(n, BENCH_KEYLEN);
     if (!t->rules || !t->keys || !t->ints || !t->text) {
         return -1;
     }
     for (i = 0; i < n; i++) {
-        pxe_value_t  *k = &t->keys[2 * i];
+        pxe_value_t  *k = &t->keys[3 * i];
         char         *s = t->text + i * BENCH_KEYLEN;
 
         t->rules[i].type = PXE_VALUE_MAP;
         t->rules[i].items = k;
         t->rules[i].nitems = 2;
+        if (unfilterable) {
+            hard_rule(t, i, n);
+            continue;
+        }
         k[1].type = PXE_VALUE_STRING;
         k[1].key = str("boot-file");
         if (i == n - 1) {
@@ -131,13 +176,18 @@ main(int argc, char **argv)
     static const char  vc[] = "PXEClient:Arch:00000:UNDI:002001";
     static const char  prl[] = "\x01\x03\x06\x0c\x0f\x2b\x42\x43";
     static const pxe_str_t  classes[] = { { "ALL", 3 }, { "KNOWN", 5 } };
-    long               iters = argc > 1 ? atol(argv[1]) : 200000;
+    long               iters;
     size_t             sizes[16] = { 1, 20, 200 }, nsizes = 3, s;
-    int                a;
+    int                a = 1;
 
-    if (argc > 2) {
+    if (argc > 1 && strcmp(argv[1], "--unfilterable") == 0) {
+        unfilterable = 1;
+        a++;
+    }
+    iters = argc > a ? atol(argv[a]) : 200000;
+    if (argc > a + 1) {
         nsizes = 0;
-        for (a = 2; a < argc && nsizes < 16; a++) {
+        for (a++; a < argc && nsizes < 16; a++) {
             sizes[nsizes++] = (size_t) atol(argv[a]);
         }
     }
@@ -179,7 +229,8 @@ main(int argc, char **argv)
             fprintf(stderr, "kea-decide: wrong decisions\n");
             return 1;
         }
-        printf("rules=%zu ns/decision=%.0f\n", sizes[s], (t1 - t0) / iters);
+        printf("rules=%zu%s ns/decision=%.0f\n", sizes[s],
+               unfilterable ? " unfilterable" : "", (t1 - t0) / iters);
         pxe_policy_free(&p);
         free(t.rules);
         free(t.keys);
