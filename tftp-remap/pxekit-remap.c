@@ -170,9 +170,7 @@ cmd_generate(int argc, char **argv, const opts_t *o)
     pxe_buf_t   dir, out;
     int         rc;
 
-    if (argc != 1 || o->client || o->put || o->root || o->apply
-        || o->kernel_args || o->console || o->root_shadow)
-    {
+    if (argc != 1 || o->client || o->put || o->root || o->apply) {
         return usage("generate takes ROOT and --prefix DIR only");
     }
     pxe_buf_init(&dir, PXE_PATH_MAX * 2, NULL);
