@@ -21,6 +21,8 @@
 #define HASH_ARGS       "type=hash name=ramdisk"
 #define LABEL_RESERVED  "pxekit-"
 #define LABEL_RESCUE    "rescue-"
+/* What a rescue entry adds to -B in an iPXE menu. */
+#define RESCUE_ARGS     "noimport=true,smartos=false"
 
 static const char *const console_names[PXE_CONSOLE_COUNT] = {
     [PXE_CONSOLE_TEXT] = "text",
@@ -30,10 +32,7 @@ static const char *const console_names[PXE_CONSOLE_COUNT] = {
     [PXE_CONSOLE_TTYD] = "ttyd",
 };
 
-static int check_opts(const pxe_ipxe_opts_t *opts);
 static int charset_ok(const char *s, size_t len, const char *extra);
-static int add_bootargs(pxe_buf_t *out, const pxe_ipxe_opts_t *opts,
-    int rescue);
 static int cmdline_len(const pxe_build_t *b, const pxe_ipxe_opts_t *opts,
     size_t base_len, int rescue, size_t *len);
 static int add_stanza(pxe_buf_t *out, const char *up,
@@ -212,8 +211,8 @@ include_items_len(const char *s, size_t len)
     return len;
 }
 
-static int
-check_opts(const pxe_ipxe_opts_t *opts)
+int
+pxe_ipxe_check_opts(const pxe_ipxe_opts_t *opts)
 {
     if ((unsigned) opts->console >= PXE_CONSOLE_COUNT
         || opts->timeout_ms > PXE_TIMEOUT_MAX)
@@ -241,9 +240,15 @@ check_opts(const pxe_ipxe_opts_t *opts)
     return PXE_OK;
 }
 
-/* "-B console=...,<args>": what follows the kernel URL. */
-static int
-add_bootargs(pxe_buf_t *out, const pxe_ipxe_opts_t *opts, int rescue)
+/*
+ * "-B console=...,<args>": what follows the kernel's path on its command
+ * line, for every boot loader pxekit writes for.  A rescue entry (rescue
+ * not NULL) gets rescue and the root shadow instead of the operator's
+ * kernel args.  opts must have passed pxe_ipxe_check_opts().
+ */
+int
+pxe_ipxe_bootargs(pxe_buf_t *out, const pxe_ipxe_opts_t *opts,
+    const char *rescue)
 {
     const char  *con;
     int          rc;
@@ -253,8 +258,8 @@ add_bootargs(pxe_buf_t *out, const pxe_ipxe_opts_t *opts, int rescue)
     if (rc == PXE_OK && opts->console != PXE_CONSOLE_TEXT) {
         rc = pxe_buf_printf(out, ",%s-mode=\"" SERIAL_MODE "\"", con);
     }
-    if (rc == PXE_OK && rescue) {
-        rc = pxe_buf_adds(out, ",noimport=true,smartos=false");
+    if (rc == PXE_OK && rescue != NULL) {
+        rc = pxe_buf_printf(out, ",%s", rescue);
         if (rc == PXE_OK && opts->root_shadow != NULL) {
             rc = pxe_buf_printf(out, ",root_shadow='%.*s'",
                                 (int) opts->root_shadow_len,
@@ -284,7 +289,8 @@ add_stanza(pxe_buf_t *out, const char *up, const pxe_build_t *b,
     rc = pxe_buf_printf(out, "imgfree\nkernel %s%s/" KERNEL_URL " ", up,
                         b->name);
     if (rc == PXE_OK) {
-        rc = add_bootargs(out, opts, rescue);
+        rc = pxe_ipxe_bootargs(out, opts,
+                               rescue ? RESCUE_ARGS : NULL);
     }
     if (rc == PXE_OK) {
         rc = pxe_buf_printf(out, " || goto pxekit-failed\n"
@@ -315,7 +321,7 @@ cmdline_len(const pxe_build_t *b, const pxe_ipxe_opts_t *opts,
     int        rc;
 
     pxe_buf_init_measure(&m, PXE_SCRIPT_MAX);
-    rc = add_bootargs(&m, opts, rescue);
+    rc = pxe_ipxe_bootargs(&m, opts, rescue ? RESCUE_ARGS : NULL);
     if (rc != PXE_OK) {
         return rc;
     }
@@ -338,7 +344,7 @@ pxe_ipxe_cmdline_max(const pxe_scan_t *scan, const pxe_ipxe_opts_t *opts,
     int     rc, rescue;
 
     *len = 0;
-    rc = check_opts(opts);
+    rc = pxe_ipxe_check_opts(opts);
     if (rc != PXE_OK) {
         return rc;
     }
@@ -386,7 +392,7 @@ pxe_ipxe_menu(const pxe_scan_t *scan, const char *default_build,
     size_t              i, items = 0, n = 0;
     int                 rc, c;
 
-    rc = check_opts(opts);
+    rc = pxe_ipxe_check_opts(opts);
     if (rc != PXE_OK) {
         pxe_buf_free(out);
         return rc;
@@ -523,7 +529,7 @@ pxe_ipxe_script(const pxe_build_t *build, const pxe_ipxe_opts_t *opts,
 {
     int  rc;
 
-    rc = check_opts(opts);
+    rc = pxe_ipxe_check_opts(opts);
     if (rc == PXE_OK && !pxe_build_usable(build)) {
         rc = PXE_ENOENT;
     }

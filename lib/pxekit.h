@@ -307,6 +307,26 @@ int pxe_ipxe_script(const pxe_build_t *build, const pxe_ipxe_opts_t *opts,
 int pxe_ipxe_cmdline_max(const pxe_scan_t *scan, const pxe_ipxe_opts_t *opts,
     size_t base_len, size_t *len);
 
+/* ---- PXELINUX configuration (pxelinux.c) ------------------------------ */
+
+#define PXE_PXELINUX_MAX     (8 * 1024 * 1024)  /* one config, as a menu */
+
+/*
+ * A pxelinux.cfg fragment booting every bootable, enabled build in scan
+ * with mboot.c32: `default` is the newest; per build the labels
+ * smartos-<build> and smartos-<build>-rescue, each `kernel <p>mboot.c32`
+ * and `append <p><build>/platform/i86pc/kernel/amd64/unix -B <args> ---
+ * <p><build>/platform/i86pc/amd64/boot_archive` (and `--- ...hash` when
+ * the build has one), where <p> is prefix normalised as
+ * pxe_remap_prefix() does, plus "/" unless empty.  Paths are always the
+ * canonical ones (a legacy tree is served by pxe_remap_generate()'s
+ * rules).  The -B options are the iPXE menu's, from the same checked
+ * opts (timeout and include are not used).  PXE_ENOENT when no build is
+ * bootable; PXE_EUNSAFE, PXE_EINVAL for refused options or prefix.
+ */
+int pxe_pxelinux_cfg(const pxe_scan_t *scan, const char *prefix,
+    const pxe_ipxe_opts_t *opts, pxe_buf_t *out) PXE_WARN_UNUSED;
+
 /* ---- request routing under a location prefix (route.c) ---------------- */
 
 typedef enum {

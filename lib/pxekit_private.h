@@ -64,6 +64,20 @@ int pxe_layout_resolve(const char *root, const char *path, size_t len,
 
 /* "text", "ttya".."ttyd" for a console; never NULL. */
 const char *pxe_console_name(pxe_console_e console);
+/*
+ * The one check of the options a script or a config is written with:
+ * PXE_EINVAL (console, timeout) or PXE_EUNSAFE (kernel args, root
+ * shadow, include that fail their validator).
+ */
+int pxe_ipxe_check_opts(const pxe_ipxe_opts_t *opts);
+/*
+ * "-B console=...,<args>" into out: the operator's kernel args, or for a
+ * rescue entry (rescue not NULL: the flags it adds) rescue and the root
+ * shadow.  The iPXE menu and the PXELINUX config share it, so a value
+ * reaches -B the same way in both.  opts must have been checked.
+ */
+int pxe_ipxe_bootargs(pxe_buf_t *out, const pxe_ipxe_opts_t *opts,
+    const char *rescue);
 
 /* ---- a DHCPv4 client as the policy sees it (dhcpopt.c) ---------------- */
 

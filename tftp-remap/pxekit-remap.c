@@ -1,7 +1,8 @@
 /*
  * pxekit-remap: generate, test and check tftp-hpa 5.2 remap files for
- * legacy platform-<build> trees, and migrate such trees.  Arguments and
- * I/O only: every decision is libpxekit's (lib/remap*.c, lib/migrate.c).
+ * legacy platform-<build> trees, migrate such trees, and write a
+ * pxelinux.cfg for them.  Arguments and I/O only: every decision is
+ * libpxekit's (lib/remap*.c, lib/migrate.c, lib/pxelinux.c).
  *
  * Exit status: 0 ok, 1 findings, 2 usage or I/O error.
  */
@@ -26,6 +27,8 @@ static const char usage_text[] =
 "       pxekit-remap test RULES PATH... [--client IP] [--put] [-v]\n"
 "       pxekit-remap check RULES [--root ROOT] [--prefix DIR]\n"
 "       pxekit-remap migrate ROOT [--apply]\n"
+"       pxekit-remap pxelinux ROOT [--prefix DIR] [--kernel-args ARGS]\n"
+"                    [--console NAME] [--root-shadow HASH]\n"
 "\n"
 "Remap files for tftp-hpa 5.2 (in.tftpd -m RULES), read and run exactly\n"
 "as Debian's in.tftpd does: glibc POSIX EREs, flags r g i e s a ~ 4 6 G P.\n"
@@ -52,6 +55,13 @@ static const char usage_text[] =
 "          <build>/platform/; with --apply does it with rename(2), leaving\n"
 "          a platform-<build> symlink.  Safe to kill and re-run; refuses a\n"
 "          build whose canonical tree exists with different content.\n"
+"pxelinux  prints a pxelinux.cfg fragment booting every bootable, enabled\n"
+"          build under ROOT (or ROOT/DIR) with mboot.c32: default the\n"
+"          newest, labels smartos-<build> and smartos-<build>-rescue.\n"
+"          Paths are the canonical <DIR>/<build>/platform/... (generate's\n"
+"          rules serve legacy trees).  --console text|ttya..ttyd,\n"
+"          --kernel-args (extra -B options) and --root-shadow (rescue\n"
+"          entries) are checked as the nginx module checks them.\n"
 "\n"
 "Exit status: 0 ok, 1 findings, 2 usage or I/O error.\n";
 
@@ -62,6 +72,9 @@ static const struct option long_opts[] = {
     { "root", required_argument, NULL, 'r' },
     { "apply", no_argument, NULL, 'a' },
     { "verbose", no_argument, NULL, 'v' },
+    { "kernel-args", required_argument, NULL, 'k' },
+    { "console", required_argument, NULL, 'C' },
+    { "root-shadow", required_argument, NULL, 's' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
 };
@@ -70,6 +83,9 @@ typedef struct {
     const char  *prefix;
     const char  *client;
     const char  *root;
+    const char  *kernel_args;
+    const char  *console;
+    const char  *root_shadow;
     int          put;
     int          apply;
     int          verbose;
@@ -79,6 +95,8 @@ static int cmd_generate(int argc, char **argv, const opts_t *o);
 static int cmd_test(int argc, char **argv, const opts_t *o);
 static int cmd_check(int argc, char **argv, const opts_t *o);
 static int cmd_migrate(int argc, char **argv, const opts_t *o);
+static int cmd_pxelinux(int argc, char **argv, const opts_t *o);
+static int scan_root(const char *root, const char *prefix, pxe_scan_t *scan);
 static int load_rules(const char *file, pxe_remap_t *rm, int lint);
 static void print_diags(const char *file, const pxe_remap_t *rm);
 static void print_refusal(const char *file, const pxe_remap_t *rm);
@@ -114,6 +132,9 @@ main(int argc, char **argv)
         case 'r': o.root = optarg; break;
         case 'a': o.apply = 1; break;
         case 'v': o.verbose = 1; break;
+        case 'k': o.kernel_args = optarg; break;
+        case 'C': o.console = optarg; break;
+        case 's': o.root_shadow = optarg; break;
         case 'h': fputs(usage_text, stdout); return 0;
         default: return usage(NULL);
         }
@@ -134,6 +155,9 @@ main(int argc, char **argv)
     }
     if (strcmp(argv[0], "migrate") == 0) {
         return cmd_migrate(argc - 1, argv + 1, &o);
+    }
+    if (strcmp(argv[0], "pxelinux") == 0) {
+        return cmd_pxelinux(argc - 1, argv + 1, &o);
     }
     fprintf(stderr, "pxekit-remap: unknown command \"%s\"\n", argv[0]);
     return usage(NULL);
@@ -767,4 +791,117 @@ cmd_migrate(int argc, char **argv, const opts_t *o)
     rc = plan.nconflicts ? EXIT_FINDINGS : 0;
     pxe_migrate_free(&plan);
     return rc;
+}
+
+/*
+ * ROOT or ROOT/DIR scanned, DIR normalised as generate writes it.  0 or
+ * EXIT_USAGE (reported).
+ */
+static int
+scan_root(const char *root, const char *prefix, pxe_scan_t *scan)
+{
+    pxe_buf_t  dir, p;
+    int        rc;
+
+    pxe_scan_init(scan);
+    pxe_buf_init(&dir, PXE_PATH_MAX * 2, NULL);
+    pxe_buf_init(&p, PXE_PATH_MAX, NULL);
+    rc = pxe_remap_prefix(prefix, &p);
+    if (rc != PXE_OK) {
+        fprintf(stderr, "pxekit-remap: --prefix \"%s\": %s (segments of "
+                "A-Z a-z 0-9 . _ + -, no . or ..)\n", prefix,
+                pxe_strerror(rc));
+        pxe_buf_free(&p);
+        return EXIT_USAGE;
+    }
+    rc = pxe_buf_printf(&dir, "%s%s%s", root, p.len ? "/" : "", p.data);
+    pxe_buf_free(&p);
+    if (rc != PXE_OK) {
+        pxe_buf_free(&dir);
+        return usage("ROOT too long");
+    }
+    rc = pxe_scan(dir.data, 0, scan);
+    if (rc != PXE_OK) {
+        fprintf(stderr, "pxekit-remap: %s: %s: %s\n", dir.data,
+                pxe_strerror(rc), strerror(errno));
+        pxe_buf_free(&dir);
+        return EXIT_USAGE;
+    }
+    pxe_buf_free(&dir);
+    return 0;
+}
+
+/*
+ * The options go into the same pxe_ipxe_opts_t the nginx module fills
+ * from pxekit_console, pxekit_kernel_args and pxekit_root_shadow; the
+ * core checks them when it writes.  Exit 1 when no build is bootable:
+ * a config without a default boots nothing.
+ */
+static int
+cmd_pxelinux(int argc, char **argv, const opts_t *o)
+{
+    pxe_ipxe_opts_t  io;
+    pxe_scan_t       scan;
+    pxe_buf_t        out;
+    int              rc;
+
+    if (argc != 1 || o->client || o->put || o->root || o->apply) {
+        return usage("pxelinux takes ROOT [--prefix DIR] [--kernel-args "
+                     "ARGS] [--console NAME] [--root-shadow HASH]");
+    }
+    memset(&io, 0, sizeof(io));
+    if (o->console != NULL
+        && pxe_console_parse(o->console, strlen(o->console), &io.console)
+           != PXE_OK)
+    {
+        fprintf(stderr, "pxekit-remap: --console \"%s\": not text, ttya, "
+                "ttyb, ttyc or ttyd\n", o->console);
+        return EXIT_USAGE;
+    }
+    if (o->kernel_args != NULL) {
+        io.kernel_args = o->kernel_args;
+        io.kernel_args_len = strlen(o->kernel_args);
+        rc = pxe_ipxe_check_kernel_args(io.kernel_args, io.kernel_args_len);
+        if (rc != PXE_OK) {
+            fprintf(stderr, "pxekit-remap: --kernel-args: %s (at most %d "
+                    "of A-Z a-z 0-9 _ . , : = / + @ -, no leading or "
+                    "trailing comma)\n", pxe_strerror(rc),
+                    PXE_KERNEL_ARGS_MAX);
+            return EXIT_USAGE;
+        }
+    }
+    if (o->root_shadow != NULL) {
+        io.root_shadow = o->root_shadow;
+        io.root_shadow_len = strlen(o->root_shadow);
+        rc = pxe_ipxe_check_root_shadow(io.root_shadow, io.root_shadow_len);
+        if (rc != PXE_OK) {
+            fprintf(stderr, "pxekit-remap: --root-shadow: %s (a crypt(3) "
+                    "hash: at most %d of A-Z a-z 0-9 . / $ =)\n",
+                    pxe_strerror(rc), PXE_ROOT_SHADOW_MAX);
+            return EXIT_USAGE;
+        }
+    }
+    rc = scan_root(argv[0], o->prefix, &scan);
+    if (rc != 0) {
+        return rc;
+    }
+    pxe_buf_init(&out, PXE_PXELINUX_MAX, NULL);
+    rc = pxe_pxelinux_cfg(&scan, o->prefix, &io, &out);
+    pxe_scan_free(&scan);
+    if (rc == PXE_ENOENT) {
+        fprintf(stderr, "pxekit-remap: %s%s%s: no bootable, enabled build\n",
+                argv[0], o->prefix ? "/" : "", o->prefix ? o->prefix : "");
+        return EXIT_FINDINGS;
+    }
+    if (rc != PXE_OK) {
+        fprintf(stderr, "pxekit-remap: pxelinux: %s\n", pxe_strerror(rc));
+        return EXIT_USAGE;
+    }
+    fwrite(out.data, 1, out.len, stdout);
+    pxe_buf_free(&out);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "pxekit-remap: stdout: %s\n", strerror(errno));
+        return EXIT_USAGE;
+    }
+    return 0;
 }

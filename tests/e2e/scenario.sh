@@ -27,6 +27,13 @@
 #            newest build's boot_archive.
 #   disabled a per-MAC rule pins the client to the disabled build's script,
 #            which the module refuses (404); iPXE must say so and give up.
+#   pxelinux a per-MAC rule gives the ROM pxelinux.0 (Debian's PXELINUX),
+#            which reads pxelinux.cfg/default over TFTP: the output of
+#            `pxekit-remap pxelinux` for the site, with the example's
+#            console and kernel args.  The newest canonical build is
+#            disabled here too, so the config's default is the LEGACY
+#            build; mboot.c32 loads its kernel and modules by their
+#            canonical paths and the generated remap rules serve them.
 
 # What the shipped examples say, as the kernel must see it: the nginx
 # example's pxekit_console ttyb and pxekit_kernel_args "smartos=true".
@@ -52,14 +59,24 @@ e2e_prepare() {
     tftp) E2E_BUILD=$E2E_LEGACY E2E_BOOT_URL="tftp://$E2E_ADDR/boot-tftp.ipxe" ;;
     sanboot) E2E_BOOT_URL="tftp://$E2E_ADDR/sanboot.ipxe" ;;
     disabled) E2E_BOOT_URL="http://$E2E_ADDR/smartos/$E2E_DISABLED/smartos.ipxe" ;;
-    *) echo "unknown chain $E2E_CHAIN (ipxe, legacy, tftp, sanboot, disabled)" >&2; return 2 ;;
+    pxelinux) E2E_BUILD=$E2E_LEGACY E2E_BOOT_URL=pxelinux.0
+        PIN_RULE="{ \"mac\": \"^$E2E_MAC\$\", \"boot-file\": \"pxelinux.0\" }" ;;
+    *) echo "unknown chain $E2E_CHAIN (ipxe, legacy, tftp, sanboot, disabled, pxelinux)" >&2; return 2 ;;
     esac
+    # What each module's command line holds after its path: iPXE's module
+    # lines name them; mboot.c32 passes the path alone (the docs' entries).
+    E2E_ARCHIVE_ARGS=" type=rootfs name=ramdisk" E2E_HASH_ARGS=" type=hash name=ramdisk"
     case $E2E_CHAIN in tftp|sanboot|disabled)
         PIN_RULE="{ \"mac\": \"^$E2E_MAC\$\", \"ipxe\": true, \"boot-file\": \"$E2E_BOOT_URL\" }" ;;
     esac
     if [ "$E2E_CHAIN" = tftp ]; then
         E2E_PLATFORM=$www/smartos/platform-$E2E_BUILD
         E2E_URL=tftp://$E2E_ADDR/smartos/$E2E_BUILD/platform
+    elif [ "$E2E_CHAIN" = pxelinux ]; then
+        # PXELINUX paths are relative to pxelinux.0's directory, the root.
+        E2E_PLATFORM=$www/smartos/platform-$E2E_BUILD
+        E2E_URL=smartos/$E2E_BUILD/platform
+        E2E_ARCHIVE_ARGS="" E2E_HASH_ARGS=""
     else
         E2E_PLATFORM=$www/smartos/$E2E_BUILD/platform
         E2E_URL=http://$E2E_ADDR/smartos/$E2E_BUILD/platform
@@ -76,9 +93,48 @@ e2e_prepare() {
         install -m 0644 /usr/lib/ipxe/ipxe.iso "$www$E2E_ISO_PATH"
         printf '#!ipxe\nsanboot http://%s%s\n' "$E2E_ADDR" "$E2E_ISO_PATH" >"$www/sanboot.ipxe"
     fi
+    if [ "$E2E_CHAIN" = pxelinux ]; then
+        e2e_pxelinux_site "$www" || return 1
+    fi
     chmod -R a+rX "$www"
     e2e_site_configs || return 1
     e2e_subst "$E2E_DIR/conf/nginx.conf.in" "$PXE_WORK/nginx.conf" || return 1
+}
+
+# e2e_pxelinux_site WWW: Debian's pxelinux.0 and the com32 modules
+# mboot.c32 needs beside it, mboot.c32 under the prefix, and the config
+# pxekit-remap writes for the site (its newest canonical build disabled
+# first, so the default is the legacy one).
+E2E_PXELINUX_DIR=${E2E_PXELINUX_DIR:-/usr/lib/PXELINUX}
+E2E_SYSLINUX_BIOS=${E2E_SYSLINUX_BIOS:-/usr/lib/syslinux/modules/bios}
+e2e_pxelinux_site() {
+    local www=$1 m
+    install -m 0644 "$E2E_PXELINUX_DIR/pxelinux.0" "$www/pxelinux.0" || return 1
+    for m in ldlinux.c32 libcom32.c32 libutil.c32; do
+        install -m 0644 "$E2E_SYSLINUX_BIOS/$m" "$www/$m" || return 1
+    done
+    install -m 0644 "$E2E_SYSLINUX_BIOS/mboot.c32" "$www/smartos/mboot.c32" || return 1
+    touch "$www/smartos/$E2E_CANONICAL/disable"
+    mkdir -p "$www/pxelinux.cfg"
+    # The nginx example's pxekit_console and pxekit_kernel_args.
+    "$REMAP_BIN" pxelinux "$www" --prefix smartos --console ttyb \
+        --kernel-args smartos=true >"$www/pxelinux.cfg/default" \
+        2>"$PXE_WORK/logs/pxelinux.out" || { cat "$PXE_WORK/logs/pxelinux.out" >&2; return 1; }
+}
+
+# e2e_skip_unless_pxelinux: the pxelinux scenario needs Debian's
+# pxelinux and syslinux-common.
+e2e_skip_unless_pxelinux() {
+    local f
+    for f in "$E2E_PXELINUX_DIR/pxelinux.0" "$E2E_SYSLINUX_BIOS/ldlinux.c32" \
+        "$E2E_SYSLINUX_BIOS/libcom32.c32" "$E2E_SYSLINUX_BIOS/mboot.c32"; do
+        [ -f "$f" ] || { echo "1..0 # SKIP $f missing (apt-get install pxelinux syslinux-common)"; exit 0; }
+    done
+}
+
+# e2e_tftp_names: the names in.tftpd was asked for, in order.
+e2e_tftp_names() {
+    sed -n 's/.*RRQ from .* filename \([^ ]*\).*/\1/p' "$PXE_WORK/logs/tftpd.log"
 }
 
 # e2e_find_plugins: the built hook, module and remap tool (or KEA_HOOK,
@@ -238,17 +294,17 @@ e2e_verify() {
     [ "$got" = 2 ] || fail=1
     got=$(grep '^module=0 ' <<<"$report")
     want=$(e2e_module_line 0 "$E2E_PLATFORM/i86pc/amd64/boot_archive" \
-        "$E2E_URL/i86pc/amd64/boot_archive type=rootfs name=ramdisk")
+        "$E2E_URL/i86pc/amd64/boot_archive$E2E_ARCHIVE_ARGS")
     tap_is "module 0: every byte of boot_archive, its URL and args" "$got" "$want"
     [ "$got" = "$want" ] || fail=1
     got=$(grep '^module=1 ' <<<"$report")
     want=$(e2e_module_line 1 "$E2E_PLATFORM/i86pc/amd64/boot_archive.hash" \
-        "$E2E_URL/i86pc/amd64/boot_archive.hash type=hash name=ramdisk")
+        "$E2E_URL/i86pc/amd64/boot_archive.hash$E2E_HASH_ARGS")
     tap_is "module 1: boot_archive.hash, its URL and args" "$got" "$want"
     [ "$got" = "$want" ] || fail=1
     for f in kernel/amd64/unix amd64/boot_archive amd64/boot_archive.hash; do
         size=$(stat -c %s "$E2E_PLATFORM/i86pc/$f")
-        if [ "$E2E_CHAIN" = tftp ]; then
+        if [ "$E2E_CHAIN" = tftp ] || [ "$E2E_CHAIN" = pxelinux ]; then
             # tftpd logs the request and the remapped name.
             if grep -Eq "RRQ from .* filename smartos/$E2E_BUILD/platform/i86pc/$f remapped to smartos/platform-$E2E_BUILD/i86pc/$f\$" \
                 "$PXE_WORK/logs/tftpd.log"; then
@@ -291,6 +347,7 @@ e2e_run_test() {
     e2e_skip_unless_able
     [ "$chain" = legacy ] && extra=7
     [ "$chain" = tftp ] && extra=2
+    [ "$chain" = pxelinux ] && extra=5
     tap_plan $((1 + E2E_VERIFY_POINTS + extra))
     e2e_setup || tap_bail "cannot create the network namespace"
     e2e_prepare "$chain" || tap_bail "cannot prepare the site and configs"
@@ -320,6 +377,20 @@ e2e_run_test() {
         e2e_is "undionly's iPXE got the menu URL" \
             "$(e2e_serial | sed -n '/UNDI/,$p' | sed -n 's/.*Filename: \([^ ]*\).*/\1/p' | tail -n 1)" \
             "$E2E_BOOT_URL" || failed=1
+        ;;
+    pxelinux)
+        e2e_is "the per-MAC rule 0 answered the ROM with pxelinux.0" \
+            "$(e2e_decisions | sort -u)" "rule 0: pxelinux.0" || failed=1
+        e2e_like "PXELINUX fetched ldlinux.c32, then read the generated pxelinux.cfg/default" \
+            "$(e2e_tftp_names | grep -xE 'ldlinux\.c32|pxelinux\.cfg/default' | tr '\n' ' ')" \
+            '^ldlinux\.c32 pxelinux\.cfg/default $' || failed=1
+        e2e_like "mboot.c32 was loaded from the prefix, libcom32.c32 from beside pxelinux.0" \
+            "$(e2e_tftp_names | grep -xE 'smartos/mboot\.c32|libcom32\.c32' | sort -u | tr '\n' ' ')" \
+            '^libcom32\.c32 smartos/mboot\.c32 $' || failed=1
+        e2e_is "the config's default is the newest enabled build (the legacy one)" \
+            "$(grep '^default ' "$PXE_WORK/www/pxelinux.cfg/default")" "default smartos-$E2E_LEGACY" || failed=1
+        e2e_is "no label for a disabled build" \
+            "$(grep -cE "smartos-($E2E_DISABLED|$E2E_CANONICAL)" "$PXE_WORK/www/pxelinux.cfg/default")" 0 || failed=1
         ;;
     esac
     case $chain in ipxe|legacy)
