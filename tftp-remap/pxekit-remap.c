@@ -1,6 +1,7 @@
 /*
  * pxekit-remap: generate, test and check tftp-hpa 5.2 remap files for
- * legacy platform-<build> trees, and migrate such trees.  Arguments and
+ * platform-<build>, platform_<build> and unversioned platform/ trees, and
+ * migrate such trees.  Arguments and
  * I/O only: every decision is libpxekit's (lib/remap*.c, lib/migrate.c).
  *
  * Exit status: 0 ok, 1 findings, 2 usage or I/O error.
@@ -32,8 +33,11 @@ static const char usage_text[] =
 "\n"
 "generate  scans ROOT (or ROOT/DIR) for SmartOS builds and prints rules\n"
 "          that serve <DIR>/<build>/platform/... of every build that exists\n"
-"          only as <DIR>/platform-<build>/ from that tree.  Other names are\n"
-"          left alone.  Deterministic.\n"
+"          only as <DIR>/platform-<build>/, <DIR>/platform_<build>/ or an\n"
+"          unversioned <DIR>/platform/ (named by its etc/version/platform)\n"
+"          from that tree.  Other names are left alone.  Deterministic.\n"
+"          Builds in several layouts and an unversioned tree without a\n"
+"          stamp are reported on stderr.\n"
 "test      runs each PATH through RULES as in.tftpd would for a client at\n"
 "          IP (default 127.0.0.1; an IPv6 address for 6 rules) reading\n"
 "          (or, with --put, writing) it.  Prints `PATH -> NAME' or\n"
@@ -47,7 +51,9 @@ static const char usage_text[] =
 "          boot_archive and hash through the rules (with and without a\n"
 "          leading /) and reports those that would not be served; the\n"
 "          builds are looked for in ROOT/DIR with --prefix, else in ROOT\n"
-"          and every directory up to three levels below it.\n"
+"          and every directory up to three levels below it.  A build in\n"
+"          more than one layout and an unversioned platform/ without a\n"
+"          valid stamp are findings too.\n"
 "migrate   prints how ROOT's platform-<build>/ trees would move to\n"
 "          <build>/platform/; with --apply does it with rename(2), leaving\n"
 "          a platform-<build> symlink.  Safe to kill and re-run; refuses a\n"
@@ -75,6 +81,7 @@ typedef struct {
     int          verbose;
 } opts_t;
 
+static void generate_warnings(const char *dir, const pxe_scan_t *scan);
 static int cmd_generate(int argc, char **argv, const opts_t *o);
 static int cmd_test(int argc, char **argv, const opts_t *o);
 static int cmd_check(int argc, char **argv, const opts_t *o);
@@ -139,6 +146,28 @@ main(int argc, char **argv)
     return usage(NULL);
 }
 
+/* What the rules cannot serve as it is on disk, for the operator. */
+static void
+generate_warnings(const char *dir, const pxe_scan_t *scan)
+{
+    size_t  i;
+
+    for (i = 0; i < scan->nbuilds; i++) {
+        if (scan->builds[i].also != 0) {
+            fprintf(stderr, "pxekit-remap: %s: build %s is in more than "
+                    "one layout; serving %s (check --root lists the "
+                    "others)\n", dir, scan->builds[i].name,
+                    pxe_layout_form(scan->builds[i].layout));
+        }
+    }
+    if (scan->unversioned == PXE_STAMP_MISSING
+        || scan->unversioned == PXE_STAMP_INVALID)
+    {
+        fprintf(stderr, "pxekit-remap: %s: %s\n", dir,
+                pxe_stamp_describe(scan->unversioned));
+    }
+}
+
 static int
 cmd_generate(int argc, char **argv, const opts_t *o)
 {
@@ -183,6 +212,7 @@ cmd_generate(int argc, char **argv, const opts_t *o)
     pxe_buf_init(&out, PXE_REMAP_FILE_MAX, NULL);
     rc = pxe_remap_generate(&scan, o->prefix, &out);
     if (rc == PXE_OK) {
+        generate_warnings(dir.data, &scan);
         fwrite(out.data, 1, out.len, stdout);
     } else {
         fprintf(stderr, "pxekit-remap: generate: %s\n", pxe_strerror(rc));
@@ -457,13 +487,53 @@ cmd_test(int argc, char **argv, const opts_t *o)
 }
 
 /*
+ * What the scan could not serve as it is on disk: a build in more than one
+ * layout (one wins, the others are ignored) and an unversioned platform/
+ * without a valid stamp (never named by a guess).  Returns the count.
+ */
+static size_t
+check_layouts(const char *file, const char *dir, const pxe_scan_t *scan)
+{
+    size_t  i, n = 0;
+    int     k;
+
+    for (i = 0; i < scan->nbuilds; i++) {
+        const pxe_build_t  *b = &scan->builds[i];
+
+        if (b->also == 0) {
+            continue;
+        }
+        printf("%s: %s: build %s is in more than one layout: %s served,",
+               file, dir, b->name, pxe_layout_form(b->layout));
+        for (k = 1; k <= PXE_LAYOUT_MAX; k++) {
+            if (b->also & (1u << k)) {
+                printf(" %s", pxe_layout_form((pxe_layout_e) k));
+            }
+        }
+        printf(" ignored (a bootable tree wins, then canonical, "
+               "platform-, platform_, unversioned); remove the extra "
+               "trees\n");
+        n++;
+    }
+    if (scan->unversioned == PXE_STAMP_MISSING
+        || scan->unversioned == PXE_STAMP_INVALID)
+    {
+        printf("%s: %s: %s\n", file, dir,
+               pxe_stamp_describe(scan->unversioned));
+        n++;
+    }
+    return n;
+}
+
+/*
  * Every build's served files under root/prefix must come out of the rules
- * as world-readable regular files.  Adds the builds seen to *nbuilds;
- * returns the names not served, or -1 on an error already reported.
+ * as world-readable regular files.  Adds the builds seen to *nbuilds and
+ * the layout findings to *nlayout; returns the names not served, or -1 on
+ * an error already reported.
  */
 static int
 check_builds(const char *file, const pxe_remap_t *rm, const char *root,
-    const char *prefix, size_t *nbuilds)
+    const char *prefix, size_t *nbuilds, size_t *nlayout)
 {
     pxe_scan_t            scan;
     pxe_remap_client_t    c;
@@ -540,6 +610,7 @@ check_builds(const char *file, const pxe_remap_t *rm, const char *root,
         printf("%s: %zu build(s) under %s checked\n", file, scan.nbuilds,
                dir.data);
     }
+    *nlayout += check_layouts(file, dir.data, &scan);
     *nbuilds += scan.nbuilds;
     pxe_scan_free(&scan);
     pxe_buf_free(&dir);
@@ -556,7 +627,7 @@ check_builds(const char *file, const pxe_remap_t *rm, const char *root,
 
 static int
 check_tree(const char *file, const pxe_remap_t *rm, const char *root,
-    const char *rel, int depth, size_t *nbuilds)
+    const char *rel, int depth, size_t *nbuilds, size_t *nlayout)
 {
     DIR            *d;
     struct dirent  *de;
@@ -566,7 +637,7 @@ check_tree(const char *file, const pxe_remap_t *rm, const char *root,
     int             bad, more;
     char            name[PXE_BUILDNAME_LEN + 1];
 
-    bad = check_builds(file, rm, root, rel, nbuilds);
+    bad = check_builds(file, rm, root, rel, nbuilds, nlayout);
     if (bad < 0 || depth >= CHECK_DEPTH) {
         return bad;
     }
@@ -578,7 +649,8 @@ check_tree(const char *file, const pxe_remap_t *rm, const char *root,
         return bad;
     }
     while ((de = readdir(d)) != NULL) {
-        if (de->d_name[0] == '.'
+        /* Build directories, and the unversioned platform/ tree. */
+        if (de->d_name[0] == '.' || strcmp(de->d_name, "platform") == 0
             || pxe_build_dirname(de->d_name, strlen(de->d_name), name,
                                  &layout) == PXE_OK)
         {
@@ -596,7 +668,7 @@ check_tree(const char *file, const pxe_remap_t *rm, const char *root,
             pxe_buf_init(&check, PXE_PATH_MAX, NULL);
             if (pxe_remap_prefix(norm.data, &check) == PXE_OK) {
                 more = check_tree(file, rm, root, norm.data, depth + 1,
-                                  nbuilds);
+                                  nbuilds, nlayout);
                 if (more > 0) {
                     bad += more;
                 }
@@ -616,7 +688,7 @@ check_root(const char *file, const pxe_remap_t *rm, const char *root,
     const char *prefix)
 {
     pxe_buf_t  pfx;
-    size_t     nbuilds = 0;
+    size_t     nbuilds = 0, nlayout = 0;
     int        rc, bad;
 
     pxe_buf_init(&pfx, PXE_PATH_MAX, NULL);
@@ -628,9 +700,9 @@ check_root(const char *file, const pxe_remap_t *rm, const char *root,
             pxe_buf_free(&pfx);
             return EXIT_USAGE;
         }
-        bad = check_builds(file, rm, root, pfx.data, &nbuilds);
+        bad = check_builds(file, rm, root, pfx.data, &nbuilds, &nlayout);
     } else {
-        bad = check_tree(file, rm, root, "", 0, &nbuilds);
+        bad = check_tree(file, rm, root, "", 0, &nbuilds, &nlayout);
     }
     pxe_buf_free(&pfx);
     if (bad < 0) {
@@ -638,6 +710,10 @@ check_root(const char *file, const pxe_remap_t *rm, const char *root,
     }
     printf("%s: %zu build(s) checked, %d name(s) not served\n", file,
            nbuilds, bad);
+    if (nlayout > 0) {
+        printf("%s: %zu layout finding(s)\n", file, nlayout);
+        bad++;
+    }
     if (nbuilds == 0) {
         /* Nothing proved: say so rather than pass. */
         fprintf(stderr, "%s: no build found under %s%s%s\n", file, root,
