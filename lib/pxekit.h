@@ -826,21 +826,26 @@ typedef enum {
 
 typedef struct pxe_migrate_item_s {
     char                    name[PXE_BUILDNAME_LEN + 1];
+    char                    from[PXE_BUILDDIR_MAX];  /* "platform-<b>",
+                                           "platform_<b>" or "platform" */
     pxe_migrate_state_e     state;
     int                     next_step;  /* 1..5, 0 when nothing to do */
+    unsigned                multi:1;    /* in more than one non-canonical
+                                           layout: CONFLICT */
 } pxe_migrate_item_t;
 
 typedef struct pxe_migrate_plan_s {
     pxe_migrate_item_t     *items;      /* oldest first */
     size_t                  nitems;
     size_t                  nconflicts;
+    pxe_stamp_e             unversioned;    /* the root's platform/ */
 } pxe_migrate_plan_t;
 
 void pxe_migrate_init(pxe_migrate_plan_t *plan);
 /* Looks at root (no change) and says what migrating each build takes. */
 int pxe_migrate_plan(const char *root, pxe_migrate_plan_t *plan);
 void pxe_migrate_free(pxe_migrate_plan_t *plan);
-/* The steps, 1..5, in words ("rename platform-B -> B/platform"). */
+/* The steps, 1..5, in words ("rename platform_B -> B/platform"). */
 int pxe_migrate_describe(const pxe_migrate_item_t *item, int step,
     pxe_buf_t *out);
 
@@ -853,9 +858,11 @@ typedef int (*pxe_migrate_step_pt)(void *ctx, const pxe_migrate_item_t *item,
 
 /*
  * Carries out the plan's TODO and RESUME items, each through the steps
- * mkdir <b>, write the marker, rename(2) platform-<b> to <b>/platform,
- * symlink platform-<b> -> <b>/platform, remove the marker; each step is
- * one system call, so a run killed anywhere is finished by the next one.
+ * mkdir <b>, write the marker (it records FROM), rename(2) FROM to
+ * <b>/platform, symlink FROM -> <b>/platform, remove the marker, where
+ * FROM is platform-<b>, platform_<b> or the unversioned platform; each
+ * step is one system call (the marker: open, write, fsync), so a run
+ * killed anywhere is finished by the next one.
  * CONFLICT items are skipped (the caller reports them).
  */
 int pxe_migrate_apply(const char *root, pxe_migrate_plan_t *plan,

@@ -54,10 +54,12 @@ static const char usage_text[] =
 "          and every directory up to three levels below it.  A build in\n"
 "          more than one layout and an unversioned platform/ without a\n"
 "          valid stamp are findings too.\n"
-"migrate   prints how ROOT's platform-<build>/ trees would move to\n"
-"          <build>/platform/; with --apply does it with rename(2), leaving\n"
-"          a platform-<build> symlink.  Safe to kill and re-run; refuses a\n"
-"          build whose canonical tree exists with different content.\n"
+"migrate   prints how ROOT's platform-<build>/, platform_<build>/ and\n"
+"          unversioned platform/ trees would move to <build>/platform/;\n"
+"          with --apply does it with rename(2), leaving a symlink by the\n"
+"          old name.  Safe to kill and re-run; refuses a build whose\n"
+"          canonical tree exists with different content or that is in two\n"
+"          other layouts, and reports a platform/ without a stamp.\n"
 "\n"
 "Exit status: 0 ok, 1 findings, 2 usage or I/O error.\n";
 
@@ -808,10 +810,14 @@ cmd_migrate(int argc, char **argv, const opts_t *o)
         const pxe_migrate_item_t  *it = &plan.items[i];
 
         printf("%s: %s\n", it->name, state_name[it->state]);
-        if (it->state == PXE_MIGRATE_CONFLICT) {
-            fprintf(stderr, "%s/%s: platform-%s and %s/platform differ; "
+        if (it->state == PXE_MIGRATE_CONFLICT && it->multi) {
+            fprintf(stderr, "%s/%s: in more than one of platform-%s, "
+                    "platform_%s and platform/; keep one by hand\n",
+                    argv[0], it->name, it->name, it->name);
+        } else if (it->state == PXE_MIGRATE_CONFLICT) {
+            fprintf(stderr, "%s/%s: %s and %s/platform differ; "
                     "compare them and remove one by hand\n", argv[0],
-                    it->name, it->name, it->name);
+                    it->name, it->from, it->name);
         }
         for (step = it->next_step; !o->apply && step && step <= 5; step++) {
             pxe_buf_init(&d, 256, NULL);
@@ -821,6 +827,12 @@ cmd_migrate(int argc, char **argv, const opts_t *o)
             pxe_buf_free(&d);
         }
         todo += it->next_step != 0;
+    }
+    if (plan.unversioned == PXE_STAMP_MISSING
+        || plan.unversioned == PXE_STAMP_INVALID)
+    {
+        fprintf(stderr, "%s: %s\n", argv[0],
+                pxe_stamp_describe(plan.unversioned));
     }
     if (!o->apply) {
         printf("%d build(s) to migrate%s\n", todo,
@@ -840,7 +852,9 @@ cmd_migrate(int argc, char **argv, const opts_t *o)
         }
         printf("%d build(s) migrated\n", todo);
     }
-    rc = plan.nconflicts ? EXIT_FINDINGS : 0;
+    rc = plan.nconflicts || (plan.unversioned != PXE_STAMP_NONE
+                             && plan.unversioned != PXE_STAMP_OK)
+         ? EXIT_FINDINGS : 0;
     pxe_migrate_free(&plan);
     return rc;
 }
