@@ -192,7 +192,9 @@ scan_probe(int rootfd, const char *rroot, const char *dir,
         if (!S_ISREG(st.st_mode)) {
             continue;
         }
-        if (!fplain && (rroot == NULL || !pxe_inside_real_root(rroot, path))) {
+        if (!fplain
+            && (rroot == NULL || !pxe_inside_real_root(rroot, path)))
+        {
             b->outside |= 1u << f;
             continue;
         }
