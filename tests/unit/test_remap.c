@@ -733,6 +733,7 @@ test_generate_many(void **state)
 
     (void) state;
     /* Enough builds that one trie passes a tftpd line: split, all map. */
+    pxe_scan_init(&scan);
     scan.builds = calloc(n, sizeof(pxe_build_t));
     assert_non_null(scan.builds);
     scan.nbuilds = n;
