@@ -37,8 +37,7 @@ pxe_buildsjson(const pxe_scan_t *scan, pxe_buf_t *out)
                             "\"kernel_size\":%lld,\"archive_size\":%lld,"
                             "\"mtime\":%lld}",
                             i > 0 ? "," : "", b->name,
-                            b->layout == PXE_LAYOUT_LEGACY ? "legacy"
-                            : "canonical",
+                            pxe_layout_name(b->layout),
                             json_bool(b->bootable), json_bool(b->disabled),
                             json_bool(b->hash), (long long) b->kernel_size,
                             (long long) b->archive_size,

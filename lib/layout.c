@@ -1,11 +1,14 @@
 /*
  * layout.c: where the files of a SmartOS platform build live on disk.
  *
- * Two layouts exist in the wild:
- *   canonical  <root>/<build>/platform/i86pc/kernel/amd64/unix
- *   legacy     <root>/platform-<build>/i86pc/kernel/amd64/unix
+ * Four layouts exist in the wild:
+ *   canonical    <root>/<build>/platform/i86pc/kernel/amd64/unix
+ *   legacy       <root>/platform-<build>/i86pc/kernel/amd64/unix
+ *   underscore   <root>/platform_<build>/i86pc/kernel/amd64/unix
+ *   unversioned  <root>/platform/i86pc/kernel/amd64/unix (an ISO or USB
+ *                image unpacked; named by its stamp file, stamp.c)
  * SmartOS only boots from URLs of the canonical form (krtld finds its
- * modules from argv[0]), so legacy trees are served behind canonical
+ * modules from argv[0]), so the other trees are served behind canonical
  * names.  Everything that turns a request into a path lives here, so
  * that no adapter ever joins a user-supplied segment to a root itself.
  */
@@ -24,6 +27,8 @@
 
 #define LEGACY_PREFIX      "platform-"
 #define LEGACY_PREFIX_LEN  (sizeof(LEGACY_PREFIX) - 1)
+#define UNDER_PREFIX       "platform_"
+#define UNVERSIONED_DIR    "platform"
 #define CANON_INFIX        "/platform/"
 #define CANON_INFIX_LEN    (sizeof(CANON_INFIX) - 1)
 
@@ -35,31 +40,63 @@ static const char *const file_suffix[PXE_FILE_COUNT] = {
     [PXE_FILE_MANIFEST] = "i86pc/amd64/boot_archive.manifest",
 };
 
+/* Indexed by pxe_layout_e. */
+static const char *const layout_name[PXE_LAYOUT_MAX + 1] = {
+    [PXE_LAYOUT_CANONICAL] = "canonical",
+    [PXE_LAYOUT_LEGACY] = "legacy",
+    [PXE_LAYOUT_UNDERSCORE] = "underscore",
+    [PXE_LAYOUT_UNVERSIONED] = "unversioned",
+};
+static const char *const layout_form[PXE_LAYOUT_MAX + 1] = {
+    [PXE_LAYOUT_CANONICAL] = "<build>/platform/",
+    [PXE_LAYOUT_LEGACY] = "platform-<build>/",
+    [PXE_LAYOUT_UNDERSCORE] = "platform_<build>/",
+    [PXE_LAYOUT_UNVERSIONED] = "platform/ (unversioned)",
+};
+
 static int scan_add(pxe_scan_t *scan, size_t *cap, size_t max,
     const pxe_build_t *b);
 static void scan_probe(int rootfd, const char *rroot, const char *dir,
     const char *platform, int plain, pxe_build_t *b);
-static int probe_dir(int rootfd, const char *path, int *plain);
+static int probe_dir(int rootfd, const char *path, int *plain,
+    pxe_build_t *b);
 static int stat_regular(int rootfd, const char *path, struct stat *st);
 static int cmp_build(const void *a, const void *b);
 static int split_request(const char *path, size_t len, const char **name,
     const char **rest, size_t *restlen, pxe_layout_e *layout);
-static int inside_real_root(const char *rroot, const char *rel);
 static int inside_root(const char *root, const char *rel);
+
+const char *
+pxe_layout_name(pxe_layout_e layout)
+{
+    if ((unsigned) layout > PXE_LAYOUT_MAX || layout_name[layout] == NULL) {
+        return "unknown";
+    }
+    return layout_name[layout];
+}
+
+const char *
+pxe_layout_form(pxe_layout_e layout)
+{
+    if ((unsigned) layout > PXE_LAYOUT_MAX || layout_form[layout] == NULL) {
+        return "unknown";
+    }
+    return layout_form[layout];
+}
 
 void
 pxe_scan_init(pxe_scan_t *scan)
 {
     scan->builds = NULL;
     scan->nbuilds = 0;
+    scan->unversioned = PXE_STAMP_NONE;
 }
 
 void
 pxe_scan_free(pxe_scan_t *scan)
 {
     free(scan->builds);
-    scan->builds = NULL;
-    scan->nbuilds = 0;
+    pxe_scan_init(scan);
 }
 
 static int
@@ -77,7 +114,7 @@ stat_regular(int rootfd, const char *path, struct stat *st)
  * checked by its real path.
  */
 static int
-probe_dir(int rootfd, const char *path, int *plain)
+probe_dir(int rootfd, const char *path, int *plain, pxe_build_t *b)
 {
     struct stat  st;
 
@@ -89,6 +126,10 @@ probe_dir(int rootfd, const char *path, int *plain)
         if (fstatat(rootfd, path, &st, 0) != 0) {
             return 0;
         }
+    }
+    if (b != NULL) {
+        b->dev = (uint64_t) st.st_dev;
+        b->ino = (uint64_t) st.st_ino;
     }
     return S_ISDIR(st.st_mode);
 }
@@ -119,18 +160,18 @@ scan_probe(int rootfd, const char *rroot, const char *dir,
 
     if (plain) {
         (void) snprintf(path, sizeof(path), "%s/i86pc", platform);
-        (void) probe_dir(rootfd, path, &plain);
+        (void) probe_dir(rootfd, path, &plain, NULL);
     }
     kplain = plain;
     aplain = plain;
     if (plain) {
         (void) snprintf(path, sizeof(path), "%s/i86pc/kernel", platform);
-        (void) probe_dir(rootfd, path, &kplain);
+        (void) probe_dir(rootfd, path, &kplain, NULL);
         (void) snprintf(path, sizeof(path), "%s/i86pc/kernel/amd64",
                         platform);
-        (void) probe_dir(rootfd, path, &kplain);
+        (void) probe_dir(rootfd, path, &kplain, NULL);
         (void) snprintf(path, sizeof(path), "%s/i86pc/amd64", platform);
-        (void) probe_dir(rootfd, path, &aplain);
+        (void) probe_dir(rootfd, path, &aplain, NULL);
     }
 
     for (f = 0; f < PXE_FILE_COUNT; f++) {
@@ -151,7 +192,9 @@ scan_probe(int rootfd, const char *rroot, const char *dir,
         if (!S_ISREG(st.st_mode)) {
             continue;
         }
-        if (!fplain && (rroot == NULL || !inside_real_root(rroot, path))) {
+        if (!fplain
+            && (rroot == NULL || !pxe_inside_real_root(rroot, path)))
+        {
             b->outside |= 1u << f;
             continue;
         }
@@ -214,7 +257,10 @@ cmp_build(const void *a, const void *b)
     if (c != 0) {
         return c;
     }
-    /* A bootable copy wins over a broken one, then canonical over legacy. */
+    /*
+     * A bootable copy wins over a broken one, then the layout order:
+     * canonical, platform-, platform_, unversioned (pxekit.h).
+     */
     if (x->bootable != y->bootable) {
         return x->bootable ? -1 : 1;
     }
@@ -233,6 +279,13 @@ pxe_build_dirname(const char *s, size_t len,
                                       PXE_BUILDNAME_LEN))
     {
         *layout = PXE_LAYOUT_LEGACY;
+        s += LEGACY_PREFIX_LEN;
+    } else if (len == LEGACY_PREFIX_LEN + PXE_BUILDNAME_LEN
+               && memcmp(s, UNDER_PREFIX, LEGACY_PREFIX_LEN) == 0
+               && pxe_buildname_valid(s + LEGACY_PREFIX_LEN,
+                                      PXE_BUILDNAME_LEN))
+    {
+        *layout = PXE_LAYOUT_UNDERSCORE;
         s += LEGACY_PREFIX_LEN;
     } else {
         return PXE_ENOENT;
@@ -275,13 +328,24 @@ pxe_scan(const char *root, size_t max_builds, pxe_scan_t *scan)
     while ((de = readdir(dir)) != NULL) {
         memset(&b, 0, sizeof(b));
 
-        if (pxe_build_dirname(de->d_name, strlen(de->d_name), b.name,
-                              &b.layout)
-            != PXE_OK)
+        if (strcmp(de->d_name, UNVERSIONED_DIR) == 0) {
+            plain = de->d_type == DT_DIR;
+            if (!probe_dir(rootfd, UNVERSIONED_DIR, &plain, &b)) {
+                continue;
+            }
+            scan->unversioned = pxe_stamp_read(rootfd, rroot, b.name);
+            if (scan->unversioned != PXE_STAMP_OK) {
+                continue;
+            }
+            b.layout = PXE_LAYOUT_UNVERSIONED;
+            (void) snprintf(platform, sizeof(platform), "%s",
+                            UNVERSIONED_DIR);
+        } else if (pxe_build_dirname(de->d_name, strlen(de->d_name),
+                                     b.name, &b.layout)
+                   != PXE_OK)
         {
             continue;
-        }
-        if (b.layout == PXE_LAYOUT_CANONICAL) {
+        } else if (b.layout == PXE_LAYOUT_CANONICAL) {
             (void) snprintf(platform, sizeof(platform), "%s/platform",
                             b.name);
         } else {
@@ -290,7 +354,7 @@ pxe_scan(const char *root, size_t max_builds, pxe_scan_t *scan)
         }
         /* readdir says whether the entry is a symlink (or cannot tell) */
         plain = de->d_type == DT_DIR;
-        if (!probe_dir(rootfd, platform, &plain)) {
+        if (!probe_dir(rootfd, platform, &plain, &b)) {
             continue;
         }
         scan_probe(rootfd, rroot, de->d_name, platform, plain, &b);
@@ -311,10 +375,17 @@ pxe_scan(const char *root, size_t max_builds, pxe_scan_t *scan)
     if (scan->nbuilds > 1) {
         qsort(scan->builds, scan->nbuilds, sizeof(pxe_build_t), cmp_build);
         for (i = 1, j = 1; i < scan->nbuilds; i++) {
-            if (memcmp(scan->builds[i].name, scan->builds[j - 1].name,
-                       PXE_BUILDNAME_LEN) != 0)
+            pxe_build_t  *kept = &scan->builds[j - 1];
+
+            if (memcmp(scan->builds[i].name, kept->name, PXE_BUILDNAME_LEN)
+                != 0)
             {
                 scan->builds[j++] = scan->builds[i];
+            } else if (scan->builds[i].dev != kept->dev
+                       || scan->builds[i].ino != kept->ino)
+            {
+                /* A second tree, not a symlink to the one served. */
+                kept->also |= 1u << scan->builds[i].layout;
             }
         }
         scan->nbuilds = j;
@@ -421,12 +492,40 @@ pxe_build_path(const pxe_build_t *b, pxe_file_e file, pxe_buf_t *out)
     if ((unsigned) file >= PXE_FILE_COUNT) {
         return PXE_EINVAL;
     }
-    if (b->layout == PXE_LAYOUT_LEGACY) {
+    switch (b->layout) {
+    case PXE_LAYOUT_LEGACY:
         return pxe_buf_printf(out, LEGACY_PREFIX "%s/%s", b->name,
                               file_suffix[file]);
+    case PXE_LAYOUT_UNDERSCORE:
+        return pxe_buf_printf(out, UNDER_PREFIX "%s/%s", b->name,
+                              file_suffix[file]);
+    case PXE_LAYOUT_UNVERSIONED:
+        return pxe_buf_printf(out, UNVERSIONED_DIR "/%s", file_suffix[file]);
+    default:
+        return pxe_buf_printf(out, "%s" CANON_INFIX "%s", b->name,
+                              file_suffix[file]);
     }
-    return pxe_buf_printf(out, "%s" CANON_INFIX "%s", b->name,
-                          file_suffix[file]);
+}
+
+void
+pxe_build_dir(const pxe_build_t *b, char out[PXE_BUILDDIR_MAX])
+{
+    switch (b->layout) {
+    case PXE_LAYOUT_LEGACY:
+        (void) snprintf(out, PXE_BUILDDIR_MAX, LEGACY_PREFIX "%.16s",
+                        b->name);
+        break;
+    case PXE_LAYOUT_UNDERSCORE:
+        (void) snprintf(out, PXE_BUILDDIR_MAX, UNDER_PREFIX "%.16s",
+                        b->name);
+        break;
+    case PXE_LAYOUT_UNVERSIONED:
+        (void) snprintf(out, PXE_BUILDDIR_MAX, UNVERSIONED_DIR);
+        break;
+    default:
+        (void) snprintf(out, PXE_BUILDDIR_MAX, "%.16s", b->name);
+        break;
+    }
 }
 
 int
@@ -567,12 +666,8 @@ pxe_request_file(const char *path, size_t len,
     return PXE_ENOENT;
 }
 
-/*
- * 1 when rroot/rel, with every symlink followed, is still under rroot,
- * the root's own real path.
- */
-static int
-inside_real_root(const char *rroot, const char *rel)
+int
+pxe_inside_real_root(const char *rroot, const char *rel)
 {
     char    *rfile;
     char     joined[PATH_MAX];
@@ -603,7 +698,7 @@ inside_root(const char *root, const char *rel)
 
     rroot = realpath(root, NULL);
     if (rroot != NULL) {
-        inside = inside_real_root(rroot, rel);
+        inside = pxe_inside_real_root(rroot, rel);
     }
     free(rroot);
     return inside;

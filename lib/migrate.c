@@ -1,17 +1,22 @@
 /*
- * migrate.c: moving legacy platform-<build>/ trees into the canonical
- * <build>/platform/ layout, safe against being killed at any point.
+ * migrate.c: moving platform-<build>/, platform_<build>/ and unversioned
+ * platform/ trees (FROM below) into the canonical <build>/platform/
+ * layout, safe against being killed at any point.
  *
  * Each build goes through five steps, each a single system call:
  *   1 mkdir <b>                      (skipped when it exists)
- *   2 create <b>/.pxekit-migrate     (the marker: "this build is mine")
- *   3 rename(2) platform-<b> -> <b>/platform
- *   4 symlink platform-<b> -> <b>/platform   (old configs keep working)
+ *   2 create <b>/.pxekit-migrate     (the marker: "this build is mine";
+ *                                     it holds FROM, for step 4)
+ *   3 rename(2) FROM -> <b>/platform
+ *   4 symlink FROM -> <b>/platform   (old configs keep working)
  *   5 unlink the marker
- * The marker is what tells a re-run that a <b>/platform without a
- * platform-<b> beside it is a move it started, not a canonical build it
- * must leave alone; with it, the state on disk says which step is next.
- * Nothing is ever copied or deleted, so an interrupted run loses nothing.
+ * The marker is what tells a re-run that a <b>/platform without a FROM
+ * beside it is a move it started, not a canonical build it must leave
+ * alone; with it, the state on disk says which step is next.  An empty
+ * marker (an older pxekit's, or killed before the write) means
+ * platform-<b>.  Nothing is ever copied or deleted, so an interrupted run
+ * loses nothing.  The unversioned platform/ is named by its stamp
+ * (stamp.c); without one it is left where it is.
  */
 
 #include <dirent.h>
@@ -24,17 +29,22 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "pxekit.h"
+#include "pxekit_private.h"
 
 #define LEGACY_PREFIX      "platform-"
 #define LEGACY_PREFIX_LEN  (sizeof(LEGACY_PREFIX) - 1)
 #define MIGRATE_STEPS      5
 
-static int plan_one(int rootfd, const char *name, pxe_migrate_item_t *it);
+static int plan_one(int rootfd, pxe_migrate_item_t *it);
+static int from_valid(const char *from, const char *name);
+static void marker_from(int rootfd, pxe_migrate_item_t *it);
 static int same_tree(int afd, int bfd);
 static int same_file(int afd, int bfd);
-static int plan_add(pxe_migrate_plan_t *plan, size_t *cap, const char *name);
+static int plan_add(pxe_migrate_plan_t *plan, size_t *cap, const char *name,
+    const char *from);
 static int cmp_item(const void *a, const void *b);
+static int plan_unversioned(int rootfd, const char *rroot,
+    pxe_migrate_plan_t *plan, size_t *cap);
 static int do_step(int rootfd, const pxe_migrate_item_t *it, int step);
 
 void
@@ -43,6 +53,7 @@ pxe_migrate_init(pxe_migrate_plan_t *plan)
     plan->items = NULL;
     plan->nitems = 0;
     plan->nconflicts = 0;
+    plan->unversioned = PXE_STAMP_NONE;
 }
 
 void
@@ -167,10 +178,46 @@ same_tree(int afd, int bfd)
     return same;
 }
 
-/* What is on disk for build name, and so which step comes next. */
+/* FROM names build name's tree in a layout migrate moves. */
 static int
-plan_one(int rootfd, const char *name, pxe_migrate_item_t *it)
+from_valid(const char *from, const char *name)
 {
+    return strcmp(from, "platform") == 0
+           || (strncmp(from, "platform", 8) == 0
+               && (from[8] == '-' || from[8] == '_')
+               && strcmp(from + 9, name) == 0);
+}
+
+/* A marked build whose FROM is gone: the marker says what it was. */
+static void
+marker_from(int rootfd, pxe_migrate_item_t *it)
+{
+    char     path[PXE_PATH_MAX], buf[PXE_BUILDDIR_MAX];
+    ssize_t  n;
+    int      fd;
+
+    (void) snprintf(it->from, sizeof(it->from), LEGACY_PREFIX "%s",
+                    it->name);
+    (void) snprintf(path, sizeof(path), "%s/" PXE_MIGRATE_MARKER, it->name);
+    fd = openat(rootfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        return;
+    }
+    n = read(fd, buf, sizeof(buf) - 1);
+    close(fd);
+    if (n > 0) {
+        buf[n] = '\0';
+        if (from_valid(buf, it->name)) {
+            memcpy(it->from, buf, (size_t) n + 1);
+        }
+    }
+}
+
+/* What is on disk for build it->name, and so which step comes next. */
+static int
+plan_one(int rootfd, pxe_migrate_item_t *it)
+{
+    const char  *name = it->name;
     char         legacy[PXE_PATH_MAX], canon[PXE_PATH_MAX];
     char         marker[PXE_PATH_MAX], target[PXE_PATH_MAX];
     char         link[PXE_PATH_MAX];
@@ -179,13 +226,18 @@ plan_one(int rootfd, const char *name, pxe_migrate_item_t *it)
     int          same, afd, bfd;
     ssize_t      n;
 
-    (void) snprintf(legacy, sizeof(legacy), LEGACY_PREFIX "%s", name);
     (void) snprintf(canon, sizeof(canon), "%s/platform", name);
     (void) snprintf(marker, sizeof(marker), "%s/" PXE_MIGRATE_MARKER, name);
     (void) snprintf(target, sizeof(target), "%s/platform", name);
-
-    memcpy(it->name, name, PXE_BUILDNAME_LEN + 1);
     it->next_step = 0;
+    if (it->multi) {
+        it->state = PXE_MIGRATE_CONFLICT;   /* which tree? a person says */
+        return PXE_OK;
+    }
+    if (it->from[0] == '\0') {
+        marker_from(rootfd, it);
+    }
+    (void) snprintf(legacy, sizeof(legacy), "%s", it->from);
 
     has_legacy = fstatat(rootfd, legacy, &sl, AT_SYMLINK_NOFOLLOW) == 0;
     legacy_dir = has_legacy && S_ISDIR(sl.st_mode);
@@ -257,14 +309,24 @@ plan_one(int rootfd, const char *name, pxe_migrate_item_t *it)
     return PXE_OK;
 }
 
+/* from: the tree to move, "" for a marked build (the marker says). */
 static int
-plan_add(pxe_migrate_plan_t *plan, size_t *cap, const char *name)
+plan_add(pxe_migrate_plan_t *plan, size_t *cap, const char *name,
+    const char *from)
 {
     pxe_migrate_item_t  *n;
     size_t               i;
 
     for (i = 0; i < plan->nitems; i++) {
         if (strcmp(plan->items[i].name, name) == 0) {
+            if (plan->items[i].from[0] == '\0') {
+                (void) snprintf(plan->items[i].from,
+                                sizeof(plan->items[i].from), "%s", from);
+            } else if (from[0] != '\0'
+                       && strcmp(plan->items[i].from, from) != 0)
+            {
+                plan->items[i].multi = 1;
+            }
             return PXE_OK;
         }
     }
@@ -281,6 +343,8 @@ plan_add(pxe_migrate_plan_t *plan, size_t *cap, const char *name)
     }
     memset(&plan->items[plan->nitems], 0, sizeof(plan->items[0]));
     memcpy(plan->items[plan->nitems].name, name, PXE_BUILDNAME_LEN);
+    (void) snprintf(plan->items[plan->nitems].from,
+                    sizeof(plan->items[0].from), "%s", from);
     plan->nitems++;
     return PXE_OK;
 }
@@ -292,13 +356,54 @@ cmp_item(const void *a, const void *b)
                   ((const pxe_migrate_item_t *) b)->name);
 }
 
+/*
+ * The root's platform entry: a directory whose stamp names it (else only
+ * plan->unversioned says why it stays), or the symlink step 4 left, which
+ * names its build.  Any other symlink is the site's own (piadm's
+ * platform -> platform-<b>, say): an alias, not a tree to move.
+ */
+static int
+plan_unversioned(int rootfd, const char *rroot, pxe_migrate_plan_t *plan,
+    size_t *cap)
+{
+    struct stat  st;
+    char         link[PXE_PATH_MAX], name[PXE_BUILDNAME_LEN + 1];
+    ssize_t      n;
+
+    if (fstatat(rootfd, "platform", &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        return PXE_OK;
+    }
+    if (S_ISLNK(st.st_mode)) {
+        n = readlinkat(rootfd, "platform", link, sizeof(link) - 1);
+        if (n == PXE_BUILDNAME_LEN + 9
+            && memcmp(link + PXE_BUILDNAME_LEN, "/platform", 9) == 0
+            && pxe_buildname_valid(link, PXE_BUILDNAME_LEN))
+        {
+            memcpy(name, link, PXE_BUILDNAME_LEN);
+            name[PXE_BUILDNAME_LEN] = '\0';
+            return plan_add(plan, cap, name, "platform");
+        }
+        return PXE_OK;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        return PXE_OK;
+    }
+    plan->unversioned = pxe_stamp_read(rootfd, rroot, name);
+    if (plan->unversioned != PXE_STAMP_OK) {
+        return PXE_OK;
+    }
+    return plan_add(plan, cap, name, "platform");
+}
+
 int
 pxe_migrate_plan(const char *root, pxe_migrate_plan_t *plan)
 {
     DIR            *d;
     struct dirent  *de;
     struct stat     st;
-    char            marker[PXE_PATH_MAX];
+    char            marker[PXE_PATH_MAX], *rroot;
+    char            name[PXE_BUILDNAME_LEN + 1];
+    pxe_layout_e    layout;
     size_t          cap = 0, i, len;
     int             rootfd, rc = PXE_OK;
 
@@ -312,33 +417,39 @@ pxe_migrate_plan(const char *root, pxe_migrate_plan_t *plan)
         close(rootfd);
         return PXE_EIO;
     }
-    /* Candidates: platform-<b> entries, and <b>/ holding our marker. */
+    /*
+     * Candidates: platform-<b> and platform_<b> entries, the unversioned
+     * platform (a directory named by its stamp, or our own symlink), and
+     * <b>/ holding our marker.
+     */
+    rroot = realpath(root, NULL);
     while (rc == PXE_OK && (de = readdir(d)) != NULL) {
         len = strlen(de->d_name);
-        if (len == LEGACY_PREFIX_LEN + PXE_BUILDNAME_LEN
-            && strncmp(de->d_name, LEGACY_PREFIX, LEGACY_PREFIX_LEN) == 0
-            && pxe_buildname_valid(de->d_name + LEGACY_PREFIX_LEN,
-                                   PXE_BUILDNAME_LEN))
+        if (pxe_build_dirname(de->d_name, len, name, &layout) == PXE_OK
+            && layout != PXE_LAYOUT_CANONICAL)
         {
-            rc = plan_add(plan, &cap, de->d_name + LEGACY_PREFIX_LEN);
+            rc = plan_add(plan, &cap, name, de->d_name);
+        } else if (strcmp(de->d_name, "platform") == 0) {
+            rc = plan_unversioned(rootfd, rroot, plan, &cap);
         } else if (len == PXE_BUILDNAME_LEN
                    && pxe_buildname_valid(de->d_name, len))
         {
             (void) snprintf(marker, sizeof(marker), "%s/"
                             PXE_MIGRATE_MARKER, de->d_name);
             if (fstatat(rootfd, marker, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-                rc = plan_add(plan, &cap, de->d_name);
+                rc = plan_add(plan, &cap, de->d_name, "");
             }
         }
     }
     closedir(d);
+    free(rroot);
     if (rc == PXE_OK) {
         if (plan->nitems > 1) {
             qsort(plan->items, plan->nitems, sizeof(plan->items[0]),
                   cmp_item);
         }
         for (i = 0; i < plan->nitems && rc == PXE_OK; i++) {
-            rc = plan_one(rootfd, plan->items[i].name, &plan->items[i]);
+            rc = plan_one(rootfd, &plan->items[i]);
             if (plan->items[i].state == PXE_MIGRATE_CONFLICT) {
                 plan->nconflicts++;
             }
@@ -359,10 +470,10 @@ pxe_migrate_describe(const pxe_migrate_item_t *it, int step, pxe_buf_t *out)
     switch (step) {
     case 1: return pxe_buf_printf(out, "mkdir %s", b);
     case 2: return pxe_buf_printf(out, "create %s/" PXE_MIGRATE_MARKER, b);
-    case 3: return pxe_buf_printf(out, "rename " LEGACY_PREFIX "%s -> "
-                                  "%s/platform", b, b);
-    case 4: return pxe_buf_printf(out, "symlink " LEGACY_PREFIX "%s -> "
-                                  "%s/platform", b, b);
+    case 3: return pxe_buf_printf(out, "rename %s -> %s/platform",
+                                  it->from, b);
+    case 4: return pxe_buf_printf(out, "symlink %s -> %s/platform",
+                                  it->from, b);
     case 5: return pxe_buf_printf(out, "remove %s/" PXE_MIGRATE_MARKER, b);
     }
     return PXE_EINVAL;
@@ -382,8 +493,14 @@ do_step(int rootfd, const pxe_migrate_item_t *it, int step)
         return PXE_OK;
     case 2:
         (void) snprintf(a, sizeof(a), "%s/" PXE_MIGRATE_MARKER, it->name);
-        fd = openat(rootfd, a, O_WRONLY | O_CREAT | O_NOFOLLOW, 0644);
-        if (fd < 0 || fsync(fd) != 0) {
+        fd = openat(rootfd, a, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW,
+                    0644);
+        /* FROM in the marker: after step 3 nothing else records it. */
+        if (fd < 0
+            || write(fd, it->from, strlen(it->from))
+               != (ssize_t) strlen(it->from)
+            || fsync(fd) != 0)
+        {
             if (fd >= 0) {
                 close(fd);
             }
@@ -392,12 +509,12 @@ do_step(int rootfd, const pxe_migrate_item_t *it, int step)
         close(fd);
         return PXE_OK;
     case 3:
-        (void) snprintf(a, sizeof(a), LEGACY_PREFIX "%s", it->name);
+        (void) snprintf(a, sizeof(a), "%s", it->from);
         (void) snprintf(b, sizeof(b), "%s/platform", it->name);
         /* rename(2) of a directory never replaces a non-empty one. */
         return renameat(rootfd, a, rootfd, b) == 0 ? PXE_OK : PXE_EIO;
     case 4:
-        (void) snprintf(a, sizeof(a), LEGACY_PREFIX "%s", it->name);
+        (void) snprintf(a, sizeof(a), "%s", it->from);
         (void) snprintf(b, sizeof(b), "%s/platform", it->name);
         return symlinkat(b, rootfd, a) == 0 ? PXE_OK : PXE_EIO;
     case 5:

@@ -123,10 +123,49 @@ int pxe_buildname_valid(const char *s, size_t len);
 
 /* ---- builds on disk (layout.c) ---------------------------------------- */
 
+/*
+ * The layouts a build is found in, in the order that decides which tree
+ * of a build present in several is served (a bootable tree first, then
+ * the lowest value).  Clients only ever see canonical names.
+ */
 typedef enum {
     PXE_LAYOUT_CANONICAL = 1,   /* <build>/platform/i86pc/... */
-    PXE_LAYOUT_LEGACY = 2       /* platform-<build>/i86pc/... */
+    PXE_LAYOUT_LEGACY = 2,      /* platform-<build>/i86pc/... */
+    PXE_LAYOUT_UNDERSCORE = 3,  /* platform_<build>/i86pc/... */
+    PXE_LAYOUT_UNVERSIONED = 4  /* platform/i86pc/... (an ISO or USB image),
+                                   named by PXE_STAMP_PATH */
 } pxe_layout_e;
+#define PXE_LAYOUT_MAX       4
+
+/*
+ * Where a SmartOS platform directory records its build stamp since 2019
+ * (smartos-live tools/build_live): "20121004T212912Z\n".  The unversioned
+ * tree is named from this file only; without it, it is not served.
+ */
+#define PXE_STAMP_PATH       "platform/etc/version/platform"
+#define PXE_STAMP_MAX        64     /* bytes read; a larger file is invalid */
+
+/* What the root's unversioned platform/ came to in a scan. */
+typedef enum {
+    PXE_STAMP_NONE = 0,         /* no platform/ directory */
+    PXE_STAMP_OK,               /* named by its stamp: a build */
+    PXE_STAMP_MISSING,          /* no stamp file: not served */
+    PXE_STAMP_INVALID           /* a stamp that is no build name, or not a
+                                   regular file inside the root: not served */
+} pxe_stamp_e;
+
+/* "canonical" "legacy" "underscore" "unversioned" (builds.json). */
+const char *pxe_layout_name(pxe_layout_e layout);
+/* The directory that holds the layout, for people: "platform_<build>/". */
+const char *pxe_layout_form(pxe_layout_e layout);
+/* One sentence saying what became of the unversioned tree. */
+const char *pxe_stamp_describe(pxe_stamp_e st);
+/*
+ * The contents of a stamp file (s, len bytes): one build name, then only
+ * white space.  Copies it into name; PXE_EBUILDNAME for anything else.
+ */
+int pxe_stamp_parse(const char *s, size_t len,
+    char name[PXE_BUILDNAME_LEN + 1]);
 
 /* The files of a build that pxekit serves, in boot order. */
 typedef enum {
@@ -148,27 +187,37 @@ typedef struct pxe_build_s {
                                        whose real path is in the root */
     uint8_t         outside;        /* 1 << PXE_FILE_*: files whose real
                                        path leaves the root (refused) */
+    uint8_t         also;           /* 1 << PXE_LAYOUT_*: other trees of
+                                       this name on disk, not served (a
+                                       symlink to the served tree is not
+                                       counted) */
     int64_t         kernel_size;    /* -1 when missing */
     int64_t         archive_size;   /* -1 when missing */
     time_t          mtime;          /* newest of kernel and archive */
+    uint64_t        dev;            /* the platform directory's device */
+    uint64_t        ino;            /* and inode: aliases are one tree */
 } pxe_build_t;
 
 typedef struct pxe_scan_s {
     pxe_build_t    *builds;         /* newest first */
     size_t          nbuilds;
+    pxe_stamp_e     unversioned;    /* what became of platform/ */
 } pxe_scan_t;
 
 void pxe_scan_init(pxe_scan_t *scan);
 /*
- * A directory entry of the root that holds a build: "<b>" (canonical) or
- * "platform-<b>" (legacy); name and layout set.  PXE_ENOENT otherwise.
+ * A directory entry of the root that holds a build: "<b>" (canonical),
+ * "platform-<b>" (legacy) or "platform_<b>" (underscore); name and layout
+ * set.  PXE_ENOENT otherwise (also for "platform": its name is inside).
  */
 int pxe_build_dirname(const char *s, size_t len,
     char name[PXE_BUILDNAME_LEN + 1], pxe_layout_e *layout);
 /*
- * Lists the builds under root in both layouts (a build present in both is
- * reported once, canonical).  Directory entries that are not build names
- * are ignored.  Each file of a build is checked once here: it counts only
+ * Lists the builds under root in every layout; a build present in several
+ * is reported once, its bootable tree first, then by layout order, the
+ * others in its `also`.  The unversioned platform/ is a build only when
+ * its stamp names one (scan->unversioned says).  Directory entries that
+ * are not build names are ignored.  Each file of a build is checked once here: it counts only
  * as a regular file whose real path (symlinks followed) stays under the
  * root's.  At most max_builds (0: PXE_BUILDS_MAX), else PXE_ETOOMANY.
  * On error scan is left empty.
@@ -209,6 +258,9 @@ const pxe_build_t *pxe_scan_pick(const pxe_scan_t *scan, const char *name);
  * work: no system call.
  */
 int pxe_build_path(const pxe_build_t *b, pxe_file_e file, pxe_buf_t *out);
+/* The directory of b relative to the root ("platform_<b>", "platform"). */
+#define PXE_BUILDDIR_MAX     (PXE_BUILDNAME_LEN + 16)
+void pxe_build_dir(const pxe_build_t *b, char out[PXE_BUILDDIR_MAX]);
 /*
  * The path a server opens for one file of a build, relative to the root:
  * pxe_build_path() of a file the scan found inside the root.  PXE_ENOENT
@@ -794,21 +846,26 @@ typedef enum {
 
 typedef struct pxe_migrate_item_s {
     char                    name[PXE_BUILDNAME_LEN + 1];
+    char                    from[PXE_BUILDDIR_MAX];  /* "platform-<b>",
+                                           "platform_<b>" or "platform" */
     pxe_migrate_state_e     state;
     int                     next_step;  /* 1..5, 0 when nothing to do */
+    unsigned                multi:1;    /* in more than one non-canonical
+                                           layout: CONFLICT */
 } pxe_migrate_item_t;
 
 typedef struct pxe_migrate_plan_s {
     pxe_migrate_item_t     *items;      /* oldest first */
     size_t                  nitems;
     size_t                  nconflicts;
+    pxe_stamp_e             unversioned;    /* the root's platform/ */
 } pxe_migrate_plan_t;
 
 void pxe_migrate_init(pxe_migrate_plan_t *plan);
 /* Looks at root (no change) and says what migrating each build takes. */
 int pxe_migrate_plan(const char *root, pxe_migrate_plan_t *plan);
 void pxe_migrate_free(pxe_migrate_plan_t *plan);
-/* The steps, 1..5, in words ("rename platform-B -> B/platform"). */
+/* The steps, 1..5, in words ("rename platform_B -> B/platform"). */
 int pxe_migrate_describe(const pxe_migrate_item_t *item, int step,
     pxe_buf_t *out);
 
@@ -821,9 +878,11 @@ typedef int (*pxe_migrate_step_pt)(void *ctx, const pxe_migrate_item_t *item,
 
 /*
  * Carries out the plan's TODO and RESUME items, each through the steps
- * mkdir <b>, write the marker, rename(2) platform-<b> to <b>/platform,
- * symlink platform-<b> -> <b>/platform, remove the marker; each step is
- * one system call, so a run killed anywhere is finished by the next one.
+ * mkdir <b>, write the marker (it records FROM), rename(2) FROM to
+ * <b>/platform, symlink FROM -> <b>/platform, remove the marker, where
+ * FROM is platform-<b>, platform_<b> or the unversioned platform; each
+ * step is one system call (the marker: open, write, fsync), so a run
+ * killed anywhere is finished by the next one.
  * CONFLICT items are skipped (the caller reports them).
  */
 int pxe_migrate_apply(const char *root, pxe_migrate_plan_t *plan,

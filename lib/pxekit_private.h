@@ -37,6 +37,19 @@ int pxe_buildname_cmp_newest(const char *a, const char *b);
 /* ---- builds on disk (layout.c) ---------------------------------------- */
 
 /*
+ * 1 when rroot/rel, with every symlink followed, is still under rroot,
+ * the root's own real path.
+ */
+int pxe_inside_real_root(const char *rroot, const char *rel);
+
+/*
+ * Reads the stamp of the root's unversioned tree (PXE_STAMP_PATH, under
+ * rootfd whose real path is rroot) into name: PXE_STAMP_OK, or why not.
+ */
+pxe_stamp_e pxe_stamp_read(int rootfd, const char *rroot,
+    char name[PXE_BUILDNAME_LEN + 1]);
+
+/*
  * Checks a relative request path before it touches a file system: not
  * empty, no NUL, no empty, "." or ".." segment, no leading "/", at most
  * PXE_PATH_MAX bytes.  Returns PXE_OK or the specific error.

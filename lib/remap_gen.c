@@ -1,7 +1,8 @@
 /*
  * remap_gen.c: a tftp-hpa 5.2 remap file that serves the canonical names
- * of legacy-only builds (<prefix>/<build>/platform/...) from their
- * platform-<build>/ trees, and touches no other name.
+ * (<prefix>/<build>/platform/...) of the builds the scan found in another
+ * layout from their platform-<build>/, platform_<build>/ or unversioned
+ * platform/ trees, and touches no other name.  One rule per layout.
  *
  * The build names go into one regex as a trie (20(1(2...)|...)): glibc
  * builds its DFA per tftpd child, and a trie costs about what a generic
@@ -23,7 +24,8 @@
 static int prefix_char(int c);
 static int trie(pxe_buf_t *out, const char *const *names, size_t n, size_t depth);
 static int rule_line(pxe_buf_t *out, const char *rx_prefix,
-    const char *prefix, const char *const *names, size_t n);
+    const char *prefix, const char *target, const char *const *names,
+    size_t n);
 static int cmp_name(const void *a, const void *b);
 
 static int
@@ -123,9 +125,10 @@ trie(pxe_buf_t *out, const char *const *names, size_t n, size_t depth)
     return rc;
 }
 
+/* target: the directory replacing "<build>/platform/", \1 the build. */
 static int
 rule_line(pxe_buf_t *out, const char *rx_prefix, const char *prefix,
-    const char *const *names, size_t n)
+    const char *target, const char *const *names, size_t n)
 {
     pxe_buf_t  line;
     int        rc;
@@ -136,15 +139,16 @@ rule_line(pxe_buf_t *out, const char *rx_prefix, const char *prefix,
         rc = trie(&line, names, n, 0);
     }
     if (rc == PXE_OK) {
-        rc = pxe_buf_printf(&line, ")/+platform/ %s%splatform-\\1/\n",
-                            prefix, *prefix ? "/" : "");
+        rc = pxe_buf_printf(&line, ")/+platform/ %s%s%s/\n",
+                            prefix, *prefix ? "/" : "", target);
     }
     if (rc == PXE_ETOOBIG && n > 1) {
         /* Too long for one tftpd line: two rules of half the names. */
         pxe_buf_free(&line);
-        rc = rule_line(out, rx_prefix, prefix, names, n / 2);
+        rc = rule_line(out, rx_prefix, prefix, target, names, n / 2);
         if (rc == PXE_OK) {
-            rc = rule_line(out, rx_prefix, prefix, names + n / 2, n - n / 2);
+            rc = rule_line(out, rx_prefix, prefix, target, names + n / 2,
+                           n - n / 2);
         }
         return rc;
     }
@@ -155,15 +159,28 @@ rule_line(pxe_buf_t *out, const char *rx_prefix, const char *prefix,
     return rc;
 }
 
+/* Indexed by pxe_layout_e: what replaces "<build>/platform" in a name. */
+static const char *const layout_target[PXE_LAYOUT_MAX + 1] = {
+    [PXE_LAYOUT_LEGACY] = "platform-\\1",
+    [PXE_LAYOUT_UNDERSCORE] = "platform_\\1",
+    [PXE_LAYOUT_UNVERSIONED] = "platform",
+};
+static const char *const layout_note[PXE_LAYOUT_MAX + 1] = {
+    [PXE_LAYOUT_CANONICAL] = "canonical",
+    [PXE_LAYOUT_LEGACY] = "legacy-only, mapped",
+    [PXE_LAYOUT_UNDERSCORE] = "platform_<build> only, mapped",
+    [PXE_LAYOUT_UNVERSIONED] = "unversioned platform/ only, mapped",
+};
+
 int
 pxe_remap_generate(const pxe_scan_t *scan, const char *prefix,
     pxe_buf_t *out)
 {
     pxe_buf_t    pfx, rxp;
-    const char **legacy = NULL;
+    const char **names = NULL;
     const char  *p;
-    size_t       i, nlegacy = 0;
-    int          rc;
+    size_t       i, n, count[PXE_LAYOUT_MAX + 1] = { 0 };
+    int          rc, l, k;
 
     pxe_buf_init(&pfx, PXE_PATH_MAX, NULL);
     pxe_buf_init(&rxp, PXE_PATH_MAX * 3, NULL);
@@ -192,57 +209,91 @@ pxe_remap_generate(const pxe_scan_t *scan, const char *prefix,
     }
 
     if (scan->nbuilds > 0) {
-        legacy = calloc(scan->nbuilds, sizeof(*legacy));
-        if (legacy == NULL) {
+        names = calloc(scan->nbuilds, sizeof(*names));
+        if (names == NULL) {
             rc = PXE_ENOMEM;
             goto done;
         }
     }
     for (i = 0; i < scan->nbuilds; i++) {
-        if (scan->builds[i].layout == PXE_LAYOUT_LEGACY) {
-            legacy[nlegacy++] = scan->builds[i].name;
+        if ((unsigned) scan->builds[i].layout <= PXE_LAYOUT_MAX) {
+            count[scan->builds[i].layout]++;
         }
-    }
-    if (nlegacy > 1) {
-        qsort(legacy, nlegacy, sizeof(*legacy), cmp_name);
     }
 
     rc = pxe_buf_printf(out,
         "# tftp-hpa 5.2 remap rules (in.tftpd -m FILE), made by "
         "pxekit-remap generate.\n"
-        "# Canonical names of builds that exist only as platform-<build>/ "
-        "are served\n"
-        "# from that tree; every other name is left as it is.\n"
+        "# Canonical names of builds that exist only as platform-<build>/, "
+        "platform_<build>/\n"
+        "# or an unversioned platform/ are served from that tree; every "
+        "other name is\n"
+        "# left as it is.\n"
         "# prefix: %s\n"
-        "# builds: %zu (%zu legacy-only, %zu canonical)\n",
-        pfx.len ? pfx.data : "(none)", scan->nbuilds, nlegacy,
-        scan->nbuilds - nlegacy);
+        "# builds: %zu (%zu legacy-only, %zu platform_<build>, "
+        "%zu unversioned, %zu canonical)\n",
+        pfx.len ? pfx.data : "(none)", scan->nbuilds,
+        count[PXE_LAYOUT_LEGACY], count[PXE_LAYOUT_UNDERSCORE],
+        count[PXE_LAYOUT_UNVERSIONED], count[PXE_LAYOUT_CANONICAL]);
     for (i = 0; rc == PXE_OK && i < scan->nbuilds; i++) {
         const pxe_build_t  *b = &scan->builds[i];
 
-        rc = pxe_buf_printf(out, "#   %s %s%s%s\n", b->name,
-                            b->layout == PXE_LAYOUT_LEGACY
-                                ? "legacy-only, mapped" : "canonical",
+        rc = pxe_buf_printf(out, "#   %s %s%s%s", b->name,
+                            (unsigned) b->layout <= PXE_LAYOUT_MAX
+                            && layout_note[b->layout]
+                                ? layout_note[b->layout] : "unknown",
                             b->bootable ? "" : ", not bootable",
                             b->disabled ? ", disabled" : "");
+        for (k = 1; rc == PXE_OK && k <= PXE_LAYOUT_MAX; k++) {
+            if (b->also & (1u << k)) {
+                rc = pxe_buf_printf(out, ", also %s (not served)",
+                                    pxe_layout_form((pxe_layout_e) k));
+            }
+        }
+        if (rc == PXE_OK) {
+            rc = pxe_buf_addc(out, '\n');
+        }
+    }
+    if (rc == PXE_OK && scan->unversioned != PXE_STAMP_NONE
+        && scan->unversioned != PXE_STAMP_OK)
+    {
+        rc = pxe_buf_printf(out, "# %s\n",
+                            pxe_stamp_describe(scan->unversioned));
     }
     if (rc != PXE_OK) {
         goto done;
     }
-    if (nlegacy == 0) {
-        rc = pxe_buf_adds(out, "# No legacy-only build: no rule needed.\n");
+    if (scan->nbuilds == count[PXE_LAYOUT_CANONICAL]) {
+        rc = pxe_buf_adds(out, "# Every build is canonical: no rule "
+                          "needed.\n");
         goto done;
     }
     rc = pxe_buf_adds(out,
         "# A name with a \"..\" segment is never rewritten.\n"
-        "e (^|/)\\.\\.(/|$)\n"
-        "# <prefix>/<build>/platform/... -> <prefix>/platform-<build>/...\n");
-    if (rc == PXE_OK) {
-        rc = rule_line(out, rxp.data, pfx.data, legacy, nlegacy);
+        "e (^|/)\\.\\.(/|$)\n");
+    for (l = PXE_LAYOUT_LEGACY; rc == PXE_OK && l <= PXE_LAYOUT_MAX; l++) {
+        for (i = 0, n = 0; i < scan->nbuilds; i++) {
+            if (scan->builds[i].layout == (pxe_layout_e) l) {
+                names[n++] = scan->builds[i].name;
+            }
+        }
+        if (n == 0) {
+            continue;
+        }
+        if (n > 1) {
+            qsort(names, n, sizeof(*names), cmp_name);
+        }
+        rc = pxe_buf_printf(out, "# <prefix>/<build>/platform/... -> "
+                            "<prefix>/%s...\n",
+                            pxe_layout_form((pxe_layout_e) l));
+        if (rc == PXE_OK) {
+            rc = rule_line(out, rxp.data, pfx.data, layout_target[l], names,
+                           n);
+        }
     }
 
 done:
-    free(legacy);
+    free(names);
     pxe_buf_free(&pfx);
     pxe_buf_free(&rxp);
     return rc;

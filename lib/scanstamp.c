@@ -2,7 +2,9 @@
  * scanstamp.c: whether a cached scan is still what is on disk, for the
  * price of one stat per build directory instead of a full rescan.
  * Adding or removing a build changes the root directory; creating or
- * removing a `disable` file changes the build's directory.
+ * removing a `disable` file changes the build's directory.  The stamp
+ * file of an unversioned platform/ is looked at too, whether or not it
+ * named a build: writing or fixing it renames the tree.
  */
 
 #include <fcntl.h>
@@ -39,7 +41,7 @@ pxe_scan_stamp(const char *root, const pxe_scan_t *scan, uint64_t *stamp)
     uint64_t     h = 0xcbf29ce484222325ULL;
     size_t       i;
     int          rootfd;
-    char         dir[PXE_BUILDNAME_LEN + 16];
+    char         dir[PXE_BUILDDIR_MAX];
 
     rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0) {
@@ -52,14 +54,15 @@ pxe_scan_stamp(const char *root, const pxe_scan_t *scan, uint64_t *stamp)
     h = stamp_mix(h, &st);
 
     for (i = 0; i < scan->nbuilds; i++) {
-        (void) snprintf(dir, sizeof(dir), "%s%s",
-                        scan->builds[i].layout == PXE_LAYOUT_LEGACY
-                        ? "platform-" : "", scan->builds[i].name);
+        pxe_build_dir(&scan->builds[i], dir);
         if (fstatat(rootfd, dir, &st, 0) != 0) {
             h ^= (uint64_t) i + 1;
             h *= 0x100000001b3ULL;
             continue;
         }
+        h = stamp_mix(h, &st);
+    }
+    if (fstatat(rootfd, PXE_STAMP_PATH, &st, 0) == 0) {
         h = stamp_mix(h, &st);
     }
     close(rootfd);

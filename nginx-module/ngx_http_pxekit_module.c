@@ -4,8 +4,9 @@
  *
  * ngx_http_pxekit_module: serves a directory of SmartOS platform builds
  * to iPXE: a generated menu, per-build boot scripts, builds.json, and the
- * kernels and boot archives of either on-disk layout behind canonical
- * URLs.  What a path means, what a script says and where a build lives
+ * kernels and boot archives of every on-disk layout (<build>/platform/,
+ * platform-<build>/, platform_<build>/, an unversioned platform/) behind
+ * canonical URLs.  What a path means, what a script says and where a build lives
  * are decided by libpxekit; this module translates requests and serves
  * files the way the static module does, so nginx's range, not-modified
  * and sendfile machinery applies unchanged.
@@ -69,6 +70,8 @@ typedef struct {
 
 
 static ngx_int_t ngx_http_pxekit_handler(ngx_http_request_t *r);
+static void ngx_http_pxekit_log_layouts(ngx_log_t *log,
+    ngx_http_pxekit_loc_conf_t *plcf, pxe_scan_t *scan);
 static ngx_int_t ngx_http_pxekit_refresh(ngx_http_request_t *r,
     ngx_http_pxekit_loc_conf_t *plcf);
 static ngx_int_t ngx_http_pxekit_opts(ngx_http_request_t *r,
@@ -287,6 +290,39 @@ ngx_http_pxekit_handler(ngx_http_request_t *r)
  * more at the next check.
  */
 
+/*
+ * What the scan found on disk but does not serve as it is: a build in
+ * more than one layout (the core picked one) and an unversioned platform/
+ * without a valid stamp.  Logged once per change of the tree.
+ */
+
+static void
+ngx_http_pxekit_log_layouts(ngx_log_t *log, ngx_http_pxekit_loc_conf_t *plcf,
+    pxe_scan_t *scan)
+{
+    size_t              i;
+    const pxe_build_t  *b;
+
+    for (i = 0; i < scan->nbuilds; i++) {
+        b = &scan->builds[i];
+
+        if (b->also != 0) {
+            ngx_log_error(NGX_LOG_WARN, log, 0,
+                          "pxekit: build %s is in more than one layout "
+                          "under \"%V\": serving %s, ignoring the others",
+                          b->name, &plcf->root, pxe_layout_form(b->layout));
+        }
+    }
+
+    if (scan->unversioned == PXE_STAMP_MISSING
+        || scan->unversioned == PXE_STAMP_INVALID)
+    {
+        ngx_log_error(NGX_LOG_WARN, log, 0, "pxekit: \"%V\": %s",
+                      &plcf->root, pxe_stamp_describe(scan->unversioned));
+    }
+}
+
+
 static ngx_int_t
 ngx_http_pxekit_refresh(ngx_http_request_t *r,
     ngx_http_pxekit_loc_conf_t *plcf)
@@ -327,6 +363,10 @@ ngx_http_pxekit_refresh(ngx_http_request_t *r,
 
     if (pxe_scan_stamp((char *) plcf->root.data, &scan, &stamp) != PXE_OK) {
         stamp = 0;
+    }
+
+    if (!cache->scanned || stamp != cache->stamp) {
+        ngx_http_pxekit_log_layouts(r->connection->log, plcf, &scan);
     }
 
     pxe_scan_free(&cache->scan);

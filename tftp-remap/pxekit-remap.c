@@ -1,8 +1,9 @@
 /*
  * pxekit-remap: generate, test and check tftp-hpa 5.2 remap files for
- * legacy platform-<build> trees, migrate such trees, and write a
- * pxelinux.cfg for them.  Arguments and I/O only: every decision is
- * libpxekit's (lib/remap*.c, lib/migrate.c, lib/pxelinux.c).
+ * platform-<build>, platform_<build> and unversioned platform/ trees,
+ * migrate such trees, and write a pxelinux.cfg for the builds.  Arguments
+ * and I/O only: every decision is libpxekit's (lib/remap*.c, lib/migrate.c,
+ * lib/pxelinux.c).
  *
  * Exit status: 0 ok, 1 findings, 2 usage or I/O error.
  */
@@ -35,8 +36,11 @@ static const char usage_text[] =
 "\n"
 "generate  scans ROOT (or ROOT/DIR) for SmartOS builds and prints rules\n"
 "          that serve <DIR>/<build>/platform/... of every build that exists\n"
-"          only as <DIR>/platform-<build>/ from that tree.  Other names are\n"
-"          left alone.  Deterministic.\n"
+"          only as <DIR>/platform-<build>/, <DIR>/platform_<build>/ or an\n"
+"          unversioned <DIR>/platform/ (named by its etc/version/platform)\n"
+"          from that tree.  Other names are left alone.  Deterministic.\n"
+"          Builds in several layouts and an unversioned tree without a\n"
+"          stamp are reported on stderr.\n"
 "test      runs each PATH through RULES as in.tftpd would for a client at\n"
 "          IP (default 127.0.0.1; an IPv6 address for 6 rules) reading\n"
 "          (or, with --put, writing) it.  Prints `PATH -> NAME' or\n"
@@ -50,16 +54,20 @@ static const char usage_text[] =
 "          boot_archive and hash through the rules (with and without a\n"
 "          leading /) and reports those that would not be served; the\n"
 "          builds are looked for in ROOT/DIR with --prefix, else in ROOT\n"
-"          and every directory up to three levels below it.\n"
-"migrate   prints how ROOT's platform-<build>/ trees would move to\n"
-"          <build>/platform/; with --apply does it with rename(2), leaving\n"
-"          a platform-<build> symlink.  Safe to kill and re-run; refuses a\n"
-"          build whose canonical tree exists with different content.\n"
+"          and every directory up to three levels below it.  A build in\n"
+"          more than one layout and an unversioned platform/ without a\n"
+"          valid stamp are findings too.\n"
+"migrate   prints how ROOT's platform-<build>/, platform_<build>/ and\n"
+"          unversioned platform/ trees would move to <build>/platform/;\n"
+"          with --apply does it with rename(2), leaving a symlink by the\n"
+"          old name.  Safe to kill and re-run; refuses a build whose\n"
+"          canonical tree exists with different content or that is in two\n"
+"          other layouts, and reports a platform/ without a stamp.\n"
 "pxelinux  prints a pxelinux.cfg fragment booting every bootable, enabled\n"
 "          build under ROOT (or ROOT/DIR) with mboot.c32: default the\n"
 "          newest, labels smartos-<build> and smartos-<build>-rescue.\n"
 "          Paths are the canonical <DIR>/<build>/platform/... (generate's\n"
-"          rules serve legacy trees).  --console text|ttya..ttyd,\n"
+"          rules serve the other layouts).  --console text|ttya..ttyd,\n"
 "          --kernel-args (extra -B options) and --root-shadow (rescue\n"
 "          entries) are checked as the nginx module checks them.\n"
 "\n"
@@ -91,6 +99,7 @@ typedef struct {
     int          verbose;
 } opts_t;
 
+static void generate_warnings(const char *dir, const pxe_scan_t *scan);
 static int cmd_generate(int argc, char **argv, const opts_t *o);
 static int cmd_test(int argc, char **argv, const opts_t *o);
 static int cmd_check(int argc, char **argv, const opts_t *o);
@@ -163,6 +172,28 @@ main(int argc, char **argv)
     return usage(NULL);
 }
 
+/* What the rules cannot serve as it is on disk, for the operator. */
+static void
+generate_warnings(const char *dir, const pxe_scan_t *scan)
+{
+    size_t  i;
+
+    for (i = 0; i < scan->nbuilds; i++) {
+        if (scan->builds[i].also != 0) {
+            fprintf(stderr, "pxekit-remap: %s: build %s is in more than "
+                    "one layout; serving %s (check --root lists the "
+                    "others)\n", dir, scan->builds[i].name,
+                    pxe_layout_form(scan->builds[i].layout));
+        }
+    }
+    if (scan->unversioned == PXE_STAMP_MISSING
+        || scan->unversioned == PXE_STAMP_INVALID)
+    {
+        fprintf(stderr, "pxekit-remap: %s: %s\n", dir,
+                pxe_stamp_describe(scan->unversioned));
+    }
+}
+
 static int
 cmd_generate(int argc, char **argv, const opts_t *o)
 {
@@ -207,6 +238,7 @@ cmd_generate(int argc, char **argv, const opts_t *o)
     pxe_buf_init(&out, PXE_REMAP_FILE_MAX, NULL);
     rc = pxe_remap_generate(&scan, o->prefix, &out);
     if (rc == PXE_OK) {
+        generate_warnings(dir.data, &scan);
         fwrite(out.data, 1, out.len, stdout);
     } else {
         fprintf(stderr, "pxekit-remap: generate: %s\n", pxe_strerror(rc));
@@ -481,13 +513,53 @@ cmd_test(int argc, char **argv, const opts_t *o)
 }
 
 /*
+ * What the scan could not serve as it is on disk: a build in more than one
+ * layout (one wins, the others are ignored) and an unversioned platform/
+ * without a valid stamp (never named by a guess).  Returns the count.
+ */
+static size_t
+check_layouts(const char *file, const char *dir, const pxe_scan_t *scan)
+{
+    size_t  i, n = 0;
+    int     k;
+
+    for (i = 0; i < scan->nbuilds; i++) {
+        const pxe_build_t  *b = &scan->builds[i];
+
+        if (b->also == 0) {
+            continue;
+        }
+        printf("%s: %s: build %s is in more than one layout: %s served,",
+               file, dir, b->name, pxe_layout_form(b->layout));
+        for (k = 1; k <= PXE_LAYOUT_MAX; k++) {
+            if (b->also & (1u << k)) {
+                printf(" %s", pxe_layout_form((pxe_layout_e) k));
+            }
+        }
+        printf(" ignored (a bootable tree wins, then canonical, "
+               "platform-, platform_, unversioned); remove the extra "
+               "trees\n");
+        n++;
+    }
+    if (scan->unversioned == PXE_STAMP_MISSING
+        || scan->unversioned == PXE_STAMP_INVALID)
+    {
+        printf("%s: %s: %s\n", file, dir,
+               pxe_stamp_describe(scan->unversioned));
+        n++;
+    }
+    return n;
+}
+
+/*
  * Every build's served files under root/prefix must come out of the rules
- * as world-readable regular files.  Adds the builds seen to *nbuilds;
- * returns the names not served, or -1 on an error already reported.
+ * as world-readable regular files.  Adds the builds seen to *nbuilds and
+ * the layout findings to *nlayout; returns the names not served, or -1 on
+ * an error already reported.
  */
 static int
 check_builds(const char *file, const pxe_remap_t *rm, const char *root,
-    const char *prefix, size_t *nbuilds)
+    const char *prefix, size_t *nbuilds, size_t *nlayout)
 {
     pxe_scan_t            scan;
     pxe_remap_client_t    c;
@@ -564,6 +636,7 @@ check_builds(const char *file, const pxe_remap_t *rm, const char *root,
         printf("%s: %zu build(s) under %s checked\n", file, scan.nbuilds,
                dir.data);
     }
+    *nlayout += check_layouts(file, dir.data, &scan);
     *nbuilds += scan.nbuilds;
     pxe_scan_free(&scan);
     pxe_buf_free(&dir);
@@ -580,7 +653,7 @@ check_builds(const char *file, const pxe_remap_t *rm, const char *root,
 
 static int
 check_tree(const char *file, const pxe_remap_t *rm, const char *root,
-    const char *rel, int depth, size_t *nbuilds)
+    const char *rel, int depth, size_t *nbuilds, size_t *nlayout)
 {
     DIR            *d;
     struct dirent  *de;
@@ -590,7 +663,7 @@ check_tree(const char *file, const pxe_remap_t *rm, const char *root,
     int             bad, more;
     char            name[PXE_BUILDNAME_LEN + 1];
 
-    bad = check_builds(file, rm, root, rel, nbuilds);
+    bad = check_builds(file, rm, root, rel, nbuilds, nlayout);
     if (bad < 0 || depth >= CHECK_DEPTH) {
         return bad;
     }
@@ -602,7 +675,8 @@ check_tree(const char *file, const pxe_remap_t *rm, const char *root,
         return bad;
     }
     while ((de = readdir(d)) != NULL) {
-        if (de->d_name[0] == '.'
+        /* Build directories, and the unversioned platform/ tree. */
+        if (de->d_name[0] == '.' || strcmp(de->d_name, "platform") == 0
             || pxe_build_dirname(de->d_name, strlen(de->d_name), name,
                                  &layout) == PXE_OK)
         {
@@ -620,7 +694,7 @@ check_tree(const char *file, const pxe_remap_t *rm, const char *root,
             pxe_buf_init(&check, PXE_PATH_MAX, NULL);
             if (pxe_remap_prefix(norm.data, &check) == PXE_OK) {
                 more = check_tree(file, rm, root, norm.data, depth + 1,
-                                  nbuilds);
+                                  nbuilds, nlayout);
                 if (more > 0) {
                     bad += more;
                 }
@@ -640,7 +714,7 @@ check_root(const char *file, const pxe_remap_t *rm, const char *root,
     const char *prefix)
 {
     pxe_buf_t  pfx;
-    size_t     nbuilds = 0;
+    size_t     nbuilds = 0, nlayout = 0;
     int        rc, bad;
 
     pxe_buf_init(&pfx, PXE_PATH_MAX, NULL);
@@ -652,9 +726,9 @@ check_root(const char *file, const pxe_remap_t *rm, const char *root,
             pxe_buf_free(&pfx);
             return EXIT_USAGE;
         }
-        bad = check_builds(file, rm, root, pfx.data, &nbuilds);
+        bad = check_builds(file, rm, root, pfx.data, &nbuilds, &nlayout);
     } else {
-        bad = check_tree(file, rm, root, "", 0, &nbuilds);
+        bad = check_tree(file, rm, root, "", 0, &nbuilds, &nlayout);
     }
     pxe_buf_free(&pfx);
     if (bad < 0) {
@@ -662,6 +736,10 @@ check_root(const char *file, const pxe_remap_t *rm, const char *root,
     }
     printf("%s: %zu build(s) checked, %d name(s) not served\n", file,
            nbuilds, bad);
+    if (nlayout > 0) {
+        printf("%s: %zu layout finding(s)\n", file, nlayout);
+        bad++;
+    }
     if (nbuilds == 0) {
         /* Nothing proved: say so rather than pass. */
         fprintf(stderr, "%s: no build found under %s%s%s\n", file, root,
@@ -756,10 +834,14 @@ cmd_migrate(int argc, char **argv, const opts_t *o)
         const pxe_migrate_item_t  *it = &plan.items[i];
 
         printf("%s: %s\n", it->name, state_name[it->state]);
-        if (it->state == PXE_MIGRATE_CONFLICT) {
-            fprintf(stderr, "%s/%s: platform-%s and %s/platform differ; "
+        if (it->state == PXE_MIGRATE_CONFLICT && it->multi) {
+            fprintf(stderr, "%s/%s: in more than one of platform-%s, "
+                    "platform_%s and platform/; keep one by hand\n",
+                    argv[0], it->name, it->name, it->name);
+        } else if (it->state == PXE_MIGRATE_CONFLICT) {
+            fprintf(stderr, "%s/%s: %s and %s/platform differ; "
                     "compare them and remove one by hand\n", argv[0],
-                    it->name, it->name, it->name);
+                    it->name, it->from, it->name);
         }
         for (step = it->next_step; !o->apply && step && step <= 5; step++) {
             pxe_buf_init(&d, 256, NULL);
@@ -769,6 +851,12 @@ cmd_migrate(int argc, char **argv, const opts_t *o)
             pxe_buf_free(&d);
         }
         todo += it->next_step != 0;
+    }
+    if (plan.unversioned == PXE_STAMP_MISSING
+        || plan.unversioned == PXE_STAMP_INVALID)
+    {
+        fprintf(stderr, "%s: %s\n", argv[0],
+                pxe_stamp_describe(plan.unversioned));
     }
     if (!o->apply) {
         printf("%d build(s) to migrate%s\n", todo,
@@ -788,7 +876,9 @@ cmd_migrate(int argc, char **argv, const opts_t *o)
         }
         printf("%d build(s) migrated\n", todo);
     }
-    rc = plan.nconflicts ? EXIT_FINDINGS : 0;
+    rc = plan.nconflicts || (plan.unversioned != PXE_STAMP_NONE
+                             && plan.unversioned != PXE_STAMP_OK)
+         ? EXIT_FINDINGS : 0;
     pxe_migrate_free(&plan);
     return rc;
 }

@@ -1,8 +1,10 @@
 /*
  * mktree: builds a sample SmartOS tree for shell-driven tests.
  *   mktree ROOT [--size BYTES] LAYOUT:NAME[,FLAG...]...
- * LAYOUT is canonical or legacy; FLAGs: nohash disabled nokernel
- * noarchive manifest.
+ * LAYOUT is canonical, legacy (platform-NAME), underscore (platform_NAME)
+ * or unversioned (platform/, NAME in its etc/version/platform); FLAGs:
+ * nohash disabled nokernel noarchive manifest nostamp (unversioned without
+ * the stamp file).
  */
 
 #include <stdio.h>
@@ -27,6 +29,8 @@ parse_flags(char *s, unsigned *flags)
             *flags |= FX_NO_ARCHIVE;
         } else if (strcmp(tok, "manifest") == 0) {
             *flags |= FX_MANIFEST;
+        } else if (strcmp(tok, "nostamp") == 0) {
+            *flags |= FX_NO_STAMP;
         } else {
             fprintf(stderr, "mktree: unknown flag \"%s\"\n", tok);
             return -1;
@@ -68,6 +72,10 @@ main(int argc, char **argv)
             layout = PXE_LAYOUT_CANONICAL;
         } else if (strcmp(spec, "legacy") == 0) {
             layout = PXE_LAYOUT_LEGACY;
+        } else if (strcmp(spec, "underscore") == 0) {
+            layout = PXE_LAYOUT_UNDERSCORE;
+        } else if (strcmp(spec, "unversioned") == 0) {
+            layout = PXE_LAYOUT_UNVERSIONED;
         } else {
             fprintf(stderr, "mktree: bad layout \"%s\"\n", spec);
             return 2;

@@ -77,24 +77,52 @@ fixture_file(const char *path, const char *seed, size_t len)
 }
 
 int
+fixture_text(const char *path, const char *line)
+{
+    FILE  *f = fopen(path, "w");
+
+    if (f == NULL) {
+        return -1;
+    }
+    if (fprintf(f, "%s\n", line) < 0) {
+        fclose(f);
+        return -1;
+    }
+    if (fclose(f) != 0) {
+        return -1;
+    }
+    return chmod(path, 0644);
+}
+
+int
 fixture_build(const char *root, const char *name, pxe_layout_e layout,
     unsigned flags, size_t archive_size)
 {
     char  dir[PATH_MAX], plat[PATH_MAX + 16], p[PATH_MAX + 64], seed[64];
     int   n;
 
-    if (layout == PXE_LAYOUT_LEGACY) {
+    switch (layout) {
+    case PXE_LAYOUT_LEGACY:
         n = snprintf(dir, sizeof(dir), "%s/platform-%s", root, name);
-    } else {
+        break;
+    case PXE_LAYOUT_UNDERSCORE:
+        n = snprintf(dir, sizeof(dir), "%s/platform_%s", root, name);
+        break;
+    case PXE_LAYOUT_UNVERSIONED:
+        /* An ISO or USB image unpacked: the name is only in the stamp. */
+        n = snprintf(dir, sizeof(dir), "%s/platform", root);
+        break;
+    default:
         n = snprintf(dir, sizeof(dir), "%s/%s", root, name);
+        break;
     }
     /* Leave room for the longest file below the platform directory. */
     if (n < 0 || (size_t) n >= sizeof(dir) - 64) {
         errno = ENAMETOOLONG;
         return -1;
     }
-    snprintf(plat, sizeof(plat), layout == PXE_LAYOUT_LEGACY ? "%s"
-             : "%s/platform", dir);
+    snprintf(plat, sizeof(plat), layout == PXE_LAYOUT_CANONICAL
+             ? "%s/platform" : "%s", dir);
 
     snprintf(p, sizeof(p), "%s/i86pc/kernel/amd64", plat);
     if (fixture_mkdirs(p) != 0) {
@@ -130,6 +158,17 @@ fixture_build(const char *root, const char *name, pxe_layout_e layout,
         snprintf(p, sizeof(p), "%s/i86pc/amd64/boot_archive.manifest", plat);
         snprintf(seed, sizeof(seed), "manifest-%s", name);
         if (fixture_file(p, seed, 512) != 0) {
+            return -1;
+        }
+    }
+    if (layout == PXE_LAYOUT_UNVERSIONED && !(flags & FX_NO_STAMP)) {
+        /* As smartos-live's tools/build_live writes it: the stamp, "\n". */
+        snprintf(p, sizeof(p), "%s/etc/version", plat);
+        if (fixture_mkdirs(p) != 0) {
+            return -1;
+        }
+        snprintf(p, sizeof(p), "%s/etc/version/platform", plat);
+        if (fixture_text(p, name) != 0) {
             return -1;
         }
     }

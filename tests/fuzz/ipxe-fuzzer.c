@@ -170,6 +170,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         builds[n].layout = PXE_LAYOUT_CANONICAL;
         p += PXE_BUILDNAME_LEN + 1;
     }
+    pxe_scan_init(&scan);
     scan.builds = builds;
     scan.nbuilds = n;
 

@@ -18,7 +18,7 @@ static void
 test_json_exact(void **state)
 {
     pxe_build_t  b[2];
-    pxe_scan_t   s = { b, 2 };
+    pxe_scan_t   s = { b, 2, PXE_STAMP_NONE };
     pxe_buf_t    out;
 
     (void) state;
@@ -48,6 +48,17 @@ test_json_exact(void **state)
         "\"bootable\":false,\"disabled\":true,\"hash\":false,"
         "\"kernel_size\":-1,\"archive_size\":5,\"mtime\":0}\n"
         "]\n");
+    pxe_buf_free(&out);
+
+    /* each layout by its name */
+    b[0].layout = PXE_LAYOUT_UNDERSCORE;
+    b[1].layout = PXE_LAYOUT_UNVERSIONED;
+    pxe_buf_init(&out, PXE_JSON_MAX, NULL);
+    assert_int_equal(pxe_buildsjson(&s, &out), PXE_OK);
+    assert_non_null(strstr(out.data, "\"20240101T000000Z\",\"layout\":"
+                           "\"underscore\","));
+    assert_non_null(strstr(out.data, "\"20121004T212912Z\",\"layout\":"
+                           "\"unversioned\","));
     pxe_buf_free(&out);
 
     /* a name that is not a build name is refused, never written */

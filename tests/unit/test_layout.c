@@ -1,5 +1,5 @@
 /*
- * test_layout.c: scanning both layouts, mapping requests to files, and
+ * test_layout.c: scanning every layout, mapping requests to files, and
  * refusing every way out of the root.  Trees are built fresh per test.
  */
 
@@ -676,6 +676,115 @@ test_scan_refuses_build_dirs_outside(void **state)
     assert_int_equal(fixture_rmtree(out), 0);
 }
 
+/* Each layout named and served by its canonical name; duplicates. */
+static void
+test_scan_every_layout(void **state)
+{
+    char                *root = fixture_tmpdir();
+    char                 p[PATH_MAX], mem[256];
+    pxe_scan_t           s;
+    pxe_buf_t            out;
+    const pxe_build_t   *b;
+    static const struct {
+        const char     *name;
+        pxe_layout_e    layout;
+        const char     *archive;
+    } want[] = {
+        { NEWEST, PXE_LAYOUT_UNVERSIONED,
+          "platform/i86pc/amd64/boot_archive" },
+        { LEGACY, PXE_LAYOUT_UNDERSCORE,
+          "platform_" LEGACY "/i86pc/amd64/boot_archive" },
+        { BROKEN, PXE_LAYOUT_LEGACY,
+          "platform-" BROKEN "/i86pc/amd64/boot_archive" },
+        { OLDER, PXE_LAYOUT_CANONICAL,
+          OLDER "/platform/i86pc/amd64/boot_archive" },
+    };
+    size_t               i;
+    pxe_layout_e         layout;
+    char                 name[PXE_BUILDNAME_LEN + 1];
+
+    (void) state;
+    assert_non_null(root);
+    for (i = 0; i < 4; i++) {
+        assert_int_equal(fixture_build(root, want[i].name, want[i].layout, 0,
+                                       10 + i), 0);
+    }
+    assert_int_equal(pxe_build_dirname("platform_" LEGACY, 25, name, &layout),
+                     PXE_OK);
+    assert_int_equal(layout, PXE_LAYOUT_UNDERSCORE);
+    assert_string_equal(name, LEGACY);
+    assert_int_equal(pxe_build_dirname("platform_" LEGACY "/", 26, name,
+                                       &layout), PXE_ENOENT);
+    assert_int_equal(pxe_build_dirname("platform.20230615T120000Z", 25, name,
+                                       &layout), PXE_ENOENT);
+
+    assert_int_equal(pxe_scan(root, 0, &s), PXE_OK);
+    assert_int_equal(s.nbuilds, 4);
+    assert_int_equal(s.unversioned, PXE_STAMP_OK);
+    for (i = 0; i < 4; i++) {
+        b = pxe_scan_find(&s, want[i].name, 16);
+        assert_non_null(b);
+        assert_int_equal(b->layout, want[i].layout);
+        assert_true(pxe_build_usable(b));
+        assert_int_equal(b->archive_size, (int64_t) (10 + i));
+        assert_int_equal(b->also, 0);
+        pxe_buf_init_fixed(&out, mem, sizeof(mem));
+        assert_int_equal(pxe_build_file(b, PXE_FILE_ARCHIVE, &out), PXE_OK);
+        assert_string_equal(mem, want[i].archive);
+    }
+    pxe_scan_free(&s);
+
+    /*
+     * The same build in every layout: canonical wins, the others are
+     * reported.  A symlink to the served tree is one tree, not reported.
+     */
+    assert_int_equal(fixture_rmtree(root), 0);
+    assert_int_equal(fixture_mkdirs(root), 0);
+    for (i = 1; i <= PXE_LAYOUT_MAX; i++) {
+        assert_int_equal(fixture_build(root, NEWEST, (pxe_layout_e) i, 0,
+                                       (size_t) (100 + i)), 0);
+    }
+    assert_int_equal(pxe_scan(root, 0, &s), PXE_OK);
+    assert_int_equal(s.nbuilds, 1);
+    b = &s.builds[0];
+    assert_int_equal(b->layout, PXE_LAYOUT_CANONICAL);
+    assert_int_equal(b->archive_size, 101);
+    assert_int_equal(b->also, (1u << PXE_LAYOUT_LEGACY)
+                              | (1u << PXE_LAYOUT_UNDERSCORE)
+                              | (1u << PXE_LAYOUT_UNVERSIONED));
+    pxe_scan_free(&s);
+
+    /* A broken canonical tree loses to the next bootable one, in order. */
+    snprintf(p, sizeof(p), "%s/" NEWEST "/platform/i86pc/amd64/boot_archive",
+             root);
+    assert_int_equal(unlink(p), 0);
+    snprintf(p, sizeof(p), "%s/platform-" NEWEST, root);
+    assert_int_equal(fixture_rmtree(p), 0);
+    assert_int_equal(pxe_scan(root, 0, &s), PXE_OK);
+    b = &s.builds[0];
+    assert_int_equal(b->layout, PXE_LAYOUT_UNDERSCORE);
+    assert_int_equal(b->archive_size, 103);
+    assert_int_equal(b->also, (1u << PXE_LAYOUT_CANONICAL)
+                              | (1u << PXE_LAYOUT_UNVERSIONED));
+    pxe_scan_free(&s);
+
+    /* platform-<b> as a symlink to platform_<b>: one tree, no finding. */
+    assert_int_equal(symlink("platform_" NEWEST, p), 0);
+    snprintf(p, sizeof(p), "%s/platform", root);
+    assert_int_equal(fixture_rmtree(p), 0);
+    snprintf(p, sizeof(p), "%s/" NEWEST, root);
+    assert_int_equal(fixture_rmtree(p), 0);
+    assert_int_equal(pxe_scan(root, 0, &s), PXE_OK);
+    assert_int_equal(s.nbuilds, 1);
+    assert_int_equal(s.builds[0].layout, PXE_LAYOUT_LEGACY);
+    assert_int_equal(s.builds[0].also, 0);
+    assert_int_equal(s.unversioned, PXE_STAMP_NONE);
+    pxe_scan_free(&s);
+
+    fixture_rmtree(root);
+    free(root);
+}
+
 int
 main(void)
 {
@@ -698,6 +807,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_usable_latest_newest,
                                         setup_tree, teardown_tree),
         cmocka_unit_test(test_build_ref_parse),
+        cmocka_unit_test(test_scan_every_layout),
         cmocka_unit_test(test_build_dirname),
         cmocka_unit_test_setup_teardown(test_build_file_and_boot_files,
                                         setup_tree, teardown_tree),

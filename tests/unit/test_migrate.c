@@ -193,6 +193,111 @@ test_empty_root(void **state)
     free(root);
 }
 
+/* platform_<b> and the unversioned platform/ move the same way. */
+static void
+test_other_layouts_resume(void **state)
+{
+    static const struct {
+        pxe_layout_e   layout;
+        const char    *from;
+    } l[] = {
+        { PXE_LAYOUT_UNDERSCORE, "platform_" S1 },
+        { PXE_LAYOUT_UNVERSIONED, "platform" },
+    };
+    pxe_migrate_plan_t   plan;
+    pxe_scan_t           scan;
+    pxe_buf_t            d;
+    stopper_t            s;
+    char                *root, mem[256];
+    size_t               i;
+    int                  stop;
+
+    (void) state;
+    for (i = 0; i < 2; i++) {
+        for (stop = 1; stop <= 6; stop++) {
+            root = fixture_tmpdir();
+            assert_non_null(root);
+            assert_int_equal(fixture_build(root, S1, l[i].layout, 0, 100), 0);
+            assert_int_equal(pxe_migrate_plan(root, &plan), PXE_OK);
+            assert_int_equal(plan.nitems, 1);
+            assert_string_equal(plan.items[0].from, l[i].from);
+            assert_int_equal(plan.items[0].state, PXE_MIGRATE_TODO);
+            pxe_buf_init_fixed(&d, mem, sizeof(mem));
+            assert_int_equal(pxe_migrate_describe(&plan.items[0], 3, &d),
+                             PXE_OK);
+            assert_non_null(strstr(mem, l[i].from));
+            s.stop_at = stop;
+            s.seen = 0;
+            (void) pxe_migrate_apply(root, &plan, stop < 6 ? stop_before
+                                     : NULL, &s);
+            pxe_migrate_free(&plan);
+
+            /* Killed after any step: the disk (and marker) say the rest. */
+            assert_int_equal(pxe_migrate_plan(root, &plan), PXE_OK);
+            assert_int_equal(plan.nitems, 1);
+            assert_string_equal(plan.items[0].from, l[i].from);
+            assert_int_equal(pxe_migrate_apply(root, &plan, NULL, NULL),
+                             PXE_OK);
+            pxe_migrate_free(&plan);
+            assert_true(is_link_to(root, l[i].from, S1 "/platform"));
+            assert_true(exists(root, S1 "/platform/i86pc/amd64/boot_archive"));
+            assert_false(exists(root, S1 "/" PXE_MIGRATE_MARKER));
+
+            /* The scan sees one canonical build, the link no finding. */
+            assert_int_equal(pxe_scan(root, 0, &scan), PXE_OK);
+            assert_int_equal(scan.nbuilds, 1);
+            assert_int_equal(scan.builds[0].layout, PXE_LAYOUT_CANONICAL);
+            assert_int_equal(scan.builds[0].also, 0);
+            pxe_scan_free(&scan);
+            assert_int_equal(pxe_migrate_plan(root, &plan), PXE_OK);
+            assert_int_equal(plan.items[0].state, PXE_MIGRATE_DONE);
+            pxe_migrate_free(&plan);
+            fixture_rmtree(root);
+            free(root);
+        }
+    }
+}
+
+/* Two non-canonical trees of one build, and a platform/ with no stamp. */
+static void
+test_other_layouts_refused(void **state)
+{
+    char                *root = fixture_tmpdir();
+    char                 p[PATH_MAX];
+    pxe_migrate_plan_t   plan;
+
+    (void) state;
+    assert_non_null(root);
+    assert_int_equal(fixture_build(root, S1, PXE_LAYOUT_UNDERSCORE, 0, 10), 0);
+    assert_int_equal(fixture_build(root, S1, PXE_LAYOUT_LEGACY, 0, 10), 0);
+    assert_int_equal(fixture_build(root, L1, PXE_LAYOUT_UNVERSIONED,
+                                   FX_NO_STAMP, 10), 0);
+    assert_int_equal(pxe_migrate_plan(root, &plan), PXE_OK);
+    assert_int_equal(plan.nitems, 1);
+    assert_int_equal(plan.items[0].state, PXE_MIGRATE_CONFLICT);
+    assert_true(plan.items[0].multi);
+    assert_int_equal(plan.nconflicts, 1);
+    assert_int_equal(plan.unversioned, PXE_STAMP_MISSING);
+    assert_int_equal(pxe_migrate_apply(root, &plan, NULL, NULL), PXE_OK);
+    pxe_migrate_free(&plan);
+    assert_true(exists(root, "platform_" S1 "/i86pc/amd64/boot_archive"));
+    assert_true(exists(root, "platform-" S1 "/i86pc/amd64/boot_archive"));
+    assert_true(exists(root, "platform/i86pc/amd64/boot_archive"));
+    assert_false(exists(root, S1));
+
+    /* piadm's platform -> platform-<b>: an alias, never moved. */
+    snprintf(p, sizeof(p), "%s/platform", root);
+    assert_int_equal(fixture_rmtree(p), 0);
+    assert_int_equal(symlink("platform-" S1, p), 0);
+    assert_int_equal(pxe_migrate_plan(root, &plan), PXE_OK);
+    assert_int_equal(plan.nitems, 1);
+    assert_string_equal(plan.items[0].name, S1);
+    assert_int_equal(plan.unversioned, PXE_STAMP_NONE);
+    pxe_migrate_free(&plan);
+    fixture_rmtree(root);
+    free(root);
+}
+
 int
 main(void)
 {
@@ -201,6 +306,8 @@ main(void)
         cmocka_unit_test(test_resume_after_each_step),
         cmocka_unit_test(test_both_layouts),
         cmocka_unit_test(test_empty_root),
+        cmocka_unit_test(test_other_layouts_resume),
+        cmocka_unit_test(test_other_layouts_refused),
     };
 
     return PXE_RUN_TESTS(tests);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "test.h"
 #include "../common/tree.h"
@@ -626,6 +627,85 @@ test_generate(void **state)
     free(root);
 }
 
+/* One rule per layout; every name comes out where the tree is. */
+static void
+test_generate_every_layout(void **state)
+{
+    char        *root = fixture_tmpdir();
+    pxe_scan_t   scan;
+    pxe_buf_t    out;
+    pxe_remap_t  rm;
+
+    (void) state;
+    assert_non_null(root);
+    assert_int_equal(fixture_build(root, "20240101T000000Z",
+                                   PXE_LAYOUT_CANONICAL, 0, 10), 0);
+    assert_int_equal(fixture_build(root, "20230101T000000Z",
+                                   PXE_LAYOUT_LEGACY, 0, 10), 0);
+    assert_int_equal(fixture_build(root, "20220101T000000Z",
+                                   PXE_LAYOUT_UNDERSCORE, 0, 10), 0);
+    assert_int_equal(fixture_build(root, "20210101T000000Z",
+                                   PXE_LAYOUT_UNVERSIONED, 0, 10), 0);
+    /* Also as platform_: served canonical, the copy reported. */
+    assert_int_equal(fixture_build(root, "20240101T000000Z",
+                                   PXE_LAYOUT_UNDERSCORE, 0, 10), 0);
+    assert_int_equal(pxe_scan(root, 0, &scan), PXE_OK);
+    pxe_buf_init(&out, PXE_REMAP_FILE_MAX, NULL);
+    assert_int_equal(pxe_remap_generate(&scan, "smartos", &out), PXE_OK);
+    assert_non_null(strstr(out.data, "# builds: 4 (1 legacy-only, "
+                           "1 platform_<build>, 1 unversioned, "
+                           "1 canonical)\n"));
+    assert_non_null(strstr(out.data, "#   20240101T000000Z canonical, also "
+                           "platform_<build>/ (not served)\n"));
+    assert_non_null(strstr(out.data, "#   20210101T000000Z unversioned "
+                           "platform/ only, mapped\n"));
+    assert_non_null(strstr(out.data,
+        "re ^/*smartos/+(20230101T000000Z)/+platform/ "
+        "smartos/platform-\\1/\n"));
+    assert_non_null(strstr(out.data,
+        "re ^/*smartos/+(20220101T000000Z)/+platform/ "
+        "smartos/platform_\\1/\n"));
+    assert_non_null(strstr(out.data,
+        "re ^/*smartos/+(20210101T000000Z)/+platform/ smartos/platform/\n"));
+    pxe_remap_init(&rm);
+    assert_int_equal(pxe_remap_parse(&rm, out.data, out.len), PXE_OK);
+    assert_int_equal(pxe_remap_lint(&rm), PXE_OK);
+    assert_int_equal(rm.ndiags, 0);
+    pxe_remap_free(&rm);
+
+    served(out.data, "/smartos/20230101T000000Z/platform/i86pc/x",
+           "smartos/platform-20230101T000000Z/i86pc/x");
+    served(out.data, "smartos/20220101T000000Z/platform/i86pc/x",
+           "smartos/platform_20220101T000000Z/i86pc/x");
+    served(out.data, "smartos//20210101T000000Z/platform/i86pc/x",
+           "smartos/platform/i86pc/x");
+    served(out.data, "smartos/20240101T000000Z/platform/i86pc/x",
+           "smartos/20240101T000000Z/platform/i86pc/x");
+    /* Another stamp never reaches the unversioned tree. */
+    served(out.data, "smartos/20210101T000001Z/platform/i86pc/x",
+           "smartos/20210101T000001Z/platform/i86pc/x");
+    pxe_buf_free(&out);
+    pxe_scan_free(&scan);
+
+    /* Without its stamp, platform/ gets no rule and a comment says why. */
+    {
+        char  p[4096];
+
+        snprintf(p, sizeof(p), "%s/" PXE_STAMP_PATH, root);
+        assert_int_equal(unlink(p), 0);
+    }
+    assert_int_equal(pxe_scan(root, 0, &scan), PXE_OK);
+    assert_int_equal(scan.unversioned, PXE_STAMP_MISSING);
+    pxe_buf_init(&out, PXE_REMAP_FILE_MAX, NULL);
+    assert_int_equal(pxe_remap_generate(&scan, "", &out), PXE_OK);
+    assert_null(strstr(out.data, " platform/\n"));
+    assert_non_null(strstr(out.data, "# unversioned platform/ has no "));
+    pxe_buf_free(&out);
+    pxe_scan_free(&scan);
+    fixture_rmtree(root);
+    free(root);
+}
+
 static void
 test_generate_empty(void **state)
 {
@@ -636,7 +716,7 @@ test_generate_empty(void **state)
     pxe_scan_init(&scan);
     pxe_buf_init(&out, PXE_REMAP_FILE_MAX, NULL);
     assert_int_equal(pxe_remap_generate(&scan, "smartos", &out), PXE_OK);
-    assert_non_null(strstr(out.data, "# No legacy-only build: no rule "
+    assert_non_null(strstr(out.data, "# Every build is canonical: no rule "
                            "needed.\n"));
     assert_null(strstr(out.data, "\nre "));
     pxe_buf_free(&out);
@@ -653,6 +733,7 @@ test_generate_many(void **state)
 
     (void) state;
     /* Enough builds that one trie passes a tftpd line: split, all map. */
+    pxe_scan_init(&scan);
     scan.builds = calloc(n, sizeof(pxe_build_t));
     assert_non_null(scan.builds);
     scan.nbuilds = n;
@@ -702,6 +783,7 @@ main(void)
         cmocka_unit_test(test_prefix),
         cmocka_unit_test(test_generate),
         cmocka_unit_test(test_generate_empty),
+        cmocka_unit_test(test_generate_every_layout),
         cmocka_unit_test(test_generate_many),
     };
 
