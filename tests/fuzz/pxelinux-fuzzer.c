@@ -163,6 +163,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         usable += pxe_build_usable(&builds[n]) ? 1 : 0;
         p += PXE_BUILDNAME_LEN + 1;
     }
+    pxe_scan_init(&scan);
     scan.builds = builds;
     scan.nbuilds = n;
 
