@@ -2,13 +2,16 @@
 //
 // load() validates everything or refuses the library; pkt4_send hands
 // each outgoing OFFER, ACK or BOOTP reply to the impl; pxekit-explain
-// answers "what would this client get?" over Kea's control channel.
+// answers "what would this client get?" over Kea's control channel;
+// dhcp4_srv_configured starts the timer that publishes the statistics
+// (Kea's own statistic-* commands read them: the hook registers none).
 
 #include <cc/command_interpreter.h>
 #include <dhcp/dhcp4.h>
 #include <dhcp/pkt4.h>
 #include <hooks/hooks.h>
-#include <stats/stats_mgr.h>
+#include <asiolink/interval_timer.h>
+#include <dhcpsrv/timer_mgr.h>
 
 #include "pxekit_impl.h"
 #include "pxekit_log.h"
@@ -19,7 +22,6 @@ using namespace isc::data;
 using namespace isc::dhcp;
 using namespace isc::hooks;
 using namespace isc::pxekit;
-using namespace isc::stats;
 
 namespace isc {
 namespace pxekit {
@@ -27,25 +29,27 @@ namespace pxekit {
 /// @brief The loaded configuration; replaced only by load()/unload().
 PxekitImplPtr impl;
 
-/// @brief Kea's statistic commands that see values, and StatsMgr's own
-/// handlers for them (the ones Kea registers itself).
-///
-/// The hook counts off StatsMgr's lock (pxekit_stats.h), so it answers
-/// these commands in Kea's place: publish the counts, then the same
-/// handler Kea would have run, so the answer is Kea's own.
-struct StatCommand {
-    const char* name;
-    ConstElementPtr (*handler)(const std::string&, const ConstElementPtr&);
-};
+/// @brief The TimerMgr name of the timer that publishes the counts.
+const char* const PUBLISH_TIMER = "pxekit-statistics";
 
-const StatCommand STAT_COMMANDS[] = {
-    { "statistic-get", StatsMgr::statisticGetHandler },
-    { "statistic-get-all", StatsMgr::statisticGetAllHandler },
-    { "statistic-reset", StatsMgr::statisticResetHandler },
-    { "statistic-reset-all", StatsMgr::statisticResetAllHandler },
-    { "statistic-remove", StatsMgr::statisticRemoveHandler },
-    { "statistic-remove-all", StatsMgr::statisticRemoveAllHandler }
-};
+/// @brief Publishes the loaded configuration's counts (TimerMgr calls
+/// it on Kea's main thread, from Kea's IOService).
+void
+publishTick() {
+    PxekitImplPtr current = impl;
+    if (current) {
+        current->publishStats();
+    }
+}
+
+/// @brief Stops the timer; its callback goes with it (see unload()).
+void
+stopPublishing() {
+    const TimerMgrPtr& timers = TimerMgr::instance();
+    if (timers->isTimerRegistered(PUBLISH_TIMER)) {
+        timers->unregisterTimer(PUBLISH_TIMER);
+    }
+}
 
 } // end of namespace isc::pxekit
 } // end of namespace isc
@@ -135,36 +139,29 @@ pxekit_explain(CalloutHandle& handle) {
     return (0);
 }
 
-/// @brief statistic-get, -get-all, -reset, -reset-all, -remove,
-/// -remove-all: the counts made so far, published, then Kea's handler.
+/// @brief Starts publishing the counts once the server is configured.
+///
+/// On TimerMgr, the server's timers on its own IOService (the one the
+/// "io_context" argument names): not an IntervalTimer of ours, because
+/// an IntervalTimer's state, with our callback in it, outlives cancel()
+/// until the IOService runs the aborted wait, which can be after Kea
+/// has unloaded the library.  TimerMgr::unregisterTimer destroys our
+/// callback at once, in unload(), and the pending wait holds only Kea's.
+/// Called after every successful (re)configuration, after load().
 int
-pxekit_statistic(CalloutHandle& handle) {
-    ConstElementPtr response;
+dhcp4_srv_configured(CalloutHandle&) {
     try {
-        ConstElementPtr command;
-        handle.getArgument("command", command);
-        ConstElementPtr args;
-        std::string name = parseCommand(args, command);
-        PxekitImplPtr current = impl;
-        if (current) {
-            current->publishStats();
-        }
-        for (auto const& cmd : STAT_COMMANDS) {
-            if (name == cmd.name) {
-                response = cmd.handler(name, args);
-                break;
-            }
-        }
-        if (!response) {
-            isc_throw(InvalidOperation, "'" << name << "' is not a statistic"
-                      " command pxekit answers");
-        }
+        stopPublishing();
+        const TimerMgrPtr& timers = TimerMgr::instance();
+        timers->registerTimer(PUBLISH_TIMER, publishTick,
+                              STATS_PUBLISH_INTERVAL_MS,
+                              asiolink::IntervalTimer::REPEATING);
+        timers->setup(PUBLISH_TIMER);
     } catch (const std::exception& ex) {
-        response = createAnswer(CONTROL_RESULT_ERROR, ex.what());
-    } catch (...) {
-        response = createAnswer(CONTROL_RESULT_ERROR, "unknown exception");
+        // Without the timer the counts stay unpublished: an error, not
+        // a refused config (the replies are right all the same).
+        LOG_ERROR(pxekit_logger, PXEKIT_STATS_TIMER_ERROR).arg(ex.what());
     }
-    handle.setArgument("response", response);
     return (0);
 }
 
@@ -176,9 +173,6 @@ load(LibraryHandle& handle) {
         fresh->configure(handle.getParameters());
         fresh->initStats();
         handle.registerCommandCallout("pxekit-explain", pxekit_explain);
-        for (auto const& cmd : STAT_COMMANDS) {
-            handle.registerCommandCallout(cmd.name, pxekit_statistic);
-        }
         impl = fresh;
         LOG_INFO(pxekit_logger, PXEKIT_LOADED)
             .arg(impl->ruleCount()).arg(impl->nextServer());
@@ -191,8 +185,19 @@ load(LibraryHandle& handle) {
 }
 
 /// @brief Releases the configuration and its statistics.
+///
+/// The timer goes first: after unregisterTimer nothing of this library
+/// is left for Kea's IOService to call.  (On a reconfiguration Kea has
+/// usually unregistered every timer already; then there is nothing to
+/// do.)  Kea stops its packet threads around a reconfiguration, so no
+/// count is in flight here.
 int
 unload() {
+    try {
+        stopPublishing();
+    } catch (const std::exception& ex) {
+        LOG_ERROR(pxekit_logger, PXEKIT_STATS_TIMER_ERROR).arg(ex.what());
+    }
     if (impl) {
         impl->removeStats();
     }

@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <typeinfo>
 
 #include "pxekit_impl.h"
 #include "pxekit_log.h"
@@ -23,22 +22,12 @@ namespace pxekit {
 
 namespace {
 
-/// @brief The options the core decodes.  A switch: a loop over a table
-/// showed in profiles (it runs for every option of every query).
-bool
-isQueryOption(unsigned code) {
-    switch (code) {
-    case PXE_OPT_CLIENT_ARCH:
-    case PXE_OPT_USER_CLASS:
-    case PXE_OPT_VENDOR_CLASS:
-    case PXE_OPT_IPXE_ENCAP:
-    case PXE_OPT_PRL:
-    case PXE_OPT_HOSTNAME:
-        return (true);
-    default:
-        return (false);
-    }
-}
+/// @brief The options the core decodes, each read once per query with
+/// Pkt::getOption (a map lookup; options not sent cost one miss each).
+const uint16_t QUERY_OPTIONS[] = {
+    PXE_OPT_CLIENT_ARCH, PXE_OPT_USER_CLASS, PXE_OPT_VENDOR_CLASS,
+    PXE_OPT_IPXE_ENCAP, PXE_OPT_PRL, PXE_OPT_HOSTNAME
+};
 
 const char*
 kindName(pxe_kind_e kind) {
@@ -78,55 +67,63 @@ toAddress(const uint8_t ip[4]) {
                       (static_cast<uint32_t>(ip[2]) << 8) | ip[3]));
 }
 
-/// @brief A message's type (option 53), as Pkt4::getType() gives it,
-/// but checked by exact class: getType() dynamic_casts across shared
-/// libraries (~150 instructions a reply).
-uint8_t
-messageType(const Pkt4& pkt) {
-    auto const it = pkt.options_.find(DHO_DHCP_MESSAGE_TYPE);
-    if (it == pkt.options_.end() || !it->second) {
-        return (DHCP_NOTYPE);
+/// @brief Reads a packet's options as they are, for as long as it lives.
+///
+/// Around pkt4_send Kea turns on Pkt::setCopyRetrievedOptions(): every
+/// getOption then clones the option (~500 instructions) and puts the
+/// clone in the packet, so that a hook that modifies what it got cannot
+/// change the option instance Kea's configuration shares.  pxekit never
+/// modifies a retrieved option (it reads them, and replaces reply
+/// options with delOption/addOption), so it reads with copying off and
+/// gives Kea its setting back on the way out, exceptions included.
+class ReadOptionsInPlace {
+public:
+    explicit ReadOptionsInPlace(Pkt4& pkt)
+        : pkt_(pkt), copy_(pkt.isCopyRetrievedOptions()) {
+        pkt_.setCopyRetrievedOptions(false);
     }
-    const Option& o = *it->second;
-    if (typeid(o) == typeid(OptionInt<uint8_t>)) {
-        return (static_cast<const OptionInt<uint8_t>&>(o).getValue());
+    ~ReadOptionsInPlace() {
+        pkt_.setCopyRetrievedOptions(copy_);
     }
-    return (pkt.getType());
-}
 
-/// @brief The payload of the typed arrays Kea decodes option 55 (uint8)
-/// and 93 (uint16) into, as wire bytes, without Option::toBinary()'s
-/// buffer copies.  False when Kea kept the option in another form (a
-/// malformed one): the caller then packs it.
+private:
+    ReadOptionsInPlace(const ReadOptionsInPlace&);
+    ReadOptionsInPlace& operator=(const ReadOptionsInPlace&);
+
+    Pkt4& pkt_;
+    const bool copy_;
+};
+
+/// @brief The payload of option 55 (Kea decodes it as an array of uint8)
+/// or 93 (of uint16) as wire bytes, without Option::toBinary()'s buffer
+/// copies.  False when Kea kept the option in another form (a malformed
+/// one): the caller then packs it.  One dynamic_cast, to the class the
+/// code's definition gives: a failed one walks the hierarchy.
 bool
-arrayPayload(const OptionPtr& opt, uint8_t* out, size_t max, size_t& len) {
-    // typeid, not dynamic_cast: the exact class is what we can read, and
-    // a failed dynamic_cast walks the hierarchy (~120 instructions).
-    const Option& o = *opt;
-    if (typeid(o) == typeid(OptionUint8Array)) {
-        const std::vector<uint8_t>& v =
-            static_cast<const OptionUint8Array&>(o).getValues();
-        if (v.size() > max) {
+arrayPayload(uint16_t code, const Option& opt, uint8_t* out, size_t max,
+             size_t& len) {
+    if (code == PXE_OPT_PRL) {
+        const OptionUint8Array* a8 =
+            dynamic_cast<const OptionUint8Array*>(&opt);
+        if (!a8 || a8->getValues().size() > max) {
             return (false);
         }
+        const std::vector<uint8_t>& v = a8->getValues();
         std::copy(v.begin(), v.end(), out);
         len = v.size();
         return (true);
     }
-    if (typeid(o) == typeid(OptionUint16Array)) {
-        const std::vector<uint16_t>& v =
-            static_cast<const OptionUint16Array&>(o).getValues();
-        if (v.size() * 2 > max) {
-            return (false);
-        }
-        for (size_t i = 0; i < v.size(); ++i) {
-            out[2 * i] = static_cast<uint8_t>(v[i] >> 8);
-            out[2 * i + 1] = static_cast<uint8_t>(v[i] & 0xff);
-        }
-        len = v.size() * 2;
-        return (true);
+    const OptionUint16Array* a16 = dynamic_cast<const OptionUint16Array*>(&opt);
+    if (!a16 || a16->getValues().size() * 2 > max) {
+        return (false);
     }
-    return (false);
+    const std::vector<uint16_t>& v = a16->getValues();
+    for (size_t i = 0; i < v.size(); ++i) {
+        out[2 * i] = static_cast<uint8_t>(v[i] >> 8);
+        out[2 * i + 1] = static_cast<uint8_t>(v[i] & 0xff);
+    }
+    len = v.size() * 2;
+    return (true);
 }
 
 /// @brief The boot file a reply already carries (file field, else 67).
@@ -303,7 +300,9 @@ PxekitImpl::removeStats() const {
 void
 PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
     // OFFER, ACK and BOOTP replies (no type); never a NAK.
-    uint8_t type = messageType(*response);
+    uint8_t type = response->getType();
+    ReadOptionsInPlace query_options(*query);
+    ReadOptionsInPlace response_options(*response);
     if (type != DHCPOFFER && type != DHCPACK && type != DHCP_NOTYPE) {
         return;
     }
@@ -324,27 +323,25 @@ PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
         };
         pxe_client_set_ip(&client, ip);
     }
-    // One walk over the query's options (getOption per code costs more
-    // than the whole decision).  String and binary options hold their
-    // payload as data; the typed arrays (55, 93) only give it through
-    // toBinary().
+    // Each option the core decodes, looked up once.  String and binary
+    // options hold their payload as data; the typed arrays (55, 93) give
+    // it through their values.
     const bool debug = pxekit_logger.isDebugEnabled(DBG_PXEKIT_DECISION);
-    for (auto const& entry : query->options_) {
-        unsigned code = entry.first;
-        if (!isQueryOption(code) || !entry.second) {
+    for (uint16_t code : QUERY_OPTIONS) {
+        OptionPtr opt = query->getOption(code);
+        if (!opt) {
             continue;
         }
         OptionBuffer packed;
         const uint8_t* bytes = NULL;
         size_t len = 0;
         uint8_t array[PXE_OPTION_MAX];
-        const OptionBuffer& data = entry.second->getData();
-        if ((code == PXE_OPT_CLIENT_ARCH || code == PXE_OPT_PRL) &&
-            arrayPayload(entry.second, array, sizeof(array), len)) {
+        const OptionBuffer& data = opt->getData();
+        const bool typed = code == PXE_OPT_CLIENT_ARCH || code == PXE_OPT_PRL;
+        if (typed && arrayPayload(code, *opt, array, sizeof(array), len)) {
             bytes = array;
-        } else if (code == PXE_OPT_CLIENT_ARCH || code == PXE_OPT_PRL ||
-                   data.empty()) {
-            packed = entry.second->toBinary(false);
+        } else if (typed || data.empty()) {
+            packed = opt->toBinary(false);
             bytes = packed.empty() ? NULL : &packed[0];
             len = packed.size();
         } else {
@@ -370,7 +367,11 @@ PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
         ++nclasses;
     }
     pxe_client_set_classes(&client, classes, nclasses);
-    setSubnet(client, *response);
+    // The subnet costs a lookup and a packed copy of option 1 (~700
+    // instructions): found only when a rule has the key.
+    if (policy_.needs_subnet) {
+        setSubnet(client, *response);
+    }
 
     pxe_decision_t d;
     int rc = pxe_policy_decide(&policy_, &client, &d);

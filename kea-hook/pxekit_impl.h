@@ -65,7 +65,8 @@ public:
     /// @brief Creates this library's statistics at zero.
     void initStats() const;
 
-    /// @brief Brings StatsMgr up to date with the counts (see Counters).
+    /// @brief Brings StatsMgr up to date with the counts (see Counters);
+    /// the publishing timer calls it.
     void publishStats() const;
 
     /// @brief Removes them (unload).

@@ -346,6 +346,7 @@ pxe_policy_load(pxe_policy_t *p, const pxe_value_t *params,
         }
         r->ns_text_len = format_ipv4(r->has_next_server ? r->next_server
                                      : p->next_server, r->ns_text);
+        p->needs_subnet |= r->nsubnets > 0;
     }
     /* Past PXE_RULES_MAX only exact-MAC rules (the hash's) may come. */
     if (p->nrules > PXE_RULES_MAX) {

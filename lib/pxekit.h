@@ -580,6 +580,9 @@ typedef struct pxe_policy_s {
     void                *match_ctx;             /* pcre2_match_context */
     struct pxe_index_s  *index;                 /* NULL: rule by rule */
     struct pxe_machash_s *machash;              /* exact-MAC rules, or NULL */
+    int                  needs_subnet;  /* a rule has `subnet`: only then
+                                           must the adapter find the
+                                           selected subnet for the client */
 } pxe_policy_t;
 
 void pxe_policy_init(pxe_policy_t *p);

@@ -800,6 +800,7 @@ test_subnet_key(void **state)
 
         load_ok(&p, &v);
     }
+    assert_true(p.needs_subnet);            /* the adapter must set it */
     client(&c, "\x00\x00", 2, NULL);
     assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
     assert_int_equal(d.rule, 2);            /* no subnet known: no match */
@@ -826,6 +827,14 @@ test_subnet_key(void **state)
                                            3), PXE_OK);
     assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
     assert_int_equal(d.rule, 1);
+    pxe_policy_free(&p);
+    {
+        const pxe_value_t  v = VMAP("", NS, VLIST("rules",
+            VMAP("", VSTR("boot-file", "any.kpxe"))));
+
+        load_ok(&p, &v);
+    }
+    assert_false(p.needs_subnet);           /* no rule reads it */
     pxe_policy_free(&p);
     assert_int_equal(pxe_subnet_inside(rack_b, 24, rack_b, 0), 1);
     assert_int_equal(pxe_subnet_inside(rack_b, 33, rack_b, 24), 0);

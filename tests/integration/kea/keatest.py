@@ -91,6 +91,13 @@ def sanitized():
     return bool(os.environ.get("PXE_ASAN_RUNTIME")) and os.path.isfile(os.environ["PXE_ASAN_RUNTIME"])
 
 
+# The hook adds its counts to StatsMgr on a 1 s timer
+# (STATS_PUBLISH_INTERVAL_MS): a read of them may lag by that period, plus
+# the time Kea's main thread is busy.  Reads poll up to this long.
+STATS_PERIOD = 1.0
+STATS_BOUND = STATS_PERIOD + (4.0 if sanitized() else 1.5)
+
+
 # Seen here: kea-dhcp4 with the ASan runtime preloaded never finishes
 # exiting after SIGTERM, with or without any hook loaded.  Clean-exit
 # assertions are made in the plain build only.
@@ -227,6 +234,19 @@ class Kea:
         reply = self.command("statistic-get", {"name": name})
         values = reply.get("arguments", {}).get(name)
         return values[0][0] if values else None
+
+    def stats_settled(self, want):
+        """Polls the statistics named in want until they all read their
+        value there, at most STATS_BOUND seconds; returns {name: value}
+        as read last, for the caller to compare with want.  A 0 alone
+        proves nothing (it reads 0 before the timer too): put a count the
+        same replies make beside it."""
+        deadline = time.time() + STATS_BOUND
+        while True:
+            got = {n: self.stat(n) for n in want}
+            if got == want or time.time() > deadline:
+                return got
+            time.sleep(0.05)
 
 
 def mac_bytes(mac):
