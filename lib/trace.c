@@ -178,6 +178,11 @@ by_time(const void *a, const void *b)
     if (x->time != y->time) {
         return x->time < y->time ? -1 : 1;
     }
+    /* Kea logs a lease before the hook's decision, often in the same
+     * millisecond: keep that order whatever order the lines came in. */
+    if ((x->kind == TR_LEASE) != (y->kind == TR_LEASE)) {
+        return x->kind == TR_LEASE ? -1 : 1;
+    }
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 

@@ -66,7 +66,9 @@ eat_msec(cur_t *c, double *t)
     size_t      k;
     double      div;
 
-    if (!eat_uint(c, 12, &whole) || !eat(c, '.')) {
+    /* At least 9 digits (2001 on): an address's "10.77" is no time. */
+    f = c->p;
+    if (!eat_uint(c, 12, &whole) || c->p - f < 9 || !eat(c, '.')) {
         return 0;
     }
     f = c->p;
