@@ -118,7 +118,7 @@ void
 pxe_tr_verdict(const tr_machine_t *m, tr_verdict_t *v)
 {
     const tr_step_t *st, *last, *lastfetch = NULL, *script = NULL;
-    const tr_step_t *program = NULL, *loop = NULL;
+    const tr_step_t *program = NULL, *loop = NULL, *san = NULL;
     size_t           i, start = 0, ranged = 0;
     int              kernel = 0, archive = 0, kernel_after = 0;
 
@@ -175,6 +175,7 @@ pxe_tr_verdict(const tr_machine_t *m, tr_verdict_t *v)
         }
         if (ranged_read(st)) {
             ranged += st->count;
+            san = st;
         }
         /* iPXE (user class iPXE) handed a boot program after one was
          * already fetched: it will load iPXE again, for ever. */
@@ -193,10 +194,14 @@ pxe_tr_verdict(const tr_machine_t *m, tr_verdict_t *v)
         SAY("the kernel and the boot archive were served whole");
         return;
     }
-    if (lastfetch != NULL && ranged_read(lastfetch)) {
+    /* A SAN image read by ranges: what it boots (an ISO's own iPXE may
+     * DHCP again) is past what the logs can judge. */
+    if (ranged > 0 && lastfetch != NULL
+        && (lastfetch->outcome == TR_OUT_OK || ranged_read(lastfetch)))
+    {
         v->stopped = "booted";
         SAY("a SAN image was read by ranges (sanboot): %zu ranged reads of "
-            "%s", ranged, name_of(lastfetch));
+            "%s", ranged, name_of(san));
         return;
     }
     if (lastfetch != NULL && failed_fetch(lastfetch, v)) {
