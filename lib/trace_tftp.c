@@ -136,7 +136,8 @@ parse_msg(const char *s, size_t n, tr_event_t *ev)
 }
 
 int
-pxe_tr_parse_tftp(const char *s, size_t n, const tr_clock_t *clk, tr_event_t *ev)
+pxe_tr_parse_tftp(const char *s, size_t n, const tr_clock_t *clk,
+    tr_event_t *ev)
 {
     const char *p = s, *end = s + n, *tag;
     long long   whole, frac, pid, pri;

@@ -291,7 +291,9 @@ follow_loop(pxe_trace_t *t, source_t *src, int nsrc, pxe_trace_opts_t *o)
             if (src[i].eof) {
                 continue;
             }
-            if (src[i].fd == STDIN_FILENO && !(pfd.revents & (POLLIN | POLLHUP))) {
+            if (src[i].fd == STDIN_FILENO
+                && !(pfd.revents & (POLLIN | POLLHUP)))
+            {
                 continue;
             }
             source_rotated(t, &src[i]);
