@@ -254,6 +254,12 @@ pxe_tr_verdict(const tr_machine_t *m, tr_verdict_t *v)
             "boot file", last->ev->cls);
         return;
     }
+    if (kernel && !archive) {
+        SAY("the kernel was served and no boot archive after it (the logs "
+            "end after %s %s)", server_name(last->server),
+            last->server == TR_DHCP ? "a decision" : name_of(last));
+        return;
+    }
     SAY("the logs end after %s %s", server_name(last->server),
         last->server == TR_DHCP ? "a decision" : name_of(last));
 }

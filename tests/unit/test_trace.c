@@ -308,8 +308,23 @@ test_unknown(void **state)
         DEC("10.001", MAC, "ipxe", "http://10.77.0.1/smartos/menu.ipxe"),
     };
 
+    static const char *const nokernel[] = {
+        ALLOC("10.000", MAC, "10.77.0.100"),
+        HTTP(13, "\"GET /s/20261101T080000Z/platform/i86pc/kernel/amd64/unix "
+             "HTTP/1.1\" 200 19424 19424 0.002 \"-\""),
+    };
+    static const char *const forbidden[] = {
+        ALLOC("10.000", MAC, "10.77.0.100"),
+        HTTP(13, "\"GET /s/menu.ipxe HTTP/1.1\" 403 0 - 0.000 \"-\""),
+    };
+
     (void) state;
     expect(l, N(l), "unknown", "the logs end after DHCP a decision");
+    expect(nokernel, N(nokernel), "unknown", "the kernel was served and no "
+           "boot archive after it (the logs end after HTTP "
+           "/s/20261101T080000Z/platform/i86pc/kernel/amd64/unix)");
+    expect(forbidden, N(forbidden), "unknown",
+           "nginx answered 403 for /s/menu.ipxe");
 }
 
 /* sanboot: HEAD, then thousands of 206s, folded into one step. */
