@@ -57,18 +57,20 @@ eat_quoted(cur_t *c, const char **s, size_t *n)
     return 1;
 }
 
-/* $msec: "1796449647.470". */
+/* "0.004" ($request_time), or with min_whole digits before the point
+ * ($msec: "1796449647.470"). */
 static int
-eat_msec(cur_t *c, double *t)
+eat_decimal(cur_t *c, size_t min_whole, double *t)
 {
     long long   whole, frac;
     const char *f;
     size_t      k;
     double      div;
 
-    /* At least 9 digits (2001 on): an address's "10.77" is no time. */
     f = c->p;
-    if (!eat_uint(c, 12, &whole) || c->p - f < 9 || !eat(c, '.')) {
+    if (!eat_uint(c, 12, &whole) || (size_t) (c->p - f) < min_whole
+        || !eat(c, '.'))
+    {
         return 0;
     }
     f = c->p;
@@ -188,7 +190,7 @@ eat_tail(cur_t *c, tr_event_t *ev)
     } else if (!eat(c, '-')) {
         return;
     }
-    if (eat(c, ' ') && eat_msec(c, &rt)) {
+    if (eat(c, ' ') && eat_decimal(c, 1, &rt)) {
         ev->rtime = rt;
     }
 }
@@ -204,7 +206,9 @@ pxe_tr_parse_nginx(const char *s, size_t n, tr_event_t *ev)
 
     ev->length = -1;
     ev->rtime = -1;
-    if (eat_iso(&c, &ev->time) || (c.p = s, eat_msec(&c, &ev->time))) {
+    /* $msec has at least 9 digits (2001 on): an address's "10.77" is no
+     * time. */
+    if (eat_iso(&c, &ev->time) || (c.p = s, eat_decimal(&c, 9, &ev->time))) {
         if (!eat(&c, ' ') || !eat_ip(&c, ev->ip) || !eat(&c, ' ')) {
             return TR_NOTMINE;
         }

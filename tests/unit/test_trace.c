@@ -134,6 +134,28 @@ test_booted(void **state)
         "/platform/i86pc/amd64/boot_archive (http 200)\""));
 }
 
+/* The text form: status, bytes and nginx's request time per fetch. */
+static void
+test_text(void **state)
+{
+    pxe_trace_t     *t = feed(booted, N(booted));
+    pxe_trace_opts_t o;
+    sink_t           out;
+
+    (void) state;
+    memset(&o, 0, sizeof(o));
+    memset(&out, 0, sizeof(out));
+    assert_int_equal(pxe_trace_report(t, &o, sink, &out), PXE_OK);
+    assert_non_null(strstr(out.buf, MAC "  10.77.0.100\n"
+        "  2026-12-05T05:45:26.430Z dhcp rule 0 (ipxe): file undionly.kpxe, "
+        "address 10.77.0.100  ok\n"));
+    assert_non_null(strstr(out.buf, " http GET /smartos/20261101T080000Z/"
+        "platform/i86pc/amd64/boot_archive  200, 3145728 bytes, 0.900 s\n"
+        "  stopped: booted: the kernel and the boot archive were served "
+        "whole\n\n"));
+    pxe_trace_free(t);
+}
+
 /* The same lines in reverse and shuffled order: the same trace. */
 static void
 test_any_order(void **state)
@@ -567,6 +589,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_booted),
+        cmocka_unit_test(test_text),
         cmocka_unit_test(test_any_order),
         cmocka_unit_test(test_no_boot_file),
         cmocka_unit_test(test_tftp_not_found),
