@@ -934,6 +934,54 @@ int pxe_import_params(const pxe_import_t *im, pxe_buf_t *out);
 int pxe_import_kea(const pxe_import_t *im, const char *hook, pxe_buf_t *out);
 void pxe_import_free(pxe_import_t *im);
 
+/* ---- traces across the three servers' logs (trace*.c) ----------------- */
+
+/*
+ * A boot crosses Kea, in.tftpd and nginx; the trace reads their log lines
+ * (any order, any mix, rotated files in any order), joins them per
+ * machine (TFTP and HTTP lines carry addresses: the address Kea leased to
+ * a MAC at that time names the machine) and says how far each boot got
+ * and why it stopped.  docs/pxekit-trace.md has the formats and verdicts.
+ */
+typedef struct pxe_trace_s pxe_trace_t;
+
+#define PXE_TRACE_LINE_MAX    8192      /* longer lines are garbled */
+#define PXE_TRACE_EVENTS_MAX  4000000   /* then PXE_ETOOMANY */
+#define PXE_TRACE_MACHINE_MAX (64u << 20) /* bytes of one machine's report */
+
+/* year and now read year-less syslog stamps (a stamp later than now + 1
+ * day is last year's); year 0 takes both from the clock. */
+pxe_trace_t *pxe_trace_new(int year, double now);
+void pxe_trace_free(pxe_trace_t *t);
+/*
+ * One log line (without its newline).  PXE_OK when it is a line of one of
+ * the three servers (traced or not), PXE_ESYNTAX when it is none (counted
+ * as garbled), PXE_ETOOMANY past PXE_TRACE_EVENTS_MAX, PXE_ENOMEM.
+ */
+int pxe_trace_line(pxe_trace_t *t, const char *line, size_t len);
+/* PXE_OK for "aa:bb:cc:dd:ee:ff" (any case), else PXE_EINVAL. */
+int pxe_trace_check_mac(const char *mac);
+/* Lines read, traced (events) and garbled so far. */
+void pxe_trace_counts(const pxe_trace_t *t, size_t *lines, size_t *events,
+    size_t *garbled);
+
+typedef struct {
+    const char *mac;            /* only this MAC (any case), or NULL */
+    double      since;          /* leave out steps before (epoch s), or 0 */
+    int         json;           /* one JSON object per line, else text */
+    int         changed;        /* only machines whose report changed
+                                   since the last call (--follow) */
+} pxe_trace_opts_t;
+
+/* Receives each machine's report (text or one JSON line, ending in a
+ * newline); non-zero stops the report with that status. */
+typedef int (*pxe_trace_emit_pt)(void *ctx, const char *text, size_t len);
+
+/* Every machine, in the order of its first step.  PXE_EINVAL for a bad
+ * mac, PXE_ENOMEM, PXE_ETOOBIG, or what emit returned. */
+int pxe_trace_report(pxe_trace_t *t, const pxe_trace_opts_t *opts,
+    pxe_trace_emit_pt emit, void *ctx);
+
 #ifdef __cplusplus
 }
 #endif

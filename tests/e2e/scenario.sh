@@ -348,7 +348,7 @@ e2e_run_test() {
     [ "$chain" = legacy ] && extra=7
     [ "$chain" = tftp ] && extra=2
     [ "$chain" = pxelinux ] && extra=5
-    tap_plan $((1 + E2E_VERIFY_POINTS + extra))
+    tap_plan $((1 + E2E_VERIFY_POINTS + extra + E2E_TRACE_POINTS))
     e2e_setup || tap_bail "cannot create the network namespace"
     e2e_prepare "$chain" || tap_bail "cannot prepare the site and configs"
     e2e_servers || { e2e_dump; tap_bail "a server did not start"; }
@@ -405,7 +405,25 @@ e2e_run_test() {
             "$(grep -E '^choose ' <<<"$menu")" "--default $E2E_CANONICAL --timeout 1000( |\$)" || failed=1
         ;;
     esac
+    e2e_trace booted || failed=1
     [ $failed -eq 0 ] || e2e_dump
+}
+
+# e2e_trace WANT: pxekit-trace (this build's) over the scenario's three
+# logs, as an operator would run it; one test point: the test client's
+# boot stopped as WANT.  The trace is kept in logs/trace.out.
+E2E_TRACE_POINTS=1
+e2e_trace() {
+    local b=${top_builddir:-$tests_builddir/..} got
+    local bin=${TRACE_BIN:-$b/trace/pxekit-trace}
+    if [ -x "$bin" ]; then
+        "$bin" --json --mac "$E2E_MAC" "$PXE_WORK/logs/kea.log" "$PXE_WORK/logs/tftpd.log" \
+            "$PXE_WORK/logs/nginx-access.log" >"$PXE_WORK/logs/trace.out" 2>&1
+        got=$(sed -n 's/.*"stopped":"\([^"]*\)","reason":"\(.*\)"}$/\1: \2/p' "$PXE_WORK/logs/trace.out")
+    else
+        got="no $bin (build trace/)"
+    fi
+    e2e_like "pxekit-trace: the boot of $E2E_MAC stopped as $1" "$got" "^$1: "
 }
 
 # e2e_is DESC GOT WANT: tap_is that also says whether it passed.
