@@ -1336,6 +1336,18 @@ pxe_client_from_value(pxe_client_t *c, const pxe_value_t *args,
                                     "expected an IPv4 address string");
             }
             pxe_client_set_ip(c, ip);
+        } else if (key_is(v, "subnet")) {
+            uint8_t  net[5];
+
+            /* The subnet Kea would select, written as Kea writes it. */
+            if (v->type != PXE_VALUE_STRING
+                || parse_cidr(&v->string, net) != PXE_OK)
+            {
+                return policy_error(err, PXE_EINVAL, -1, "subnet",
+                                    "expected an IPv4 prefix \"a.b.c.d/n\" "
+                                    "(no host bits set)");
+            }
+            pxe_client_set_subnet(c, net, net[4]);
         } else if (key_is(v, "requests-bootfile")) {
             if (v->type != PXE_VALUE_BOOL) {
                 return policy_error(err, PXE_EINVAL, -1, "requests-bootfile",
@@ -1376,8 +1388,8 @@ pxe_client_from_value(pxe_client_t *c, const pxe_value_t *args,
             return policy_error(err, PXE_EINVAL, -1, key,
                                 "unknown argument (known: mac, arch, "
                                 "user-class, vendor-class, classes, "
-                                "hostname, ip, requests-bootfile, "
-                                "kea-boot-file)");
+                                "hostname, ip, subnet, "
+                                "requests-bootfile, kea-boot-file)");
         }
     }
     c->wants_bootfile = wants ? 1 : 0;
