@@ -12,6 +12,7 @@
 
 #define IM_CHUNK         (64 * 1024)
 #define IM_PRODUCT_MAX   (PXE_IMPORT_ENTRIES_MAX * 4)
+#define IM_RULES_CAP     (4 * (PXE_RULES_MAX + PXE_MAC_RULES_MAX))
 #define IM_NOTES_MAX     10000
 #define IM_SUBNETS_MAX   256
 #define IM_OPTS_MAX      16
@@ -64,6 +65,8 @@ struct pxe_import_s {
     const char      *file;
     im_atom_t       *atoms;
     size_t           natoms, capatoms;
+    uint32_t        *aslot;         /* atom index + 1 by hash; 0: free */
+    size_t           naslots;       /* a power of two, > 2 * natoms */
     im_dl_t          rules;
     im_note_t       *notes;
     size_t           nnotes, capnotes;
@@ -112,6 +115,7 @@ pxe_import_free(pxe_import_t *im)
     free(im->notes);
     free(im->any);
     free(im->atoms);
+    free(im->aslot);
     pxe_im_dl_free(&im->rules);
     free(im);
 }
@@ -141,24 +145,76 @@ pxe_im_alloc(pxe_import_t *im, size_t size)
     return p;
 }
 
+static uint32_t
+atom_hash(int kind, uint32_t num, const char *s, size_t len)
+{
+    uint32_t  h = 2166136261u ^ (uint32_t) kind;
+    size_t    i;
+
+    h = (h ^ num) * 16777619u;
+    for (i = 0; i < len; i++) {
+        h = (h ^ (uint8_t) s[i]) * 16777619u;
+    }
+    return h;
+}
+
+/* The slot of an equal atom, or the free slot where it would go. */
+static size_t
+atom_slot(const pxe_import_t *im, int kind, uint32_t num, const char *s,
+    size_t len)
+{
+    size_t  mask = im->naslots - 1;
+    size_t  at = atom_hash(kind, num, s, len) & mask;
+
+    for ( ;; at = (at + 1) & mask) {
+        const im_atom_t  *a;
+
+        if (im->aslot[at] == 0) {
+            return at;
+        }
+        a = &im->atoms[im->aslot[at] - 1];
+        if (a->kind == kind && a->num == num && a->len == len
+            && (len == 0 || memcmp(a->s, s, len) == 0))
+        {
+            return at;
+        }
+    }
+}
+
+/* Interned: one index per distinct test, found by hash (a file's hosts
+ * are thousands of MAC atoms; a linear search was quadratic). */
 int
 pxe_im_atom(pxe_import_t *im, int kind, uint32_t num, const char *s,
     size_t len)
 {
-    size_t      i;
+    size_t      i, at;
     im_atom_t  *a;
     char       *copy = NULL;
 
-    for (i = 0; i < im->natoms; i++) {
-        a = &im->atoms[i];
-        if (a->kind == kind && a->num == num && a->len == len
-            && (len == 0 || memcmp(a->s, s, len) == 0))
-        {
-            return (int) i;
+    if (im->naslots > 0) {
+        at = atom_slot(im, kind, num, s, len);
+        if (im->aslot[at] != 0) {
+            return (int) im->aslot[at] - 1;
         }
     }
     if (im->natoms == IM_ATOMS_MAX) {
         return -1;
+    }
+    if (2 * (im->natoms + 1) >= im->naslots) {
+        size_t     n = im->naslots ? im->naslots * 2 : 64;
+        uint32_t  *slot = calloc(n, sizeof(*slot)), *old = im->aslot;
+
+        if (slot == NULL) {
+            return -1;
+        }
+        im->aslot = slot;
+        im->naslots = n;
+        for (i = 0; i < im->natoms; i++) {
+            a = &im->atoms[i];
+            im->aslot[atom_slot(im, a->kind, a->num, a->s, a->len)] =
+                (uint32_t) i + 1;
+        }
+        free(old);
     }
     if (im->natoms == im->capatoms) {
         size_t  cap = im->capatoms ? im->capatoms * 2 : 32;
@@ -182,6 +238,7 @@ pxe_im_atom(pxe_import_t *im, int kind, uint32_t num, const char *s,
     a->num = num;
     a->s = copy;
     a->len = len;
+    im->aslot[atom_slot(im, kind, num, s, len)] = (uint32_t) im->natoms + 1;
     return (int) im->natoms++;
 }
 
@@ -299,11 +356,11 @@ pxe_im_dl_move(im_dl_t *to, im_dl_t *from)
 }
 
 static int
-dl_push(im_dl_t *dl, const im_entry_t *e)
+dl_push_max(im_dl_t *dl, const im_entry_t *e, size_t max)
 {
     im_entry_t  *tmp;
 
-    if (dl->n == IM_PRODUCT_MAX) {
+    if (dl->n == max) {
         return PXE_ETOOMANY;
     }
     if (dl->n == dl->cap) {
@@ -318,6 +375,13 @@ dl_push(im_dl_t *dl, const im_entry_t *e)
     }
     dl->e[dl->n++] = *e;
     return PXE_OK;
+}
+
+/* A product of conditions: bounded by what one scope's logic may make. */
+static int
+dl_push(im_dl_t *dl, const im_entry_t *e)
+{
+    return dl_push_max(dl, e, IM_PRODUCT_MAX);
 }
 
 int
@@ -498,9 +562,23 @@ cube_subset(const im_entry_t *x, const im_entry_t *y)
     return 1;
 }
 
+/* The entry's exact-MAC test (at most one: two differ), else -1. */
+static long
+cube_mac(const pxe_import_t *im, const im_entry_t *e)
+{
+    size_t  i;
+
+    for (i = 0; i < e->n; i++) {
+        if (im->atoms[e->a[i]].kind == IM_A_MAC) {
+            return e->a[i];
+        }
+    }
+    return -1;
+}
+
 /* Drops entries an earlier entry shadows (its tests are a subset). */
 static void
-dl_prune(im_dl_t *dl)
+dl_prune_small(im_dl_t *dl)
 {
     size_t  i, j, n = 0;
 
@@ -515,6 +593,63 @@ dl_prune(im_dl_t *dl)
         }
     }
     dl->n = n;
+}
+
+/*
+ * The same for long lists (a file's rules: thousands of hosts), without
+ * comparing every pair: an entry testing MAC m can only be shadowed by
+ * one testing m or no MAC at all, and one without a MAC test only by one
+ * without.  Kept entries are chained per MAC atom; the rest in a list.
+ */
+static int
+dl_prune(pxe_import_t *im, im_dl_t *dl)
+{
+    size_t   i, j, n = 0, nplain = 0;
+    long    *head, *next, *plain, m, k;
+
+    if (dl->n < 64) {
+        dl_prune_small(dl);
+        return PXE_OK;
+    }
+    head = malloc(im->natoms * sizeof(*head));
+    next = malloc(dl->n * sizeof(*next));
+    plain = malloc(dl->n * sizeof(*plain));
+    if (head == NULL || next == NULL || plain == NULL) {
+        free(head);
+        free(next);
+        free(plain);
+        return PXE_ENOMEM;
+    }
+    for (i = 0; i < im->natoms; i++) {
+        head[i] = -1;
+    }
+    for (j = 0; j < dl->n; j++) {
+        int  shadowed = 0;
+
+        m = cube_mac(im, &dl->e[j]);
+        for (i = 0; i < nplain && !shadowed; i++) {
+            shadowed = cube_subset(&dl->e[plain[i]], &dl->e[j]);
+        }
+        for (k = m >= 0 ? head[m] : -1; k >= 0 && !shadowed; k = next[k]) {
+            shadowed = cube_subset(&dl->e[k], &dl->e[j]);
+        }
+        if (shadowed) {
+            continue;
+        }
+        dl->e[n] = dl->e[j];
+        if (m >= 0) {
+            next[n] = head[m];
+            head[m] = (long) n;
+        } else {
+            plain[nplain++] = (long) n;
+        }
+        n++;
+    }
+    dl->n = n;
+    free(head);
+    free(next);
+    free(plain);
+    return PXE_OK;
 }
 
 enum { OP_AND, OP_OR, OP_SEQ };
@@ -562,7 +697,7 @@ dl_product(pxe_import_t *im, const im_dl_t *a, const im_dl_t *b, int op,
             }
         }
     }
-    dl_prune(out);
+    dl_prune_small(out);
     if (out->n > PXE_IMPORT_ENTRIES_MAX) {
         snprintf(im->error, sizeof(im->error), "more than %d combinations "
                  "of conditions", PXE_IMPORT_ENTRIES_MAX);
@@ -623,7 +758,7 @@ pxe_im_dl_branch(pxe_import_t *im, const im_dl_t *cond, const im_dl_t *then,
         pxe_im_dl_free(&part);
     }
     if (rc == PXE_OK) {
-        dl_prune(out);
+        dl_prune_small(out);
     }
     return rc;
 }
@@ -699,7 +834,13 @@ pxe_im_emit(pxe_import_t *im, const im_dl_t *dl, int mac, int sub)
         if (e.v[IM_V_BOOTFILE] != NULL) {
             e.v[IM_V_FILENAME] = e.v[IM_V_BOOTFILE];
         }
-        if ((rc = dl_push(&im->rules, &e)) != PXE_OK) {
+        /* The rules of the whole file: a host is a few, so the bound is
+         * the hook's (hosts and other rules), not one scope's. */
+        if ((rc = dl_push_max(&im->rules, &e, IM_RULES_CAP)) != PXE_OK) {
+            if (rc == PXE_ETOOMANY) {
+                snprintf(im->error, sizeof(im->error), "more than %d rules "
+                         "before merging", IM_RULES_CAP);
+            }
             return rc;
         }
     }
@@ -713,24 +854,31 @@ static int entry_equal(const im_entry_t *x, const im_entry_t *y);
 static void
 dl_merge(im_dl_t *dl)
 {
-    size_t  i, k;
+    size_t  i, k, w = dl->n;
 
-    for (i = dl->n; i > 1; i--) {
-        im_entry_t  *e = &dl->e[i - 2], *next = &dl->e[i - 1];
+    /* Backwards, kept entries gathered at the end (w): each is compared
+     * with the one that follows it once the later ones are merged, in one
+     * pass (a memmove per dropped entry was quadratic). */
+    for (i = dl->n; i-- > 0; ) {
+        im_entry_t  *e = &dl->e[i], *next = &dl->e[w];
 
-        for (k = 0; k < IM_V_COUNT; k++) {
-            if (!(e->v[k] == next->v[k]
-                  || (e->v[k] != NULL && next->v[k] != NULL
-                      && strcmp(e->v[k], next->v[k]) == 0)))
-            {
-                break;
+        if (w < dl->n) {
+            for (k = 0; k < IM_V_COUNT; k++) {
+                if (!(e->v[k] == next->v[k]
+                      || (e->v[k] != NULL && next->v[k] != NULL
+                          && strcmp(e->v[k], next->v[k]) == 0)))
+                {
+                    break;
+                }
+            }
+            if (k == IM_V_COUNT && cube_subset(next, e)) {
+                continue;
             }
         }
-        if (k == IM_V_COUNT && cube_subset(next, e)) {
-            memmove(e, next, (dl->n - (i - 1)) * sizeof(*e));
-            dl->n--;
-        }
+        dl->e[--w] = *e;
     }
+    memmove(dl->e, dl->e + w, (dl->n - w) * sizeof(*dl->e));
+    dl->n -= w;
 }
 
 /* Notes in file order (a statement is reported where it is run). */
@@ -769,7 +917,9 @@ pxe_im_finish(pxe_import_t *im)
         }
     }
     im->nany = 0;
-    dl_prune(&im->rules);
+    if ((rc = dl_prune(im, &im->rules)) != PXE_OK) {
+        return rc;
+    }
     dl_merge(&im->rules);
     sort_notes(im);
     {

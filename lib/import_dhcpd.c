@@ -73,6 +73,8 @@ typedef struct im_parse_s {
     pxe_buf_t       *err;
     im_scope_t     **scopes;
     size_t           nscopes, cap;
+    im_scope_t     **subnets;           /* the S_SUBNET scopes, in order */
+    size_t           nsubnets;
     const char      *arch_opts[16];     /* options declared code 93 */
     size_t           narch_opts;
     const char      *ipxe_spaces[8];    /* spaces encapsulated in 175 */
@@ -206,7 +208,14 @@ lex(im_parse_t *ps, const char *text, size_t len)
             }
         } else if (c == '"') {
             start = line;
-            s = pxe_im_alloc(ps->im, len - i);
+            /* Escapes only shrink: the raw span bounds the string (not
+             * the rest of the file, which made lexing quadratic). */
+            for (j = i + 1; j < len && text[j] != '"'; j++) {
+                if (text[j] == '\\' && j + 1 < len) {
+                    j++;
+                }
+            }
+            s = pxe_im_alloc(ps->im, j - i);
             if (s == NULL) {
                 return PXE_ENOMEM;
             }
@@ -1515,12 +1524,9 @@ emit_context(im_parse_t *ps, im_scope_t *global, im_scope_t *h)
     size_t      nsub = 0, i;
     int         rc = PXE_OK, same = 1, mac = -1, sub;
 
-    for (i = 0; i < ps->nscopes; i++) {
-        im_scope_t  *s = ps->scopes[i];
+    for (i = 0; i < ps->nsubnets; i++) {
+        im_scope_t  *s = ps->subnets[i];
 
-        if (s->kind != S_SUBNET) {
-            continue;
-        }
         if (h != NULL && h->has_fixed && (h->fixed & s->mask) != s->net) {
             continue;
         }
@@ -1553,12 +1559,7 @@ emit_context(im_parse_t *ps, im_scope_t *global, im_scope_t *h)
     }
     /* A fixed address pins the subnet: keep the key when others exist. */
     if (h != NULL && h->has_fixed) {
-        size_t  all = 0;
-
-        for (i = 0; i < ps->nscopes; i++) {
-            all += ps->scopes[i]->kind == S_SUBNET;
-        }
-        same = all <= 1;
+        same = ps->nsubnets <= 1;
     }
     for (i = 0; rc == PXE_OK && i < (same ? 1 : nsub); i++) {
         sub = -1;
@@ -1790,6 +1791,19 @@ pxe_import_dhcpd(pxe_import_t **out, const char *file, const char *text,
             rc = pxe_im_default_ns(ps.im, opts->next_server);
         }
     }
+    /* Every context looks at every subnet: collected once, not per host
+     * (a scan of all scopes per host was quadratic). */
+    if (rc == PXE_OK && ps.nscopes > 0) {
+        ps.subnets = malloc(ps.nscopes * sizeof(*ps.subnets));
+        if (ps.subnets == NULL) {
+            rc = PXE_ENOMEM;
+        }
+        for (i = 0; rc == PXE_OK && i < ps.nscopes; i++) {
+            if (ps.scopes[i]->kind == S_SUBNET) {
+                ps.subnets[ps.nsubnets++] = ps.scopes[i];
+            }
+        }
+    }
     for (i = 0; rc == PXE_OK && i < ps.nscopes; i++) {
         if (ps.scopes[i]->kind == S_HOST && ps.scopes[i]->has_mac) {
             rc = emit_context(&ps, global, ps.scopes[i]);
@@ -1806,6 +1820,7 @@ pxe_import_dhcpd(pxe_import_t **out, const char *file, const char *text,
     }
     free(ps.tok);
     free(ps.scopes);
+    free(ps.subnets);
     if (rc != PXE_OK) {
         if (!ps.failed && err != NULL) {
             pxe_buf_reset(err);

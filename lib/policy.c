@@ -697,13 +697,17 @@ load_pattern(struct pxe_rule_s *r, int which, long idx, const pxe_value_t *v,
                             "bad pattern at offset %zu: %s", (size_t) off,
                             (const char *) msg);
     }
-    /* Without JIT the interpreter still answers, only slower. */
-    r->jit[which] = pcre2_jit_compile(r->pat[which], PCRE2_JIT_COMPLETE) == 0;
     /* Compiled all the same: PCRE2 stays the judge of what is valid. */
     r->lit_kind[which] = (uint8_t) pattern_literal(v->string.data,
                                                    v->string.len,
                                                    r->lit[which],
                                                    &r->lit_len[which]);
+    /* Without JIT the interpreter still answers, only slower.  A literal
+     * is never matched by PCRE2 (pat_match): no JIT, which was most of
+     * loading thousands of per-host rules. */
+    r->jit[which] = r->lit_kind[which] == LIT_NONE
+                    && pcre2_jit_compile(r->pat[which],
+                                         PCRE2_JIT_COMPLETE) == 0;
     return PXE_OK;
 }
 
