@@ -17,6 +17,8 @@
 #define IM_SUBNETS_MAX   256
 #define IM_OPTS_MAX      16
 #define IM_RANGES_MAX    64
+#define IM_KCLASSES_MAX  64
+#define IM_EXPR_MAX      4096   /* one Kea class test */
 
 typedef struct im_chunk_s im_chunk_t;
 struct im_chunk_s {
@@ -48,10 +50,16 @@ typedef struct im_khost_s {
     uint32_t     ip;
 } im_khost_t;
 
+typedef struct im_kclass_s {
+    const char  *name;
+    const char  *test;
+} im_kclass_t;
+
 typedef struct im_ksubnet_s {
     uint32_t     net, mask;
     const char  *shared;
     uint32_t     lo[IM_RANGES_MAX], hi[IM_RANGES_MAX];
+    const char  *cls[IM_RANGES_MAX];    /* the pool's client-class, or NULL */
     size_t       nranges;
     im_kopt_t    opt[IM_OPTS_MAX];
     size_t       nopt;
@@ -79,6 +87,8 @@ struct pxe_import_s {
     long             lease[2];
     im_khost_t      *any;           /* reservations placed when written */
     size_t           nany, capany;
+    im_kclass_t      kclass[IM_KCLASSES_MAX];     /* Kea client-classes */
+    size_t           nkclass;
 };
 
 pxe_import_t *
@@ -297,6 +307,13 @@ pxe_im_kea_note(pxe_import_t *im, const char *file, unsigned line,
     const char *msg)
 {
     return add_note(im, file, line, msg, 1);
+}
+
+int
+pxe_im_params_note(pxe_import_t *im, const char *file, unsigned line,
+    const char *msg)
+{
+    return add_note(im, file, line, msg, 2);
 }
 
 const char *
@@ -969,16 +986,170 @@ pxe_im_kea_subnet(pxe_import_t *im, uint32_t net, uint32_t mask,
 }
 
 int
-pxe_im_kea_range(pxe_import_t *im, int subnet, uint32_t lo, uint32_t hi)
+pxe_im_kea_range(pxe_import_t *im, int subnet, uint32_t lo, uint32_t hi,
+    const char *cls)
 {
     im_ksubnet_t  *s = &im->sub[subnet];
 
     if (s->nranges < IM_RANGES_MAX) {
         s->lo[s->nranges] = lo;
         s->hi[s->nranges] = hi;
+        s->cls[s->nranges] = cls;
         s->nranges++;
     }
     return PXE_OK;
+}
+
+int
+pxe_im_kea_class(pxe_import_t *im, const char *name, const char *test)
+{
+    size_t  i;
+
+    for (i = 0; i < im->nkclass; i++) {
+        if (strcmp(im->kclass[i].name, name) == 0) {
+            return PXE_OK;          /* defined once, the first time */
+        }
+    }
+    if (im->nkclass == IM_KCLASSES_MAX) {
+        return PXE_ETOOMANY;
+    }
+    im->kclass[im->nkclass].name = name;
+    im->kclass[im->nkclass].test = test;
+    im->nkclass++;
+    return PXE_OK;
+}
+
+/* Bytes as a Kea hex constant (0x..), or '' when there are none. */
+static int
+expr_bytes(pxe_buf_t *b, const char *s, size_t len)
+{
+    size_t  i;
+    int     rc;
+
+    if (len == 0) {
+        return pxe_buf_adds(b, "''");
+    }
+    rc = pxe_buf_adds(b, "0x");
+    for (i = 0; rc == PXE_OK && i < len; i++) {
+        rc = pxe_buf_printf(b, "%02x", (uint8_t) s[i]);
+    }
+    return rc;
+}
+
+/* One test as a Kea expression; PXE_EINVAL for what Kea 2.2's
+ * expressions cannot say before a subnet is chosen (subnet, substring
+ * search). */
+static int
+expr_atom(const im_atom_t *a, pxe_buf_t *b)
+{
+    int  rc;
+
+    switch (a->kind) {
+    case IM_A_UC_EXISTS:
+        return pxe_buf_adds(b, "option[77].exists");
+    case IM_A_IPXE:
+        return pxe_buf_adds(b, "option[175].exists");
+    case IM_A_UC_EQ:
+        rc = pxe_buf_adds(b, "option[77].hex == ");
+        return rc == PXE_OK ? expr_bytes(b, a->s, a->len) : rc;
+    case IM_A_VCI_EQ:
+        rc = pxe_buf_adds(b, "option[60].hex == ");
+        return rc == PXE_OK ? expr_bytes(b, a->s, a->len) : rc;
+    case IM_A_VCI_PREFIX:
+        rc = pxe_buf_printf(b, "substring(option[60].hex,0,%zu) == ", a->len);
+        return rc == PXE_OK ? expr_bytes(b, a->s, a->len) : rc;
+    case IM_A_ARCH:
+        /* dhcpd compares the whole option: one architecture, 2 bytes */
+        return pxe_buf_printf(b, "option[93].hex == 0x%04x",
+                              (unsigned) (a->num & 0xffff));
+    case IM_A_MAC:
+        rc = pxe_buf_adds(b, "pkt4.mac == ");
+        return rc == PXE_OK ? expr_bytes(b, a->s, a->len) : rc;
+    }
+    return PXE_EINVAL;
+}
+
+/*
+ * A decision list of truths (a class's membership, a pool's permit) as
+ * one Kea test, folded from the end: an entry C that says true gives
+ * "C or REST", one that says false "not C and REST".  *test NULL: always
+ * true (no class needed); "" never true.
+ */
+int
+pxe_im_kea_expr(pxe_import_t *im, const im_dl_t *dl, const char **test)
+{
+    pxe_buf_t    acc, c, tmp;
+    int          rc = PXE_OK, konst = -1;   /* 1 true, -1 false, 0 acc */
+    size_t       i, j;
+    char        *copy;
+
+    *test = NULL;
+    pxe_buf_init(&acc, IM_EXPR_MAX, NULL);
+    pxe_buf_init(&c, IM_EXPR_MAX, NULL);
+    pxe_buf_init(&tmp, IM_EXPR_MAX, NULL);
+    for (i = dl->n; rc == PXE_OK && i-- > 0; ) {
+        const im_entry_t  *e = &dl->e[i];
+
+        if (!cube_possible(im, e)) {
+            continue;
+        }
+        if (e->n == 0) {
+            konst = e->truth ? 1 : -1;
+            pxe_buf_reset(&acc);
+            continue;
+        }
+        pxe_buf_reset(&c);
+        for (j = 0; rc == PXE_OK && j < e->n; j++) {
+            rc = pxe_buf_adds(&c, j ? " and (" : "(");
+            if (rc == PXE_OK) {
+                rc = expr_atom(&im->atoms[e->a[j]], &c);
+            }
+            if (rc == PXE_OK) {
+                rc = pxe_buf_addc(&c, ')');
+            }
+        }
+        if (rc != PXE_OK) {
+            break;
+        }
+        if ((e->truth && konst == 1) || (!e->truth && konst == -1)) {
+            continue;               /* the rest answers the same */
+        }
+        pxe_buf_reset(&tmp);
+        if (e->truth) {
+            rc = konst == -1 ? pxe_buf_printf(&tmp, "%.*s", (int) c.len,
+                                              c.data)
+                 : pxe_buf_printf(&tmp, "(%.*s) or (%.*s)", (int) c.len,
+                                  c.data, (int) acc.len, acc.data);
+        } else {
+            rc = konst == 1 ? pxe_buf_printf(&tmp, "not (%.*s)",
+                                             (int) c.len, c.data)
+                 : pxe_buf_printf(&tmp, "(not (%.*s)) and (%.*s)",
+                                  (int) c.len, c.data, (int) acc.len,
+                                  acc.data);
+        }
+        if (rc == PXE_OK) {
+            pxe_buf_reset(&acc);
+            rc = pxe_buf_add(&acc, tmp.data, tmp.len);
+            konst = 0;
+        }
+    }
+    if (rc == PXE_OK && konst != 1) {
+        /* Kea has no "false": a comparison that never holds. */
+        const char  *t = konst == -1 ? "'0' == '1'" : NULL;
+        size_t       len = t ? strlen(t) : acc.len;
+
+        copy = pxe_im_alloc(im, len + 1);
+        if (copy == NULL) {
+            rc = PXE_ENOMEM;
+        } else {
+            memcpy(copy, t ? t : acc.data, len);
+            *test = copy;
+        }
+    }
+    pxe_buf_free(&acc);
+    pxe_buf_free(&c);
+    pxe_buf_free(&tmp);
+    return rc;
 }
 
 static void
@@ -1396,7 +1567,16 @@ subnet_json(const im_ksubnet_t *s, size_t id, pxe_buf_t *out)
             rc = ip_text(out, s->hi[i]);
         }
         if (rc == PXE_OK) {
-            rc = pxe_buf_adds(out, "\"}");
+            rc = pxe_buf_adds(out, "\"");
+        }
+        if (rc == PXE_OK && s->cls[i] != NULL) {
+            rc = pxe_buf_adds(out, ", \"client-class\": ");
+            if (rc == PXE_OK) {
+                rc = json_str(out, s->cls[i], strlen(s->cls[i]));
+            }
+        }
+        if (rc == PXE_OK) {
+            rc = pxe_buf_adds(out, "}");
         }
     }
     if (rc == PXE_OK) {
@@ -1458,6 +1638,32 @@ pxe_import_kea(const pxe_import_t *im, const char *hook, pxe_buf_t *out)
     }
     if (rc == PXE_OK) {
         rc = options_json(out, im->opt, im->nopt, "    ");
+    }
+    /* Classes before the pools that name them, each before any class
+     * whose test says member() of it (the order they were defined). */
+    if (rc == PXE_OK && im->nkclass > 0) {
+        rc = pxe_buf_adds(out, ",\n    \"client-classes\": [");
+        for (i = 0; rc == PXE_OK && i < im->nkclass; i++) {
+            rc = pxe_buf_adds(out, i ? ",\n      {\"name\": "
+                                     : "\n      {\"name\": ");
+            if (rc == PXE_OK) {
+                rc = json_str(out, im->kclass[i].name,
+                              strlen(im->kclass[i].name));
+            }
+            if (rc == PXE_OK && im->kclass[i].test != NULL) {
+                rc = pxe_buf_adds(out, ", \"test\": ");
+                if (rc == PXE_OK) {
+                    rc = json_str(out, im->kclass[i].test,
+                                  strlen(im->kclass[i].test));
+                }
+            }
+            if (rc == PXE_OK) {
+                rc = pxe_buf_addc(out, '}');
+            }
+        }
+        if (rc == PXE_OK) {
+            rc = pxe_buf_adds(out, "\n    ]");
+        }
     }
     if (rc == PXE_OK) {
         rc = pxe_buf_adds(out, ",\n    \"subnet4\": [\n");

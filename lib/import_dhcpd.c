@@ -73,6 +73,8 @@ typedef struct im_parse_s {
     pxe_buf_t       *err;
     im_scope_t     **scopes;
     size_t           nscopes, cap;
+    const char      *pool_class;        /* Kea client-class of the pool
+                                         * whose ranges are collected */
     im_scope_t     **subnets;           /* the S_SUBNET scopes, in order */
     size_t           nsubnets;
     const char      *arch_opts[16];     /* options declared code 93 */
@@ -1122,6 +1124,26 @@ static const char *const im_quiet[] = {
     NULL
 };
 
+/* Is n an unconditional statement of the global scope, a shared network
+ * or a subnet, the scopes whose options Kea's option data says alike? */
+static int
+kea_option66(const im_parse_t *ps, const im_node_t *n)
+{
+    size_t  i;
+
+    for (i = 0; i < ps->nscopes; i++) {
+        const im_scope_t  *sc = ps->scopes[i];
+
+        if ((sc->kind == S_GLOBAL || sc->kind == S_SHARED
+             || sc->kind == S_SUBNET)
+            && n >= sc->n->kid && n < sc->n->kid + sc->n->nkid)
+        {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static int
 exec_stmt(im_parse_t *ps, const im_node_t *n, im_dl_t *out)
 {
@@ -1144,9 +1166,18 @@ exec_stmt(im_parse_t *ps, const im_node_t *n, im_dl_t *out)
             return set_value(ps, n, IM_V_BOOTFILE, 2, out);
         }
         if (n->nt >= 2 && is_word(&n->t[1], "tftp-server-name")) {
+            if (kea_option66(ps, n)) {
+                /* Kea's option data in --kea-config (kea_scope) */
+                return pxe_im_params_note(ps->im, ps->file, n->line,
+                                          "not translated: option "
+                                          "tftp-server-name (66): Kea "
+                                          "option data, --kea-config only");
+            }
             return untranslated(ps, n, "not translated: option "
                                 "tftp-server-name (66): the hook sets "
-                                "next-server and sname only");
+                                "next-server and sname only; Kea option "
+                                "data only outside if, host, group, pool "
+                                "and class");
         }
         if (n->nt >= 2 && (is_word(&n->t[1], "vendor-encapsulated-options")
                            || (n->t[1].len > 8
@@ -1607,16 +1638,19 @@ kea_scope(im_parse_t *ps, im_scope_t *sc, int net_index)
             if (k->nt == at + 2 && parse_ipv4(&k->t[at], &lo) == 0
                 && parse_ipv4(&k->t[at + 1], &hi) == 0)
             {
-                rc = pxe_im_kea_range(ps->im, net_index, lo, hi);
+                rc = pxe_im_kea_range(ps->im, net_index, lo, hi,
+                                      ps->pool_class);
             } else if (k->nt == at + 1 && parse_ipv4(&k->t[at], &lo) == 0) {
-                rc = pxe_im_kea_range(ps->im, net_index, lo, lo);
+                rc = pxe_im_kea_range(ps->im, net_index, lo, lo,
+                                      ps->pool_class);
             } else {
                 (void) untranslated(ps, k, "not translated: range");
             }
         } else if (is_word(&k->t[0], "option") && k->nt >= 3) {
             static const char *const names[] = {
                 "routers", "domain-name-servers", "domain-name",
-                "broadcast-address", "ntp-servers", "domain-search", NULL
+                "broadcast-address", "ntp-servers", "domain-search",
+                "tftp-server-name", NULL
             };
             size_t  j, m, len = 0;
             char   *data;
@@ -1639,7 +1673,11 @@ kea_scope(im_parse_t *ps, im_scope_t *sc, int net_index)
             }
             data[len] = '\0';
             for (j = 0; names[j] != NULL; j++) {
-                if (is_word(&k->t[1], names[j])) {
+                /* 66 in a pool or group would reach the whole subnet */
+                if (is_word(&k->t[1], names[j])
+                    && (strcmp(names[j], "tftp-server-name") != 0
+                        || kea_option66(ps, k)))
+                {
                     rc = pxe_im_kea_option(ps->im, net_index, names[j],
                                            data);
                 }
@@ -1659,6 +1697,119 @@ kea_scope(im_parse_t *ps, im_scope_t *sc, int net_index)
         }
     }
     return PXE_OK;
+}
+
+/* A class name Kea's member('...') can quote as it is. */
+static int
+kea_class_name_ok(const char *name)
+{
+    size_t  i;
+
+    for (i = 0; name[i] != '\0'; i++) {
+        char  c = name[i];
+
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'
+              || c == ':'))
+        {
+            return 0;
+        }
+    }
+    return i > 0 && i <= 64;
+}
+
+/* A dhcpd class as a Kea client class of the same name, its match as the
+ * test.  PXE_EINVAL when that has no Kea expression. */
+static int
+kea_member_class(im_parse_t *ps, const char *name)
+{
+    im_dl_t      m;
+    const char  *test;
+    int          rc;
+
+    if (!kea_class_name_ok(name)) {
+        return PXE_EINVAL;
+    }
+    pxe_im_dl_init(&m);
+    rc = member_dl(ps, find_class(ps, name), &m);
+    if (rc == PXE_OK) {
+        rc = pxe_im_kea_expr(ps->im, &m, &test);
+    }
+    pxe_im_dl_free(&m);
+    if (rc == PXE_OK) {
+        /* always true: a test Kea accepts that always holds */
+        rc = pxe_im_kea_class(ps->im, name,
+                              test != NULL ? test : "'1' == '1'");
+    }
+    return rc;
+}
+
+/*
+ * A pool that allows (or denies) members of classes: in Kea a pool takes
+ * one client-class, so the dhcpd class itself when the pool allows just
+ * one, else a class of the pool's own ("pool-LINE") whose test combines
+ * member() of the dhcpd classes as dhcpd does: allowed by any, denied by
+ * none.  What Kea's expressions cannot say leaves the pool open to all,
+ * reported.
+ */
+static int
+kea_pool_class(im_parse_t *ps, im_scope_t *p)
+{
+    pxe_buf_t   t;
+    size_t      i;
+    int         rc = PXE_OK;
+    char       *name, *test;
+
+    if (p->nallow == 0 && p->ndeny == 0) {
+        return PXE_OK;
+    }
+    for (i = 0; rc == PXE_OK && i < p->nallow + p->ndeny; i++) {
+        rc = kea_member_class(ps, i < p->nallow ? p->allow[i]
+                                                : p->deny[i - p->nallow]);
+    }
+    if (rc == PXE_EINVAL || rc == PXE_ETOOMANY) {
+        (void) pxe_im_kea_note(ps->im, ps->file, p->n->line,
+                               "not translated (--kea-config): a pool for "
+                               "some classes only (a class name or match "
+                               "Kea cannot test, or too many classes); its "
+                               "range is open to all");
+        return PXE_OK;
+    }
+    if (rc != PXE_OK) {
+        return rc;
+    }
+    if (p->nallow == 1 && p->ndeny == 0) {
+        ps->pool_class = p->allow[0];
+        return PXE_OK;
+    }
+    pxe_buf_init(&t, 64 * 1024, NULL);
+    if (p->nallow > 0) {
+        rc = pxe_buf_adds(&t, "(");
+        for (i = 0; rc == PXE_OK && i < p->nallow; i++) {
+            rc = pxe_buf_printf(&t, "%smember('%s')", i ? " or " : "",
+                                p->allow[i]);
+        }
+        if (rc == PXE_OK) {
+            rc = pxe_buf_adds(&t, ")");
+        }
+    }
+    for (i = 0; rc == PXE_OK && i < p->ndeny; i++) {
+        rc = pxe_buf_printf(&t, "%snot member('%s')",
+                            i || p->nallow ? " and " : "", p->deny[i]);
+    }
+    name = rc == PXE_OK ? pxe_im_alloc(ps->im, 32) : NULL;
+    test = rc == PXE_OK ? pxe_im_alloc(ps->im, t.len + 1) : NULL;
+    if (rc == PXE_OK && (name == NULL || test == NULL)) {
+        rc = PXE_ENOMEM;
+    }
+    if (rc == PXE_OK) {
+        snprintf(name, 32, "pool-%u", p->n->line);
+        memcpy(test, t.data, t.len);
+        rc = pxe_im_kea_class(ps->im, name, test);
+        ps->pool_class = name;
+    }
+    pxe_buf_free(&t);
+    return rc;
 }
 
 static int
@@ -1701,14 +1852,13 @@ kea_collect(im_parse_t *ps, im_scope_t *global)
         }
         for (j = 0; j < ps->nscopes; j++) {
             if (ps->scopes[j]->kind == S_POOL && ps->scopes[j]->subnet == s) {
-                if (ps->scopes[j]->nallow || ps->scopes[j]->ndeny) {
-                    (void) pxe_im_kea_note(ps->im, ps->file,
-                                           ps->scopes[j]->n->line,
-                                           "not translated (--kea-config): "
-                                           "a pool for some classes only; "
-                                           "its range is open to all");
+                ps->pool_class = NULL;
+                if ((rc = kea_pool_class(ps, ps->scopes[j])) != PXE_OK) {
+                    return rc;
                 }
-                if ((rc = kea_scope(ps, ps->scopes[j], idx)) != PXE_OK) {
+                rc = kea_scope(ps, ps->scopes[j], idx);
+                ps->pool_class = NULL;
+                if (rc != PXE_OK) {
                     return rc;
                 }
             }

@@ -560,7 +560,7 @@ dm_line(dm_t *dm, char *key, char *val)
             if (idx < 0) {
                 return PXE_ENOMEM;
             }
-            rc = pxe_im_kea_range(dm->im, idx, lo, hi);
+            rc = pxe_im_kea_range(dm->im, idx, lo, hi, NULL);
             if (rc == PXE_OK && set != NULL) {
                 rc = dm_set_atom(dm, set, pxe_im_atom(dm->im, IM_A_SUBNET, 0,
                                                       (const char *) net, 5));
