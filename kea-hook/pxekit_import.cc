@@ -148,7 +148,8 @@ main(int argc, char* argv[]) {
 
     size_t partial = 0;
     for (size_t i = 0; i < pxe_import_nnotes(r.im); ++i) {
-        if (pxe_import_note_kea(r.im, i) && !kea_config) {
+        int only = pxe_import_note_kea(r.im, i);
+        if ((only == 1 && !kea_config) || (only == 2 && kea_config)) {
             continue;
         }
         std::cerr << pxe_import_note(r.im, i) << "\n";

@@ -12,10 +12,13 @@
 
 #define IM_CHUNK         (64 * 1024)
 #define IM_PRODUCT_MAX   (PXE_IMPORT_ENTRIES_MAX * 4)
+#define IM_RULES_CAP     (4 * (PXE_RULES_MAX + PXE_MAC_RULES_MAX))
 #define IM_NOTES_MAX     10000
 #define IM_SUBNETS_MAX   256
 #define IM_OPTS_MAX      16
 #define IM_RANGES_MAX    64
+#define IM_KCLASSES_MAX  64
+#define IM_EXPR_MAX      4096   /* one Kea class test */
 
 typedef struct im_chunk_s im_chunk_t;
 struct im_chunk_s {
@@ -47,10 +50,16 @@ typedef struct im_khost_s {
     uint32_t     ip;
 } im_khost_t;
 
+typedef struct im_kclass_s {
+    const char  *name;
+    const char  *test;
+} im_kclass_t;
+
 typedef struct im_ksubnet_s {
     uint32_t     net, mask;
     const char  *shared;
     uint32_t     lo[IM_RANGES_MAX], hi[IM_RANGES_MAX];
+    const char  *cls[IM_RANGES_MAX];    /* the pool's client-class, or NULL */
     size_t       nranges;
     im_kopt_t    opt[IM_OPTS_MAX];
     size_t       nopt;
@@ -64,6 +73,8 @@ struct pxe_import_s {
     const char      *file;
     im_atom_t       *atoms;
     size_t           natoms, capatoms;
+    uint32_t        *aslot;         /* atom index + 1 by hash; 0: free */
+    size_t           naslots;       /* a power of two, > 2 * natoms */
     im_dl_t          rules;
     im_note_t       *notes;
     size_t           nnotes, capnotes;
@@ -76,6 +87,8 @@ struct pxe_import_s {
     long             lease[2];
     im_khost_t      *any;           /* reservations placed when written */
     size_t           nany, capany;
+    im_kclass_t      kclass[IM_KCLASSES_MAX];     /* Kea client-classes */
+    size_t           nkclass;
 };
 
 pxe_import_t *
@@ -112,6 +125,7 @@ pxe_import_free(pxe_import_t *im)
     free(im->notes);
     free(im->any);
     free(im->atoms);
+    free(im->aslot);
     pxe_im_dl_free(&im->rules);
     free(im);
 }
@@ -141,24 +155,76 @@ pxe_im_alloc(pxe_import_t *im, size_t size)
     return p;
 }
 
+static uint32_t
+atom_hash(int kind, uint32_t num, const char *s, size_t len)
+{
+    uint32_t  h = 2166136261u ^ (uint32_t) kind;
+    size_t    i;
+
+    h = (h ^ num) * 16777619u;
+    for (i = 0; i < len; i++) {
+        h = (h ^ (uint8_t) s[i]) * 16777619u;
+    }
+    return h;
+}
+
+/* The slot of an equal atom, or the free slot where it would go. */
+static size_t
+atom_slot(const pxe_import_t *im, int kind, uint32_t num, const char *s,
+    size_t len)
+{
+    size_t  mask = im->naslots - 1;
+    size_t  at = atom_hash(kind, num, s, len) & mask;
+
+    for ( ;; at = (at + 1) & mask) {
+        const im_atom_t  *a;
+
+        if (im->aslot[at] == 0) {
+            return at;
+        }
+        a = &im->atoms[im->aslot[at] - 1];
+        if (a->kind == kind && a->num == num && a->len == len
+            && (len == 0 || memcmp(a->s, s, len) == 0))
+        {
+            return at;
+        }
+    }
+}
+
+/* Interned: one index per distinct test, found by hash (a file's hosts
+ * are thousands of MAC atoms; a linear search was quadratic). */
 int
 pxe_im_atom(pxe_import_t *im, int kind, uint32_t num, const char *s,
     size_t len)
 {
-    size_t      i;
+    size_t      i, at;
     im_atom_t  *a;
     char       *copy = NULL;
 
-    for (i = 0; i < im->natoms; i++) {
-        a = &im->atoms[i];
-        if (a->kind == kind && a->num == num && a->len == len
-            && (len == 0 || memcmp(a->s, s, len) == 0))
-        {
-            return (int) i;
+    if (im->naslots > 0) {
+        at = atom_slot(im, kind, num, s, len);
+        if (im->aslot[at] != 0) {
+            return (int) im->aslot[at] - 1;
         }
     }
     if (im->natoms == IM_ATOMS_MAX) {
         return -1;
+    }
+    if (2 * (im->natoms + 1) >= im->naslots) {
+        size_t     n = im->naslots ? im->naslots * 2 : 64;
+        uint32_t  *slot = calloc(n, sizeof(*slot)), *old = im->aslot;
+
+        if (slot == NULL) {
+            return -1;
+        }
+        im->aslot = slot;
+        im->naslots = n;
+        for (i = 0; i < im->natoms; i++) {
+            a = &im->atoms[i];
+            im->aslot[atom_slot(im, a->kind, a->num, a->s, a->len)] =
+                (uint32_t) i + 1;
+        }
+        free(old);
     }
     if (im->natoms == im->capatoms) {
         size_t  cap = im->capatoms ? im->capatoms * 2 : 32;
@@ -182,6 +248,7 @@ pxe_im_atom(pxe_import_t *im, int kind, uint32_t num, const char *s,
     a->num = num;
     a->s = copy;
     a->len = len;
+    im->aslot[atom_slot(im, kind, num, s, len)] = (uint32_t) im->natoms + 1;
     return (int) im->natoms++;
 }
 
@@ -242,6 +309,13 @@ pxe_im_kea_note(pxe_import_t *im, const char *file, unsigned line,
     return add_note(im, file, line, msg, 1);
 }
 
+int
+pxe_im_params_note(pxe_import_t *im, const char *file, unsigned line,
+    const char *msg)
+{
+    return add_note(im, file, line, msg, 2);
+}
+
 const char *
 pxe_im_error(const pxe_import_t *im)
 {
@@ -299,11 +373,11 @@ pxe_im_dl_move(im_dl_t *to, im_dl_t *from)
 }
 
 static int
-dl_push(im_dl_t *dl, const im_entry_t *e)
+dl_push_max(im_dl_t *dl, const im_entry_t *e, size_t max)
 {
     im_entry_t  *tmp;
 
-    if (dl->n == IM_PRODUCT_MAX) {
+    if (dl->n == max) {
         return PXE_ETOOMANY;
     }
     if (dl->n == dl->cap) {
@@ -318,6 +392,13 @@ dl_push(im_dl_t *dl, const im_entry_t *e)
     }
     dl->e[dl->n++] = *e;
     return PXE_OK;
+}
+
+/* A product of conditions: bounded by what one scope's logic may make. */
+static int
+dl_push(im_dl_t *dl, const im_entry_t *e)
+{
+    return dl_push_max(dl, e, IM_PRODUCT_MAX);
 }
 
 int
@@ -498,9 +579,23 @@ cube_subset(const im_entry_t *x, const im_entry_t *y)
     return 1;
 }
 
+/* The entry's exact-MAC test (at most one: two differ), else -1. */
+static long
+cube_mac(const pxe_import_t *im, const im_entry_t *e)
+{
+    size_t  i;
+
+    for (i = 0; i < e->n; i++) {
+        if (im->atoms[e->a[i]].kind == IM_A_MAC) {
+            return e->a[i];
+        }
+    }
+    return -1;
+}
+
 /* Drops entries an earlier entry shadows (its tests are a subset). */
 static void
-dl_prune(im_dl_t *dl)
+dl_prune_small(im_dl_t *dl)
 {
     size_t  i, j, n = 0;
 
@@ -515,6 +610,63 @@ dl_prune(im_dl_t *dl)
         }
     }
     dl->n = n;
+}
+
+/*
+ * The same for long lists (a file's rules: thousands of hosts), without
+ * comparing every pair: an entry testing MAC m can only be shadowed by
+ * one testing m or no MAC at all, and one without a MAC test only by one
+ * without.  Kept entries are chained per MAC atom; the rest in a list.
+ */
+static int
+dl_prune(pxe_import_t *im, im_dl_t *dl)
+{
+    size_t   i, j, n = 0, nplain = 0;
+    long    *head, *next, *plain, m, k;
+
+    if (dl->n < 64) {
+        dl_prune_small(dl);
+        return PXE_OK;
+    }
+    head = malloc(im->natoms * sizeof(*head));
+    next = malloc(dl->n * sizeof(*next));
+    plain = malloc(dl->n * sizeof(*plain));
+    if (head == NULL || next == NULL || plain == NULL) {
+        free(head);
+        free(next);
+        free(plain);
+        return PXE_ENOMEM;
+    }
+    for (i = 0; i < im->natoms; i++) {
+        head[i] = -1;
+    }
+    for (j = 0; j < dl->n; j++) {
+        int  shadowed = 0;
+
+        m = cube_mac(im, &dl->e[j]);
+        for (i = 0; i < nplain && !shadowed; i++) {
+            shadowed = cube_subset(&dl->e[plain[i]], &dl->e[j]);
+        }
+        for (k = m >= 0 ? head[m] : -1; k >= 0 && !shadowed; k = next[k]) {
+            shadowed = cube_subset(&dl->e[k], &dl->e[j]);
+        }
+        if (shadowed) {
+            continue;
+        }
+        dl->e[n] = dl->e[j];
+        if (m >= 0) {
+            next[n] = head[m];
+            head[m] = (long) n;
+        } else {
+            plain[nplain++] = (long) n;
+        }
+        n++;
+    }
+    dl->n = n;
+    free(head);
+    free(next);
+    free(plain);
+    return PXE_OK;
 }
 
 enum { OP_AND, OP_OR, OP_SEQ };
@@ -562,7 +714,7 @@ dl_product(pxe_import_t *im, const im_dl_t *a, const im_dl_t *b, int op,
             }
         }
     }
-    dl_prune(out);
+    dl_prune_small(out);
     if (out->n > PXE_IMPORT_ENTRIES_MAX) {
         snprintf(im->error, sizeof(im->error), "more than %d combinations "
                  "of conditions", PXE_IMPORT_ENTRIES_MAX);
@@ -623,7 +775,7 @@ pxe_im_dl_branch(pxe_import_t *im, const im_dl_t *cond, const im_dl_t *then,
         pxe_im_dl_free(&part);
     }
     if (rc == PXE_OK) {
-        dl_prune(out);
+        dl_prune_small(out);
     }
     return rc;
 }
@@ -699,7 +851,13 @@ pxe_im_emit(pxe_import_t *im, const im_dl_t *dl, int mac, int sub)
         if (e.v[IM_V_BOOTFILE] != NULL) {
             e.v[IM_V_FILENAME] = e.v[IM_V_BOOTFILE];
         }
-        if ((rc = dl_push(&im->rules, &e)) != PXE_OK) {
+        /* The rules of the whole file: a host is a few, so the bound is
+         * the hook's (hosts and other rules), not one scope's. */
+        if ((rc = dl_push_max(&im->rules, &e, IM_RULES_CAP)) != PXE_OK) {
+            if (rc == PXE_ETOOMANY) {
+                snprintf(im->error, sizeof(im->error), "more than %d rules "
+                         "before merging", IM_RULES_CAP);
+            }
             return rc;
         }
     }
@@ -713,24 +871,31 @@ static int entry_equal(const im_entry_t *x, const im_entry_t *y);
 static void
 dl_merge(im_dl_t *dl)
 {
-    size_t  i, k;
+    size_t  i, k, w = dl->n;
 
-    for (i = dl->n; i > 1; i--) {
-        im_entry_t  *e = &dl->e[i - 2], *next = &dl->e[i - 1];
+    /* Backwards, kept entries gathered at the end (w): each is compared
+     * with the one that follows it once the later ones are merged, in one
+     * pass (a memmove per dropped entry was quadratic). */
+    for (i = dl->n; i-- > 0; ) {
+        im_entry_t  *e = &dl->e[i], *next = &dl->e[w];
 
-        for (k = 0; k < IM_V_COUNT; k++) {
-            if (!(e->v[k] == next->v[k]
-                  || (e->v[k] != NULL && next->v[k] != NULL
-                      && strcmp(e->v[k], next->v[k]) == 0)))
-            {
-                break;
+        if (w < dl->n) {
+            for (k = 0; k < IM_V_COUNT; k++) {
+                if (!(e->v[k] == next->v[k]
+                      || (e->v[k] != NULL && next->v[k] != NULL
+                          && strcmp(e->v[k], next->v[k]) == 0)))
+                {
+                    break;
+                }
+            }
+            if (k == IM_V_COUNT && cube_subset(next, e)) {
+                continue;
             }
         }
-        if (k == IM_V_COUNT && cube_subset(next, e)) {
-            memmove(e, next, (dl->n - (i - 1)) * sizeof(*e));
-            dl->n--;
-        }
+        dl->e[--w] = *e;
     }
+    memmove(dl->e, dl->e + w, (dl->n - w) * sizeof(*dl->e));
+    dl->n -= w;
 }
 
 /* Notes in file order (a statement is reported where it is run). */
@@ -769,7 +934,9 @@ pxe_im_finish(pxe_import_t *im)
         }
     }
     im->nany = 0;
-    dl_prune(&im->rules);
+    if ((rc = dl_prune(im, &im->rules)) != PXE_OK) {
+        return rc;
+    }
     dl_merge(&im->rules);
     sort_notes(im);
     {
@@ -819,16 +986,170 @@ pxe_im_kea_subnet(pxe_import_t *im, uint32_t net, uint32_t mask,
 }
 
 int
-pxe_im_kea_range(pxe_import_t *im, int subnet, uint32_t lo, uint32_t hi)
+pxe_im_kea_range(pxe_import_t *im, int subnet, uint32_t lo, uint32_t hi,
+    const char *cls)
 {
     im_ksubnet_t  *s = &im->sub[subnet];
 
     if (s->nranges < IM_RANGES_MAX) {
         s->lo[s->nranges] = lo;
         s->hi[s->nranges] = hi;
+        s->cls[s->nranges] = cls;
         s->nranges++;
     }
     return PXE_OK;
+}
+
+int
+pxe_im_kea_class(pxe_import_t *im, const char *name, const char *test)
+{
+    size_t  i;
+
+    for (i = 0; i < im->nkclass; i++) {
+        if (strcmp(im->kclass[i].name, name) == 0) {
+            return PXE_OK;          /* defined once, the first time */
+        }
+    }
+    if (im->nkclass == IM_KCLASSES_MAX) {
+        return PXE_ETOOMANY;
+    }
+    im->kclass[im->nkclass].name = name;
+    im->kclass[im->nkclass].test = test;
+    im->nkclass++;
+    return PXE_OK;
+}
+
+/* Bytes as a Kea hex constant (0x..), or '' when there are none. */
+static int
+expr_bytes(pxe_buf_t *b, const char *s, size_t len)
+{
+    size_t  i;
+    int     rc;
+
+    if (len == 0) {
+        return pxe_buf_adds(b, "''");
+    }
+    rc = pxe_buf_adds(b, "0x");
+    for (i = 0; rc == PXE_OK && i < len; i++) {
+        rc = pxe_buf_printf(b, "%02x", (uint8_t) s[i]);
+    }
+    return rc;
+}
+
+/* One test as a Kea expression; PXE_EINVAL for what Kea 2.2's
+ * expressions cannot say before a subnet is chosen (subnet, substring
+ * search). */
+static int
+expr_atom(const im_atom_t *a, pxe_buf_t *b)
+{
+    int  rc;
+
+    switch (a->kind) {
+    case IM_A_UC_EXISTS:
+        return pxe_buf_adds(b, "option[77].exists");
+    case IM_A_IPXE:
+        return pxe_buf_adds(b, "option[175].exists");
+    case IM_A_UC_EQ:
+        rc = pxe_buf_adds(b, "option[77].hex == ");
+        return rc == PXE_OK ? expr_bytes(b, a->s, a->len) : rc;
+    case IM_A_VCI_EQ:
+        rc = pxe_buf_adds(b, "option[60].hex == ");
+        return rc == PXE_OK ? expr_bytes(b, a->s, a->len) : rc;
+    case IM_A_VCI_PREFIX:
+        rc = pxe_buf_printf(b, "substring(option[60].hex,0,%zu) == ", a->len);
+        return rc == PXE_OK ? expr_bytes(b, a->s, a->len) : rc;
+    case IM_A_ARCH:
+        /* dhcpd compares the whole option: one architecture, 2 bytes */
+        return pxe_buf_printf(b, "option[93].hex == 0x%04x",
+                              (unsigned) (a->num & 0xffff));
+    case IM_A_MAC:
+        rc = pxe_buf_adds(b, "pkt4.mac == ");
+        return rc == PXE_OK ? expr_bytes(b, a->s, a->len) : rc;
+    }
+    return PXE_EINVAL;
+}
+
+/*
+ * A decision list of truths (a class's membership, a pool's permit) as
+ * one Kea test, folded from the end: an entry C that says true gives
+ * "C or REST", one that says false "not C and REST".  *test NULL: always
+ * true (no class needed); "" never true.
+ */
+int
+pxe_im_kea_expr(pxe_import_t *im, const im_dl_t *dl, const char **test)
+{
+    pxe_buf_t    acc, c, tmp;
+    int          rc = PXE_OK, konst = -1;   /* 1 true, -1 false, 0 acc */
+    size_t       i, j;
+    char        *copy;
+
+    *test = NULL;
+    pxe_buf_init(&acc, IM_EXPR_MAX, NULL);
+    pxe_buf_init(&c, IM_EXPR_MAX, NULL);
+    pxe_buf_init(&tmp, IM_EXPR_MAX, NULL);
+    for (i = dl->n; rc == PXE_OK && i-- > 0; ) {
+        const im_entry_t  *e = &dl->e[i];
+
+        if (!cube_possible(im, e)) {
+            continue;
+        }
+        if (e->n == 0) {
+            konst = e->truth ? 1 : -1;
+            pxe_buf_reset(&acc);
+            continue;
+        }
+        pxe_buf_reset(&c);
+        for (j = 0; rc == PXE_OK && j < e->n; j++) {
+            rc = pxe_buf_adds(&c, j ? " and (" : "(");
+            if (rc == PXE_OK) {
+                rc = expr_atom(&im->atoms[e->a[j]], &c);
+            }
+            if (rc == PXE_OK) {
+                rc = pxe_buf_addc(&c, ')');
+            }
+        }
+        if (rc != PXE_OK) {
+            break;
+        }
+        if ((e->truth && konst == 1) || (!e->truth && konst == -1)) {
+            continue;               /* the rest answers the same */
+        }
+        pxe_buf_reset(&tmp);
+        if (e->truth) {
+            rc = konst == -1 ? pxe_buf_printf(&tmp, "%.*s", (int) c.len,
+                                              c.data)
+                 : pxe_buf_printf(&tmp, "(%.*s) or (%.*s)", (int) c.len,
+                                  c.data, (int) acc.len, acc.data);
+        } else {
+            rc = konst == 1 ? pxe_buf_printf(&tmp, "not (%.*s)",
+                                             (int) c.len, c.data)
+                 : pxe_buf_printf(&tmp, "(not (%.*s)) and (%.*s)",
+                                  (int) c.len, c.data, (int) acc.len,
+                                  acc.data);
+        }
+        if (rc == PXE_OK) {
+            pxe_buf_reset(&acc);
+            rc = pxe_buf_add(&acc, tmp.data, tmp.len);
+            konst = 0;
+        }
+    }
+    if (rc == PXE_OK && konst != 1) {
+        /* Kea has no "false": a comparison that never holds. */
+        const char  *t = konst == -1 ? "'0' == '1'" : NULL;
+        size_t       len = t ? strlen(t) : acc.len;
+
+        copy = pxe_im_alloc(im, len + 1);
+        if (copy == NULL) {
+            rc = PXE_ENOMEM;
+        } else {
+            memcpy(copy, t ? t : acc.data, len);
+            *test = copy;
+        }
+    }
+    pxe_buf_free(&acc);
+    pxe_buf_free(&c);
+    pxe_buf_free(&tmp);
+    return rc;
 }
 
 static void
@@ -1246,7 +1567,16 @@ subnet_json(const im_ksubnet_t *s, size_t id, pxe_buf_t *out)
             rc = ip_text(out, s->hi[i]);
         }
         if (rc == PXE_OK) {
-            rc = pxe_buf_adds(out, "\"}");
+            rc = pxe_buf_adds(out, "\"");
+        }
+        if (rc == PXE_OK && s->cls[i] != NULL) {
+            rc = pxe_buf_adds(out, ", \"client-class\": ");
+            if (rc == PXE_OK) {
+                rc = json_str(out, s->cls[i], strlen(s->cls[i]));
+            }
+        }
+        if (rc == PXE_OK) {
+            rc = pxe_buf_adds(out, "}");
         }
     }
     if (rc == PXE_OK) {
@@ -1308,6 +1638,32 @@ pxe_import_kea(const pxe_import_t *im, const char *hook, pxe_buf_t *out)
     }
     if (rc == PXE_OK) {
         rc = options_json(out, im->opt, im->nopt, "    ");
+    }
+    /* Classes before the pools that name them, each before any class
+     * whose test says member() of it (the order they were defined). */
+    if (rc == PXE_OK && im->nkclass > 0) {
+        rc = pxe_buf_adds(out, ",\n    \"client-classes\": [");
+        for (i = 0; rc == PXE_OK && i < im->nkclass; i++) {
+            rc = pxe_buf_adds(out, i ? ",\n      {\"name\": "
+                                     : "\n      {\"name\": ");
+            if (rc == PXE_OK) {
+                rc = json_str(out, im->kclass[i].name,
+                              strlen(im->kclass[i].name));
+            }
+            if (rc == PXE_OK && im->kclass[i].test != NULL) {
+                rc = pxe_buf_adds(out, ", \"test\": ");
+                if (rc == PXE_OK) {
+                    rc = json_str(out, im->kclass[i].test,
+                                  strlen(im->kclass[i].test));
+                }
+            }
+            if (rc == PXE_OK) {
+                rc = pxe_buf_addc(out, '}');
+            }
+        }
+        if (rc == PXE_OK) {
+            rc = pxe_buf_adds(out, "\n    ]");
+        }
     }
     if (rc == PXE_OK) {
         rc = pxe_buf_adds(out, ",\n    \"subnet4\": [\n");

@@ -73,6 +73,10 @@ typedef struct im_parse_s {
     pxe_buf_t       *err;
     im_scope_t     **scopes;
     size_t           nscopes, cap;
+    const char      *pool_class;        /* Kea client-class of the pool
+                                         * whose ranges are collected */
+    im_scope_t     **subnets;           /* the S_SUBNET scopes, in order */
+    size_t           nsubnets;
     const char      *arch_opts[16];     /* options declared code 93 */
     size_t           narch_opts;
     const char      *ipxe_spaces[8];    /* spaces encapsulated in 175 */
@@ -206,7 +210,14 @@ lex(im_parse_t *ps, const char *text, size_t len)
             }
         } else if (c == '"') {
             start = line;
-            s = pxe_im_alloc(ps->im, len - i);
+            /* Escapes only shrink: the raw span bounds the string (not
+             * the rest of the file, which made lexing quadratic). */
+            for (j = i + 1; j < len && text[j] != '"'; j++) {
+                if (text[j] == '\\' && j + 1 < len) {
+                    j++;
+                }
+            }
+            s = pxe_im_alloc(ps->im, j - i);
             if (s == NULL) {
                 return PXE_ENOMEM;
             }
@@ -1113,6 +1124,26 @@ static const char *const im_quiet[] = {
     NULL
 };
 
+/* Is n an unconditional statement of the global scope, a shared network
+ * or a subnet, the scopes whose options Kea's option data says alike? */
+static int
+kea_option66(const im_parse_t *ps, const im_node_t *n)
+{
+    size_t  i;
+
+    for (i = 0; i < ps->nscopes; i++) {
+        const im_scope_t  *sc = ps->scopes[i];
+
+        if ((sc->kind == S_GLOBAL || sc->kind == S_SHARED
+             || sc->kind == S_SUBNET)
+            && n >= sc->n->kid && n < sc->n->kid + sc->n->nkid)
+        {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static int
 exec_stmt(im_parse_t *ps, const im_node_t *n, im_dl_t *out)
 {
@@ -1135,9 +1166,18 @@ exec_stmt(im_parse_t *ps, const im_node_t *n, im_dl_t *out)
             return set_value(ps, n, IM_V_BOOTFILE, 2, out);
         }
         if (n->nt >= 2 && is_word(&n->t[1], "tftp-server-name")) {
+            if (kea_option66(ps, n)) {
+                /* Kea's option data in --kea-config (kea_scope) */
+                return pxe_im_params_note(ps->im, ps->file, n->line,
+                                          "not translated: option "
+                                          "tftp-server-name (66): Kea "
+                                          "option data, --kea-config only");
+            }
             return untranslated(ps, n, "not translated: option "
                                 "tftp-server-name (66): the hook sets "
-                                "next-server and sname only");
+                                "next-server and sname only; Kea option "
+                                "data only outside if, host, group, pool "
+                                "and class");
         }
         if (n->nt >= 2 && (is_word(&n->t[1], "vendor-encapsulated-options")
                            || (n->t[1].len > 8
@@ -1515,12 +1555,9 @@ emit_context(im_parse_t *ps, im_scope_t *global, im_scope_t *h)
     size_t      nsub = 0, i;
     int         rc = PXE_OK, same = 1, mac = -1, sub;
 
-    for (i = 0; i < ps->nscopes; i++) {
-        im_scope_t  *s = ps->scopes[i];
+    for (i = 0; i < ps->nsubnets; i++) {
+        im_scope_t  *s = ps->subnets[i];
 
-        if (s->kind != S_SUBNET) {
-            continue;
-        }
         if (h != NULL && h->has_fixed && (h->fixed & s->mask) != s->net) {
             continue;
         }
@@ -1553,12 +1590,7 @@ emit_context(im_parse_t *ps, im_scope_t *global, im_scope_t *h)
     }
     /* A fixed address pins the subnet: keep the key when others exist. */
     if (h != NULL && h->has_fixed) {
-        size_t  all = 0;
-
-        for (i = 0; i < ps->nscopes; i++) {
-            all += ps->scopes[i]->kind == S_SUBNET;
-        }
-        same = all <= 1;
+        same = ps->nsubnets <= 1;
     }
     for (i = 0; rc == PXE_OK && i < (same ? 1 : nsub); i++) {
         sub = -1;
@@ -1606,16 +1638,19 @@ kea_scope(im_parse_t *ps, im_scope_t *sc, int net_index)
             if (k->nt == at + 2 && parse_ipv4(&k->t[at], &lo) == 0
                 && parse_ipv4(&k->t[at + 1], &hi) == 0)
             {
-                rc = pxe_im_kea_range(ps->im, net_index, lo, hi);
+                rc = pxe_im_kea_range(ps->im, net_index, lo, hi,
+                                      ps->pool_class);
             } else if (k->nt == at + 1 && parse_ipv4(&k->t[at], &lo) == 0) {
-                rc = pxe_im_kea_range(ps->im, net_index, lo, lo);
+                rc = pxe_im_kea_range(ps->im, net_index, lo, lo,
+                                      ps->pool_class);
             } else {
                 (void) untranslated(ps, k, "not translated: range");
             }
         } else if (is_word(&k->t[0], "option") && k->nt >= 3) {
             static const char *const names[] = {
                 "routers", "domain-name-servers", "domain-name",
-                "broadcast-address", "ntp-servers", "domain-search", NULL
+                "broadcast-address", "ntp-servers", "domain-search",
+                "tftp-server-name", NULL
             };
             size_t  j, m, len = 0;
             char   *data;
@@ -1638,7 +1673,11 @@ kea_scope(im_parse_t *ps, im_scope_t *sc, int net_index)
             }
             data[len] = '\0';
             for (j = 0; names[j] != NULL; j++) {
-                if (is_word(&k->t[1], names[j])) {
+                /* 66 in a pool or group would reach the whole subnet */
+                if (is_word(&k->t[1], names[j])
+                    && (strcmp(names[j], "tftp-server-name") != 0
+                        || kea_option66(ps, k)))
+                {
                     rc = pxe_im_kea_option(ps->im, net_index, names[j],
                                            data);
                 }
@@ -1658,6 +1697,119 @@ kea_scope(im_parse_t *ps, im_scope_t *sc, int net_index)
         }
     }
     return PXE_OK;
+}
+
+/* A class name Kea's member('...') can quote as it is. */
+static int
+kea_class_name_ok(const char *name)
+{
+    size_t  i;
+
+    for (i = 0; name[i] != '\0'; i++) {
+        char  c = name[i];
+
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'
+              || c == ':'))
+        {
+            return 0;
+        }
+    }
+    return i > 0 && i <= 64;
+}
+
+/* A dhcpd class as a Kea client class of the same name, its match as the
+ * test.  PXE_EINVAL when that has no Kea expression. */
+static int
+kea_member_class(im_parse_t *ps, const char *name)
+{
+    im_dl_t      m;
+    const char  *test;
+    int          rc;
+
+    if (!kea_class_name_ok(name)) {
+        return PXE_EINVAL;
+    }
+    pxe_im_dl_init(&m);
+    rc = member_dl(ps, find_class(ps, name), &m);
+    if (rc == PXE_OK) {
+        rc = pxe_im_kea_expr(ps->im, &m, &test);
+    }
+    pxe_im_dl_free(&m);
+    if (rc == PXE_OK) {
+        /* always true: a test Kea accepts that always holds */
+        rc = pxe_im_kea_class(ps->im, name,
+                              test != NULL ? test : "'1' == '1'");
+    }
+    return rc;
+}
+
+/*
+ * A pool that allows (or denies) members of classes: in Kea a pool takes
+ * one client-class, so the dhcpd class itself when the pool allows just
+ * one, else a class of the pool's own ("pool-LINE") whose test combines
+ * member() of the dhcpd classes as dhcpd does: allowed by any, denied by
+ * none.  What Kea's expressions cannot say leaves the pool open to all,
+ * reported.
+ */
+static int
+kea_pool_class(im_parse_t *ps, im_scope_t *p)
+{
+    pxe_buf_t   t;
+    size_t      i;
+    int         rc = PXE_OK;
+    char       *name, *test;
+
+    if (p->nallow == 0 && p->ndeny == 0) {
+        return PXE_OK;
+    }
+    for (i = 0; rc == PXE_OK && i < p->nallow + p->ndeny; i++) {
+        rc = kea_member_class(ps, i < p->nallow ? p->allow[i]
+                                                : p->deny[i - p->nallow]);
+    }
+    if (rc == PXE_EINVAL || rc == PXE_ETOOMANY) {
+        (void) pxe_im_kea_note(ps->im, ps->file, p->n->line,
+                               "not translated (--kea-config): a pool for "
+                               "some classes only (a class name or match "
+                               "Kea cannot test, or too many classes); its "
+                               "range is open to all");
+        return PXE_OK;
+    }
+    if (rc != PXE_OK) {
+        return rc;
+    }
+    if (p->nallow == 1 && p->ndeny == 0) {
+        ps->pool_class = p->allow[0];
+        return PXE_OK;
+    }
+    pxe_buf_init(&t, 64 * 1024, NULL);
+    if (p->nallow > 0) {
+        rc = pxe_buf_adds(&t, "(");
+        for (i = 0; rc == PXE_OK && i < p->nallow; i++) {
+            rc = pxe_buf_printf(&t, "%smember('%s')", i ? " or " : "",
+                                p->allow[i]);
+        }
+        if (rc == PXE_OK) {
+            rc = pxe_buf_adds(&t, ")");
+        }
+    }
+    for (i = 0; rc == PXE_OK && i < p->ndeny; i++) {
+        rc = pxe_buf_printf(&t, "%snot member('%s')",
+                            i || p->nallow ? " and " : "", p->deny[i]);
+    }
+    name = rc == PXE_OK ? pxe_im_alloc(ps->im, 32) : NULL;
+    test = rc == PXE_OK ? pxe_im_alloc(ps->im, t.len + 1) : NULL;
+    if (rc == PXE_OK && (name == NULL || test == NULL)) {
+        rc = PXE_ENOMEM;
+    }
+    if (rc == PXE_OK) {
+        snprintf(name, 32, "pool-%u", p->n->line);
+        memcpy(test, t.data, t.len);
+        rc = pxe_im_kea_class(ps->im, name, test);
+        ps->pool_class = name;
+    }
+    pxe_buf_free(&t);
+    return rc;
 }
 
 static int
@@ -1700,14 +1852,13 @@ kea_collect(im_parse_t *ps, im_scope_t *global)
         }
         for (j = 0; j < ps->nscopes; j++) {
             if (ps->scopes[j]->kind == S_POOL && ps->scopes[j]->subnet == s) {
-                if (ps->scopes[j]->nallow || ps->scopes[j]->ndeny) {
-                    (void) pxe_im_kea_note(ps->im, ps->file,
-                                           ps->scopes[j]->n->line,
-                                           "not translated (--kea-config): "
-                                           "a pool for some classes only; "
-                                           "its range is open to all");
+                ps->pool_class = NULL;
+                if ((rc = kea_pool_class(ps, ps->scopes[j])) != PXE_OK) {
+                    return rc;
                 }
-                if ((rc = kea_scope(ps, ps->scopes[j], idx)) != PXE_OK) {
+                rc = kea_scope(ps, ps->scopes[j], idx);
+                ps->pool_class = NULL;
+                if (rc != PXE_OK) {
                     return rc;
                 }
             }
@@ -1790,6 +1941,19 @@ pxe_import_dhcpd(pxe_import_t **out, const char *file, const char *text,
             rc = pxe_im_default_ns(ps.im, opts->next_server);
         }
     }
+    /* Every context looks at every subnet: collected once, not per host
+     * (a scan of all scopes per host was quadratic). */
+    if (rc == PXE_OK && ps.nscopes > 0) {
+        ps.subnets = malloc(ps.nscopes * sizeof(*ps.subnets));
+        if (ps.subnets == NULL) {
+            rc = PXE_ENOMEM;
+        }
+        for (i = 0; rc == PXE_OK && i < ps.nscopes; i++) {
+            if (ps.scopes[i]->kind == S_SUBNET) {
+                ps.subnets[ps.nsubnets++] = ps.scopes[i];
+            }
+        }
+    }
     for (i = 0; rc == PXE_OK && i < ps.nscopes; i++) {
         if (ps.scopes[i]->kind == S_HOST && ps.scopes[i]->has_mac) {
             rc = emit_context(&ps, global, ps.scopes[i]);
@@ -1806,6 +1970,7 @@ pxe_import_dhcpd(pxe_import_t **out, const char *file, const char *text,
     }
     free(ps.tok);
     free(ps.scopes);
+    free(ps.subnets);
     if (rc != PXE_OK) {
         if (!ps.failed && err != NULL) {
             pxe_buf_reset(err);

@@ -10,7 +10,8 @@
  * dnsmasq tries them: those with a tag (even only a negated one) first,
  * then the untagged, each group from the last line written to the first
  * (verified against dnsmasq by tests/integration/import); option 67 from
- * dhcp-option likewise, and it beats the boot line's file.
+ * dhcp-option likewise, and it beats the boot line's file; option 66
+ * likewise, on its own, over the boot line's server name.
  */
 
 #include <stdarg.h>
@@ -37,6 +38,7 @@ typedef struct dm_boot_s {
     size_t       ntags;
     const char  *v[IM_V_COUNT];
     int          tagged;        /* has a tag, even a negated one */
+    int          opt;           /* 0: dhcp-boot; 66, 67: a dhcp-option */
 } dm_boot_t;
 
 typedef struct dm_s {
@@ -381,10 +383,26 @@ dm_line(dm_t *dm, char *key, char *val)
             b.v[IM_V_BOOTFILE] = unquote(f[i + 1]);
             b.v[IM_V_BOOTFILE] = dm_strdup(dm, b.v[IM_V_BOOTFILE],
                                            strlen(b.v[IM_V_BOOTFILE]));
+            b.opt = 67;
             return dm_push_boot(dm, &b);
         }
-        if (strcmp(f[i], "66") == 0 || strcmp(f[i], "option:tftp-server") == 0
-            || strcmp(f[i], "43") == 0
+        if (strcmp(f[i], "66") == 0
+            || strcmp(f[i], "option:tftp-server") == 0)
+        {
+            /* dnsmasq sends it as given (an address too: siaddr stays
+             * the boot line's) and the client reads it before sname:
+             * the hook's server name, chosen among the 66 lines as
+             * dnsmasq chooses (verified against dnsmasq by the tests). */
+            if (i + 1 >= n || *unquote(f[i + 1]) == '\0') {
+                return dm_syntax(dm, "option 66 without a value");
+            }
+            b.v[IM_V_SNAME] = unquote(f[i + 1]);
+            b.v[IM_V_SNAME] = dm_strdup(dm, b.v[IM_V_SNAME],
+                                        strlen(b.v[IM_V_SNAME]));
+            b.opt = 66;
+            return dm_push_boot(dm, &b);
+        }
+        if (strcmp(f[i], "43") == 0
             || strcmp(f[i], "option:vendor-encap") == 0
             || strncmp(f[i], "encap:175", 9) == 0
             || strncmp(f[i], "vendor:", 7) == 0)
@@ -560,7 +578,7 @@ dm_line(dm_t *dm, char *key, char *val)
             if (idx < 0) {
                 return PXE_ENOMEM;
             }
-            rc = pxe_im_kea_range(dm->im, idx, lo, hi);
+            rc = pxe_im_kea_range(dm->im, idx, lo, hi, NULL);
             if (rc == PXE_OK && set != NULL) {
                 rc = dm_set_atom(dm, set, pxe_im_atom(dm->im, IM_A_SUBNET, 0,
                                                       (const char *) net, 5));
@@ -647,16 +665,18 @@ dm_file(dm_t *dm, const char *text, size_t len)
 }
 
 /* Boot lines as dnsmasq tries them: tagged first, each group from the
- * last line up; option 67 lines the same, after (they win). */
+ * last line up; option 67 lines the same, after (they win), then option
+ * 66 lines (chosen on their own: they set only the server name). */
 static int
 dm_decide(dm_t *dm, im_dl_t *out)
 {
-    im_dl_t   cond, then, chain, next;
-    size_t    i, k;
-    int       pass, opt67, rc = PXE_OK;
+    static const int  kinds[] = { 0, 67, 66 };
+    im_dl_t           cond, then, chain, next;
+    size_t            i, k, kind;
+    int               pass, rc = PXE_OK;
 
     rc = pxe_im_dl_const(out, 1);
-    for (opt67 = 0; rc == PXE_OK && opt67 < 2; opt67++) {
+    for (kind = 0; rc == PXE_OK && kind < 3; kind++) {
         pxe_im_dl_init(&chain);
         rc = pxe_im_dl_const(&chain, 1);
         /* built from the least preferred up: untagged oldest first */
@@ -664,8 +684,7 @@ dm_decide(dm_t *dm, im_dl_t *out)
             for (i = 0; rc == PXE_OK && i < dm->nboots; i++) {
                 dm_boot_t  *b = &dm->boots[i];
 
-                if ((b->v[IM_V_BOOTFILE] != NULL) != opt67
-                    || b->tagged != !pass)
+                if (b->opt != kinds[kind] || b->tagged != !pass)
                 {
                     continue;
                 }

@@ -60,6 +60,9 @@ int pxe_im_note(pxe_import_t *im, const char *file, unsigned line,
     const char *msg);
 int pxe_im_kea_note(pxe_import_t *im, const char *file, unsigned line,
     const char *msg);
+/* Reported with the parameters only: --kea-config translates it. */
+int pxe_im_params_note(pxe_import_t *im, const char *file, unsigned line,
+    const char *msg);
 const char *pxe_im_error(const pxe_import_t *im);
 int pxe_im_default_ns(pxe_import_t *im, const char *ns);
 
@@ -86,7 +89,13 @@ int pxe_im_finish(pxe_import_t *im);
 /* Kea settings: subnets (index returned), their pools, options, hosts. */
 int pxe_im_kea_subnet(pxe_import_t *im, uint32_t net, uint32_t mask,
     const char *shared);
-int pxe_im_kea_range(pxe_import_t *im, int subnet, uint32_t lo, uint32_t hi);
+int pxe_im_kea_range(pxe_import_t *im, int subnet, uint32_t lo, uint32_t hi,
+    const char *cls);
+/* A Kea client class (test NULL: none); a name already defined is kept. */
+int pxe_im_kea_class(pxe_import_t *im, const char *name, const char *test);
+/* A list of truths as a Kea test (allocated in im); *test NULL when it
+ * always holds; PXE_EINVAL when a test has no Kea expression. */
+int pxe_im_kea_expr(pxe_import_t *im, const im_dl_t *dl, const char **test);
 /* data: Kea's csv text ("10.0.0.1, 10.0.0.2"). */
 int pxe_im_kea_option(pxe_import_t *im, int subnet, const char *name,
     const char *data);

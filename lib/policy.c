@@ -699,8 +699,6 @@ load_pattern(struct pxe_rule_s *r, int which, long idx, const pxe_value_t *v,
                             "bad pattern at offset %zu: %s", (size_t) off,
                             (const char *) msg);
     }
-    /* Without JIT the interpreter still answers, only slower. */
-    r->jit[which] = pcre2_jit_compile(r->pat[which], PCRE2_JIT_COMPLETE) == 0;
     /* Compiled all the same: PCRE2 stays the judge of what is valid. */
     r->lit_kind[which] = (uint8_t) pattern_literal(v->string.data,
                                                    v->string.len,
@@ -713,6 +711,12 @@ load_pattern(struct pxe_rule_s *r, int which, long idx, const pxe_value_t *v,
             r->lit_kind[which] = LIT_SEQ;
         }
     }
+    /* Without JIT the interpreter still answers, only slower.  A literal
+     * or a sequence is never matched by PCRE2 (pat_match): no JIT, which
+     * was most of loading thousands of per-host rules. */
+    r->jit[which] = r->lit_kind[which] == LIT_NONE
+                    && pcre2_jit_compile(r->pat[which],
+                                         PCRE2_JIT_COMPLETE) == 0;
     return PXE_OK;
 }
 
@@ -1347,6 +1351,18 @@ pxe_client_from_value(pxe_client_t *c, const pxe_value_t *args,
                                     "expected an IPv4 address string");
             }
             pxe_client_set_ip(c, ip);
+        } else if (key_is(v, "subnet")) {
+            uint8_t  net[5];
+
+            /* The subnet Kea would select, written as Kea writes it. */
+            if (v->type != PXE_VALUE_STRING
+                || parse_cidr(&v->string, net) != PXE_OK)
+            {
+                return policy_error(err, PXE_EINVAL, -1, "subnet",
+                                    "expected an IPv4 prefix \"a.b.c.d/n\" "
+                                    "(no host bits set)");
+            }
+            pxe_client_set_subnet(c, net, net[4]);
         } else if (key_is(v, "requests-bootfile")) {
             if (v->type != PXE_VALUE_BOOL) {
                 return policy_error(err, PXE_EINVAL, -1, "requests-bootfile",
@@ -1387,8 +1403,8 @@ pxe_client_from_value(pxe_client_t *c, const pxe_value_t *args,
             return policy_error(err, PXE_EINVAL, -1, key,
                                 "unknown argument (known: mac, arch, "
                                 "user-class, vendor-class, classes, "
-                                "hostname, ip, requests-bootfile, "
-                                "kea-boot-file)");
+                                "hostname, ip, subnet, "
+                                "requests-bootfile, kea-boot-file)");
         }
     }
     c->wants_bootfile = wants ? 1 : 0;

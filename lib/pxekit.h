@@ -926,7 +926,8 @@ int pxe_import_dnsmasq(pxe_import_t **out, size_t nfiles,
 /* "FILE:LINE: not translated: reason", in file order. */
 size_t pxe_import_nnotes(const pxe_import_t *im);
 const char *pxe_import_note(const pxe_import_t *im, size_t i);
-/* 1 when note i concerns only the whole Kea configuration (addresses). */
+/* 1 when note i concerns only the whole Kea configuration (addresses),
+ * 2 only the hook's parameters (--kea-config translates it), else 0. */
 int pxe_import_note_kea(const pxe_import_t *im, size_t i);
 /* The hook's parameters, one JSON object (next-server, option-67, ...). */
 int pxe_import_params(const pxe_import_t *im, pxe_buf_t *out);

@@ -25,9 +25,22 @@ relay mode on loopback, every client a BIOS PXE ROM: 93=0, 60 PXEClient):
    valgrind, perfdhcp at a low rate, two runs of N1 and N2 exchanges; the
    difference / (N2 - N1) cancels start-up and shutdown.
 3. The core alone: tests/bench/kea-decide, ns per decision for 1/20/200.
+4. --hosts N (5,000 by the issue's contract): a dhcpd.conf of N hosts from
+   tests/bench/gen-dhcpd-hosts.py; pxekit-import's wall time (median of
+   7 runs) and instructions (callgrind); then callgrind Ir/DORA of
+     resvN    Kea alone, the N hosts as reservations, each with the
+              boot-file-name and next-server dhcpd gives a BIOS PXE ROM
+              (what a site moving to Kea without pxekit writes): the
+              baseline;
+     importN  Kea with the hook and pxekit-import's parameters, the same
+              N reservations (address only), the boot file from the
+              hook's per-host rules;
+     floorN   the empty hook with the same N reservations: Kea's own cost
+              of calling a callout, under any hook;
+   perfdhcp playing exactly those hosts (-M, their MACs).
 
     top_builddir=$PWD/build tests/bench/kea-bench.py [--rounds 3]
-        [--seconds 4] [--no-throughput] [--no-callgrind]
+        [--seconds 4] [--no-throughput] [--no-callgrind] [--hosts N]
 
 top_builddir defaults to ./build (configure's default -g -O2 is what to
 measure).  --profile KIND [--n2 N] only keeps one callgrind profile of
@@ -35,6 +48,7 @@ KIND as ./callgrind.out.KIND, for callgrind_annotate --inclusive=yes.
 """
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -51,6 +65,13 @@ from keatest import Kea, read_kea_json, EXAMPLE, KEA_DHCP4, workdir, cleanup  # 
 PERFDHCP = shutil.which("perfdhcp") or "/usr/sbin/perfdhcp"
 EMPTY_HOOK = os.path.join(os.environ["top_builddir"], "tests/bench/.libs/libkea_empty_hook.so")
 PXE_OPTS = ["-o", "93,0000", "-o", "60,505845436c69656e743a417263683a30303030303a554e44493a303032303031"]
+
+
+IMPORT = os.path.join(os.environ["top_builddir"], "kea-hook/pxekit-import")
+GEN_HOSTS = os.path.join(HERE, "gen-dhcpd-hosts.py")
+# Set by hosts_setup() for the resv/import kinds: (reservations with the
+# boot file, reservations without, the hook's imported parameters, MACs).
+HOSTS = {}
 
 
 def config(kind, kea):
@@ -105,6 +126,17 @@ def config(kind, kea):
                         "http://192.0.2.10/smartos/menu.ipxe", "next-server": "192.0.2.10"})
         d4["hooks-libraries"] = []
         d4["client-classes"] = cls
+    elif kind.startswith("resv"):
+        d4["hooks-libraries"] = []
+        d4["subnet4"][0]["reservations"] = HOSTS["with-file"]
+    elif kind.startswith("floor"):
+        # The empty hook (Kea's cost of calling any callout) with the
+        # same reservations: what is left above it is the hook's own.
+        d4["hooks-libraries"] = [{"library": EMPTY_HOOK}]
+        d4["subnet4"][0]["reservations"] = HOSTS["plain"]
+    elif kind.startswith("import"):
+        d4["hooks-libraries"][0]["parameters"] = HOSTS["params"]
+        d4["subnet4"][0]["reservations"] = HOSTS["plain"]
     elif kind == "pxekit3":
         d4["hooks-libraries"][0]["parameters"]["rules"] = [
             {"ipxe": True, "boot-file": "http://192.0.2.10/smartos/menu.ipxe"},
@@ -140,9 +172,11 @@ def pin(pid, cpu):
         os.sched_setaffinity(pid, {cpu})
 
 
-def perfdhcp(kea, extra):
-    cmd = [PERFDHCP, "-4", "-l", "127.0.0.1", "-L", str(kea.cport), "-N", str(kea.sport),
-           "-R", "60000"] + PXE_OPTS + extra + ["127.0.0.1"]
+def perfdhcp(kea, extra, macs=None):
+    # -M (a MAC list) and -R (random MACs from a base) exclude each other.
+    who = ["-M", macs] if macs else ["-R", "60000"]
+    cmd = [PERFDHCP, "-4", "-l", "127.0.0.1", "-L", str(kea.cport), "-N", str(kea.sport)
+           ] + who + PXE_OPTS + extra + ["127.0.0.1"]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=600,
                        preexec_fn=(lambda: pin(0, 0)) if PIN else None)
     out = p.stdout + p.stderr
@@ -214,15 +248,35 @@ def callgrind(wd, kind, n, keep=None):
     os.chmod(wrapper, 0o755)
     keatest.KEA_DHCP4 = wrapper
     try:
-        if not kea.start(config(kind, kea)):
-            kea.stop()
-            sys.exit("kea-dhcp4 under valgrind (%s) did not start:\n%s" % (kind, kea.log()[-2000:]))
+        started = kea.start(config(kind, kea), wait=False)
     finally:
         keatest.KEA_DHCP4 = saved
+    # keatest waits 20 s; thousands of reservations under valgrind take
+    # longer to load: the same readiness test (a command answered), later.
+    deadline = time.time() + 600
+    while started and time.time() < deadline:
+        if kea.proc.poll() is not None:
+            started = False
+            break
+        try:
+            if os.path.exists(kea.sock_path) and kea.command("version-get").get("result") == 0:
+                break
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.5)
+    else:
+        started = False
+    if not started:
+        kea.stop()
+        sys.exit("kea-dhcp4 under valgrind (%s) did not start:\n%s" % (kind, kea.log()[-2000:]))
+    # The N-host kinds: each reply costs more under valgrind, and the
+    # (Ir(n2) - Ir(n1)) difference holds only when all are answered.
+    hosts = kind[:4] in ("resv", "impo", "floo")
     # A late reply from Kea under valgrind on a busy box still cost its
     # instructions: count it (-d 10, not perfdhcp's 1 s), or the
     # difference is divided by too few exchanges.
-    _, acks = perfdhcp(kea, ["-r", str(CG_RATE), "-d", "10", "-n", str(n)])
+    _, acks = perfdhcp(kea, ["-r", "10" if hosts else str(CG_RATE), "-d", "10",
+                             "-n", str(n)], HOSTS.get("macs") if hosts else None)
     kea.proc.send_signal(15)
     kea.proc.wait(120)
     if keep:
@@ -248,6 +302,104 @@ def decide_ir(wd, decide, rules):
     return (ir[1] - ir[0]) / 1000.0
 
 
+def bios_answer(params, mac, subnet):
+    """What the imported rules give a BIOS PXE ROM (perfdhcp's client:
+    93=0, 60 PXEClient, no 77/175) in subnet ("a.b.c.d", len): the same
+    first-match walk as the hook, over the keys pxekit-import writes;
+    like the hook, exact-MAC rules are found by their MAC, then merged
+    with the others by position."""
+    import ipaddress
+    net = ipaddress.ip_network("%s/%d" % subnet)
+    vci = bytes.fromhex(PXE_OPTS[3].split(",")[1]).decode()
+    if "_bymac" not in params:
+        bymac, others = {}, []
+        for i, r in enumerate(params["rules"]):
+            m = re.fullmatch(r"\^([0-9a-f:]{17})\$", r.get("mac", ""))
+            if m:
+                bymac.setdefault(m.group(1), []).append(i)
+            else:
+                others.append(i)
+        params["_bymac"], params["_others"] = bymac, others
+    rules = params["rules"]
+    for r in (rules[i] for i in sorted(params["_bymac"].get(mac, []) + params["_others"])):
+        keys = set(r) - {"boot-file", "next-server", "server-name", "option-67"}
+        ok = True
+        for k in keys:
+            v = r[k]
+            if k == "mac":
+                ok = re.search(v, mac) is not None
+            elif k == "subnet":
+                ok = any(net.subnet_of(ipaddress.ip_network(x))
+                         for x in (v if isinstance(v, list) else [v]))
+            elif k == "arch":
+                ok = 0 in (v if isinstance(v, list) else [v])
+            elif k == "vendor-class":
+                ok = re.search(v, vci) is not None
+            elif k in ("user-class", "ipxe", "option-175", "class"):
+                ok = False
+            else:
+                sys.exit("bios_answer: rule key %r not handled" % k)
+            if not ok:
+                break
+        if ok:
+            return r.get("boot-file"), r.get("next-server", params.get("next-server"))
+    return None, None
+
+
+def hosts_setup(wd, n):
+    """The N-host file, its import (timed) and the reservations."""
+    conf = os.path.join(wd, "hosts%d.conf" % n)
+    macs = os.path.join(wd, "hosts%d.macs" % n)
+    with open(conf, "w") as f:
+        subprocess.run([sys.executable, GEN_HOSTS, str(n), "--macs", macs], stdout=f, check=True)
+    import resource
+    times, cpu = [], []
+    for _ in range(7):
+        t0 = time.perf_counter()
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        p = subprocess.run([IMPORT, "dhcpd", conf], capture_output=True, text=True)
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        times.append(time.perf_counter() - t0)
+        # CPU time too: on a shared box the wall clock includes waiting.
+        cpu.append(r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime)
+        if p.returncode != 0:
+            sys.exit("pxekit-import %s: exit %d\n%s" % (conf, p.returncode, p.stderr[-2000:]))
+    out = os.path.join(wd, "cg.import")
+    subprocess.run(["valgrind", "-q", "--tool=callgrind", "--callgrind-out-file=" + out,
+                    IMPORT, "dhcpd", conf], capture_output=True, check=True)
+    with open(out) as f:
+        ir = next(int(line.split()[1]) for line in f
+                  if line.startswith(("summary:", "totals:")))
+    params = json.loads(p.stdout)
+    nmac = sum(1 for r in params["rules"] if "mac" in r)
+    print("4. %d hosts: %s, %d bytes; pxekit-import: median %.3f s (of 7: %s), CPU median"
+          " %.3f s, %.2f G Ir; %d rules (%d per-host), %d bytes of parameters; load %.1f"
+          % (n, os.path.basename(conf), os.path.getsize(conf), sorted(times)[3],
+             " ".join("%.3f" % t for t in times), sorted(cpu)[3], ir / 1e9,
+             len(params["rules"]), nmac, len(p.stdout), os.getloadavg()[0]))
+    # Each host's fixed-address, read back from the file it was made from.
+    with open(conf) as f:
+        text = f.read()
+    fixed = dict(re.findall(r"hardware ethernet ([0-9a-f:]+);\s*fixed-address ([0-9.]+);", text))
+    # Kea wants a resource in each reservation: the host's name (all have one).
+    names = {m: h for h, m in re.findall(r"host (\S+) \{\s*hardware ethernet ([0-9a-f:]+);", text)}
+    with_file, plain = [], []
+    with open(macs) as f:
+        for mac in f.read().split():
+            r = {"hw-address": mac, "hostname": names[mac]}
+            if mac in fixed:
+                r["ip-address"] = fixed[mac]
+            plain.append(dict(r))
+            bf, ns = bios_answer(params, mac, ("10.0.0.0", 16))
+            if bf:
+                r["boot-file-name"] = bf
+                r["next-server"] = ns
+            with_file.append(r)
+    del params["_bymac"], params["_others"]
+    HOSTS.update({"params": params, "plain": plain, "with-file": with_file, "macs": macs})
+    return ir
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=3)
@@ -262,6 +414,9 @@ def main():
     ap.add_argument("--kinds", metavar="K,K...",
                     help="callgrind only these configurations (nohook is always "
                     "first: the ratios are to it)")
+    ap.add_argument("--hosts", type=int, metavar="N",
+                    help="only part 4: the N-host import and its callgrind against "
+                    "Kea with the N hosts as reservations (the contract: 5000)")
     ap.add_argument("--profile", metavar="KIND",
                     help="only keep one callgrind profile of KIND (n2 exchanges) "
                     "as callgrind.out.KIND, for callgrind_annotate --inclusive=yes")
@@ -270,6 +425,30 @@ def main():
     CG_RATE = a.rate
     kinds = ["nohook", "native", "pxekit"]
     wd = workdir()
+    if a.hosts:
+        try:
+            hosts_setup(wd, a.hosts)
+            if a.profile:
+                ir, acks = callgrind(wd, a.profile, a.n2, keep="callgrind.out." + a.profile)
+                print("%s: %d Ir, %d acks -> callgrind.out.%s" % (a.profile, ir, acks, a.profile))
+                return
+            print("   callgrind Ir/DORA: (Ir(%d) - Ir(%d)) / %d, perfdhcp -r 10 -M (the hosts)"
+                  % (a.n2, a.n1, a.n2 - a.n1))
+            base = None
+            kinds5 = ["resv%d" % a.hosts, "import%d" % a.hosts]
+            if os.path.exists(EMPTY_HOOK):
+                kinds5.insert(1, "floor%d" % a.hosts)
+            for k in kinds5:
+                ir1, acks1 = callgrind(wd, k, a.n1)
+                ir2, acks2 = callgrind(wd, k, a.n2)
+                per = (ir2 - ir1) / float(acks2 - acks1) if acks2 > acks1 else float("nan")
+                base = base or per
+                print("   %-10s %8.0f Ir/DORA (x%.3f)  [acks %d, %d]"
+                      % (k, per, per / base, acks1, acks2))
+                sys.stdout.flush()
+        finally:
+            cleanup(wd)
+        return
     if a.profile:
         try:
             ir, acks = callgrind(wd, a.profile, a.n2, keep="callgrind.out." + a.profile)

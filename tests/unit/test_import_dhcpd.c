@@ -159,7 +159,7 @@ test_conditions(void **state)
         "\"boot-file\": \"pool-efi\", \"next-server\": \"10.0.0.1\"},\n"
         "    {\"boot-file\": \"other\", \"next-server\": \"10.0.0.1\"}\n"
         "  ]\n"
-        "}\n", 1);     /* --kea-config: the pool is for one class */
+        "}\n", 0);     /* --kea-config: a pool with client-class "efi" */
 }
 
 /* Bytes a pattern must escape: punctuation with \\, others as \\x{hh}
@@ -218,8 +218,10 @@ test_notes(void **state)
                         "class-identifier, substring of it, an option on "
                         "code 93; and, or, not); taken as false");
     assert_string_equal(pxe_import_note(im, 1), "t.conf:4: not translated: "
-                        "option tftp-server-name (66): the hook sets "
-                        "next-server and sname only");
+                        "option tftp-server-name (66): Kea option data, "
+                        "--kea-config only");
+    assert_int_equal(pxe_import_note_kea(im, 1), 2);
+    assert_int_equal(pxe_import_note_kea(im, 0), 0);
     assert_string_equal(pxe_import_note(im, 2), "t.conf:5: not translated: "
                         "statement 'frobnicate'");
     assert_string_equal(pxe_import_note(im, 3), "t.conf:6: not translated: "
@@ -280,6 +282,97 @@ test_kea_config(void **state)
         "    }]\n"
         "  }\n"
         "}\n");
+    pxe_buf_free(&out);
+    pxe_import_free(im);
+}
+
+/* Pools for classes as Kea pools with a client-class: the dhcpd class
+ * (its match as the test) or one of the pool's own (member()); option
+ * 66 of a subnet as Kea option data, of a host not; a class Kea cannot
+ * name leaves its pool open to all, reported for --kea-config only. */
+static void
+test_kea_class_pools(void **state)
+{
+    pxe_import_t  *im;
+    pxe_buf_t      out;
+    const char    *want[] = {
+        "    \"client-classes\": [\n"
+        "      {\"name\": \"uefi\", \"test\": \"((option[93].hex == 0x0007)) "
+        "or ((option[93].hex == 0x0009))\"},\n"
+        "      {\"name\": \"ipxe\", \"test\": \"(option[77].hex == "
+        "0x69505845)\"},\n"
+        "      {\"name\": \"pool-10\", \"test\": \"(member('uefi')) and not "
+        "member('ipxe')\"},\n"
+        "      {\"name\": \"pool-11\", \"test\": \"not member('uefi') and "
+        "not member('ipxe')\"},\n"
+        /* a false entry first: "not C and REST" */
+        "      {\"name\": \"rom\", \"test\": \"(not ((option[77].exists) and "
+        "(substring(option[60].hex,0,4) == 0x50584543))) and ((not "
+        "((option[77].exists))) and ((substring(option[60].hex,0,4) == "
+        "0x50584543)))\"}\n"
+        "    ],\n",
+        "\"pools\": [{\"pool\": \"10.0.0.10 - 10.0.0.19\", \"client-class\": "
+        "\"pool-10\"}, {\"pool\": \"10.0.0.20 - 10.0.0.29\", "
+        "\"client-class\": \"pool-11\"}, {\"pool\": \"10.0.0.30 - "
+        "10.0.0.39\", \"client-class\": \"ipxe\"}, {\"pool\": \"10.0.0.40 - "
+        "10.0.0.49\"}, {\"pool\": \"10.0.0.50 - 10.0.0.59\", "
+        "\"client-class\": \"rom\"}]",
+        "\"option-data\": [{\"name\": \"tftp-server-name\", \"data\": "
+        "\"tftp.example\"}]",
+    };
+    size_t         i;
+
+    (void) state;
+    im = import("option arch code 93 = unsigned integer 16;\n"
+                "class \"uefi\" { match if option arch = 00:07 or "
+                "option arch = 00:09; }\n"
+                "class \"ipxe\" { match if option user-class = \"iPXE\"; }\n"
+                "class \"rom\" { match if not exists user-class and "
+                "substring(option vendor-class-identifier, 0, 4) = "
+                "\"PXEC\"; }\n"
+                "class \"a b\" { match if exists user-class; }\n"
+                "subnet 10.0.0.0 netmask 255.255.255.0 {\n"
+                "  option tftp-server-name \"tftp.example\";\n"
+                "  next-server 10.0.0.1;\n"
+                "  filename \"f\";\n"
+                "  pool { range 10.0.0.10 10.0.0.19; allow members of \"uefi\";"
+                " deny members of \"ipxe\"; }\n"
+                "  pool { range 10.0.0.20 10.0.0.29; deny members of \"uefi\";"
+                " deny members of \"ipxe\"; }\n"
+                "  pool { range 10.0.0.30 10.0.0.39; allow members of "
+                "\"ipxe\"; }\n"
+                "  pool { range 10.0.0.40 10.0.0.49; allow members of "
+                "\"a b\"; }\n"
+                "  pool { range 10.0.0.50 10.0.0.59; allow members of "
+                "\"rom\"; }\n"
+                "}\n"
+                "host h { hardware ethernet 52:54:00:00:00:01; "
+                "option tftp-server-name \"x\"; }\n", NULL);
+    pxe_buf_init(&out, 1 << 20, NULL);
+    assert_int_equal(pxe_import_kea(im, "/h.so", &out), PXE_OK);
+    for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        if (strstr(out.data, want[i]) == NULL) {
+            print_error("missing:\n%s\nin:\n%s\n", want[i], out.data);
+        }
+        assert_non_null(strstr(out.data, want[i]));
+    }
+    /* the host's 66 is not Kea option data */
+    assert_null(strstr(out.data, "\"x\""));
+    assert_int_equal(pxe_import_nnotes(im), 3);
+    assert_string_equal(pxe_import_note(im, 0), "t.conf:7: not translated: "
+                        "option tftp-server-name (66): Kea option data, "
+                        "--kea-config only");
+    assert_int_equal(pxe_import_note_kea(im, 0), 2);
+    assert_string_equal(pxe_import_note(im, 1), "t.conf:13: not translated "
+                        "(--kea-config): a pool for some classes only (a "
+                        "class name or match Kea cannot test, or too many "
+                        "classes); its range is open to all");
+    assert_int_equal(pxe_import_note_kea(im, 1), 1);
+    assert_string_equal(pxe_import_note(im, 2), "t.conf:16: not translated: "
+                        "option tftp-server-name (66): the hook sets "
+                        "next-server and sname only; Kea option data only "
+                        "outside if, host, group, pool and class");
+    assert_int_equal(pxe_import_note_kea(im, 2), 0);
     pxe_buf_free(&out);
     pxe_import_free(im);
 }
@@ -356,6 +449,7 @@ main(void)
         cmocka_unit_test(test_pattern_escapes),
         cmocka_unit_test(test_notes),
         cmocka_unit_test(test_kea_config),
+        cmocka_unit_test(test_kea_class_pools),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_combinations_bounded),
     };

@@ -74,6 +74,41 @@ test_order_and_tags(void **state)
     pxe_import_free(im);
 }
 
+/* Option 66 lines: chosen among themselves (tagged first, last written
+ * first), the server name only, over the boot line's. */
+static void
+test_option66(void **state)
+{
+    pxe_import_t  *im;
+    pxe_buf_t      out;
+
+    (void) state;
+    im = import("dhcp-match=set:efi,option:client-arch,7\n"
+                "dhcp-boot=a.kpxe,boot,10.0.0.1\n"
+                "dhcp-option=66,t1\n"
+                "dhcp-option=tag:efi,66,10.0.0.7\n"
+                "dhcp-option-force=tag:efi,option:tftp-server,\"t3\"\n",
+                NULL, PXE_OK, NULL);
+    pxe_buf_init(&out, 1 << 20, NULL);
+    assert_int_equal(pxe_import_params(im, &out), PXE_OK);
+    assert_string_equal(out.data,
+        "{\n"
+        "  \"next-server\": \"0.0.0.0\",\n"
+        "  \"option-67\": \"auto\",\n"
+        "  \"rules\": [\n"
+        "    {\"arch\": 7, \"boot-file\": \"a.kpxe\", \"server-hostname\": "
+        "\"t3\", \"next-server\": \"10.0.0.1\"},\n"
+        "    {\"boot-file\": \"a.kpxe\", \"server-hostname\": \"t1\", "
+        "\"next-server\": \"10.0.0.1\"}\n"
+        "  ]\n"
+        "}\n");
+    assert_int_equal(pxe_import_nnotes(im), 0);
+    pxe_buf_free(&out);
+    pxe_import_free(im);
+    assert_null(import("dhcp-option=66,\"\"\n", NULL, PXE_ESYNTAX,
+                       "d.conf:1: option 66 without a value"));
+}
+
 /* Hosts by MAC, ranges by subnet, tag-if; the Kea side of both. */
 static void
 test_hosts_ranges(void **state)
@@ -136,6 +171,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_order_and_tags),
         cmocka_unit_test(test_hosts_ranges),
+        cmocka_unit_test(test_option66),
         cmocka_unit_test(test_errors),
     };
 

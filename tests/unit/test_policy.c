@@ -347,7 +347,8 @@ test_client_from_value_kea_file(void **state)
                      PXE_EINVAL);
     assert_string_equal(err.msg, "key 'kea-file': unknown argument (known: "
                         "mac, arch, user-class, vendor-class, classes, "
-                        "hostname, ip, requests-bootfile, kea-boot-file)");
+                        "hostname, ip, subnet, requests-bootfile, "
+                        "kea-boot-file)");
 }
 
 /* Loads params and asserts the exact error text. */
@@ -601,8 +602,13 @@ test_client_from_value(void **state)
         VSTR("user-class", "iPXE"),
         VSTR("vendor-class", "PXEClient:Arch:00007"),
         VLIST("classes", VSTR("", "rack-b"), VSTR("", "ALL")),
+        VSTR("subnet", "10.1.0.0/16"),
         VBOOL("requests-bootfile", 0));
     const pxe_value_t  bad = VMAP("", VSTR("mac", "zz"));
+    const pxe_value_t  hostbits = VMAP("", VSTR("subnet", "10.1.0.1/16"));
+    const pxe_value_t  nolen = VMAP("", VSTR("subnet", "10.1.0.0"));
+    const uint8_t      net[4] = { 10, 1, 0, 0 };
+    const uint8_t      wide[4] = { 10, 0, 0, 0 };
     const pxe_value_t  unknown = VMAP("", VSTR("macc", "zz"));
     pxe_client_t       c;
     pxe_policy_err_t   err;
@@ -616,6 +622,17 @@ test_client_from_value(void **state)
     assert_true(c.ipxe);
     assert_int_equal(c.nclasses, 2);
     assert_false(c.wants_bootfile);
+    assert_true(c.has_subnet);
+    assert_memory_equal(c.subnet, net, 4);
+    assert_int_equal(c.subnet_len, 16);
+    /* A rule's subnet key then matches as on the wire: inside 10/8. */
+    assert_true(pxe_subnet_inside(c.subnet, c.subnet_len, wide, 8));
+    assert_int_equal(pxe_client_from_value(&c, &hostbits, classes, 4, &err),
+                     PXE_EINVAL);
+    assert_string_equal(err.key, "subnet");
+    assert_int_equal(pxe_client_from_value(&c, &nolen, classes, 4, &err),
+                     PXE_EINVAL);
+    assert_string_equal(err.key, "subnet");
     assert_int_equal(pxe_client_from_value(&c, &args, classes, 1, &err),
                      PXE_EINVAL);
     assert_string_equal(err.key, "classes");

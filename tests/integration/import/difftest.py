@@ -6,8 +6,9 @@ The same clients are sent to both (relayed through a veth, from every
 subnet the file declares): BIOS PXE, UEFI 7 and 9, UEFI HTTP 16, iPXE
 by option 77 and by option 175, ARM64 (11), every host of the file by
 its MAC, and a client that is not netbooting.  For each, siaddr, the
-boot file as the client reads it (option 67, else `file`) and the
-server name likewise (option 66, else sname) must be the same.
+boot file as the client reads it (option 67, else `file`), the
+server name likewise (option 66, else sname) and the address (a host's
+exactly, another client's pool) must be the same.
 
 usage: difftest.py CONF... (TAP on stdout; root, ip, dhcpd, kea-dhcp4)
 """
@@ -83,6 +84,49 @@ def hosts_of(text, kind):
         return re.findall(r"hardware\s+ethernet\s+([0-9a-fA-F:]+)\s*;", text)
     return re.findall(r"^dhcp-host=(?:[^,\n]*,)*?([0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5})",
                       text, re.M)
+
+
+def ip_int(a):
+    return int.from_bytes(socket.inet_aton(a), "big")
+
+
+def ranges(text, kind):
+    """The file's address ranges (pools), as (lo, hi, label) where label
+    says which pool an address is from: the range, or for dhcpd's ranges
+    in a shared network the network (its pools are one choice: dhcpd and
+    Kea may start from different subnets)."""
+    if kind != "dhcpd":
+        found = re.findall(r"^dhcp-range=(?:(?:set|tag):[^,]*,)*([0-9.]+),([0-9.]+)", text, re.M)
+        return [(ip_int(lo), ip_int(hi), "range %s - %s" % (lo, hi)) for lo, hi in found]
+    out, stack = [], []
+    text = re.sub(r"#[^\n]*", "", text)
+    for tok in re.finditer(r"shared-network\s+\"?([^\s\"{]+)\"?\s*\{|\{|\}|"
+                           r"\brange\s+(?:dynamic-bootp\s+)?([0-9.]+)(?:\s+([0-9.]+))?\s*;", text):
+        if tok.group(1):
+            stack.append(tok.group(1))
+        elif tok.group(0) == "{":
+            stack.append(None)
+        elif tok.group(0) == "}":
+            if stack:
+                stack.pop()
+        else:
+            lo, hi = tok.group(2), tok.group(3) or tok.group(2)
+            shared = [n for n in stack if n]
+            out.append((ip_int(lo), ip_int(hi), "shared-network " + shared[-1] if shared
+                        else "range %s - %s" % (lo, hi)))
+    return out
+
+
+def pool_of(addr, rngs):
+    """Which pool an offered address is from: what must be the same for a
+    client without a fixed address (the address itself may differ)."""
+    if addr is None:
+        return None
+    a = ip_int(addr)
+    for lo, hi, label in rngs:
+        if lo <= a <= hi:
+            return label
+    return "outside the ranges: " + addr
 
 
 def relay_addr(net):
@@ -248,6 +292,7 @@ def one_config(tap, conf):
         text = f.read()
     nets = subnets(text, kind)
     hosts = hosts_of(text, kind)
+    rngs = ranges(text, kind)
     d = workdir()
     m = re.search(r"^# pxekit-test: --next-server ([0-9.]+)", text, re.M)
     extra = ["--next-server", m.group(1)] if m else []
@@ -328,8 +373,9 @@ def one_config(tap, conf):
         w = dict(want)
         g = dict(got)
         if not cname.startswith("host"):
-            w.pop("yiaddr")
-            g.pop("yiaddr")
+            # A pool's address: the same pool (a class's pool, --kea-config).
+            w["yiaddr"] = pool_of(w["yiaddr"], rngs)
+            g["yiaddr"] = pool_of(g["yiaddr"], rngs)
         tap.eq(desc, g, w)
         print("# %s" % json.dumps(w, sort_keys=True))
     if not os.environ.get("PXE_KEEP"):
