@@ -9,7 +9,6 @@
 
 #include "pxekit_private.h"
 
-static int hexval(int ch);
 
 /*
  * Lengths and flags only: every array is read up to its length, and
@@ -319,8 +318,8 @@ pxe_client_mac_string(const pxe_client_t *c, pxe_buf_t *out)
     return pxe_buf_add(out, s, pxe_client_mac_text(c, s));
 }
 
-static int
-hexval(int ch)
+int
+pxe_hexval(int ch)
 {
     if (ch >= '0' && ch <= '9') {
         return ch - '0';
@@ -349,8 +348,8 @@ pxe_client_parse_mac(pxe_client_t *c, const char *s, size_t len)
         if (len - pos < 2 || n == PXE_MAC_MAX) {
             return PXE_EINVAL;
         }
-        hi = hexval((unsigned char) s[pos]);
-        lo = hexval((unsigned char) s[pos + 1]);
+        hi = pxe_hexval((unsigned char) s[pos]);
+        lo = pxe_hexval((unsigned char) s[pos + 1]);
         if (hi < 0 || lo < 0) {
             return PXE_EINVAL;
         }

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "pxekit.h"
+#include "pxekit_private.h"
 #include "import_int.h"
 
 #define IM_TOKENS_MAX    (1024 * 1024)
@@ -86,7 +87,6 @@ typedef struct im_parse_s {
 } im_parse_t;
 
 static int lex(im_parse_t *ps, const char *text, size_t len);
-static int hexval(char c);
 static int parse_block(im_parse_t *ps, im_node_t **kids, size_t *nkids,
     int depth);
 static int walk(im_parse_t *ps, const im_node_t *kids, size_t nkids,
@@ -239,7 +239,7 @@ lex(im_parse_t *ps, const char *text, size_t len)
                         for (k = 0; k < (base == 16 ? 2 : 3) && i < len;
                              k++, i++)
                         {
-                            d = hexval(text[i]);
+                            d = pxe_hexval((unsigned char) text[i]);
                             if (d < 0 || d >= base) {
                                 break;
                             }
@@ -431,21 +431,6 @@ parse_ipv4(const im_tok_t *t, uint32_t *out)
     return 0;
 }
 
-static int
-hexval(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 /*
  * dhcpd's colon-separated hex list: each part one byte of hex digits
  * ("7" is 0x07, "16" is 0x16).  Returns the byte count, -1 if not one.
@@ -468,7 +453,9 @@ parse_cshl(const im_tok_t *t, uint8_t *out, size_t max)
             out[n++] = (uint8_t) v;
             v = 0;
             digits = 0;
-        } else if ((h = hexval(t->s[i])) >= 0 && digits < 8) {
+        } else if ((h = pxe_hexval((unsigned char) t->s[i])) >= 0
+                   && digits < 8)
+        {
             v = v * 16 + (unsigned) h;
             digits++;
         } else {

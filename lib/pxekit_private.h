@@ -111,6 +111,8 @@ pxe_kind_e pxe_client_kind(const pxe_client_t *c);
 int pxe_client_mac_string(const pxe_client_t *c, pxe_buf_t *out);
 /* The same text into out (room for PXE_MACSTR_MAX); its length, no NUL. */
 size_t pxe_client_mac_text(const pxe_client_t *c, char *out);
+/* A hex digit's value, -1 for any other byte (the core's one copy). */
+int pxe_hexval(int ch);
 /* Parses "aa:bb:cc:dd:ee:ff" (or '-' separated) into the client. */
 int pxe_client_parse_mac(pxe_client_t *c, const char *s, size_t len);
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pxekit_private.h"
 #include "trace_int.h"
 
 size_t
@@ -33,21 +34,6 @@ pxe_tr_scan_ip(const char *s, size_t n, char *out)
     return i;
 }
 
-static int
-hexval(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 int
 pxe_tr_scan_mac(const char *s, size_t n, char *out)
 {
@@ -59,8 +45,8 @@ pxe_tr_scan_mac(const char *s, size_t n, char *out)
         return 0;
     }
     for (i = 0; i < TR_MAC_LEN; i += 3) {
-        hi = hexval(s[i]);
-        lo = hexval(s[i + 1]);
+        hi = pxe_hexval((unsigned char) s[i]);
+        lo = pxe_hexval((unsigned char) s[i + 1]);
         if (hi < 0 || lo < 0 || (i + 2 < TR_MAC_LEN && s[i + 2] != ':')) {
             return 0;
         }
