@@ -419,7 +419,8 @@ PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
                 .arg(std::string(d.file, d.file_len))
                 .arg(d.file_field ? "yes" : "no")
                 .arg(d.option67 ? "yes" : "no")
-                .arg(toAddress(d.next_server).toText());
+                .arg(toAddress(d.next_server).toText())
+                .arg(response->getYiaddr().toText());
         }
     } else {
         stats.add(Counters::NO_MATCH);

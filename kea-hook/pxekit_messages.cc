@@ -28,7 +28,7 @@ namespace {
 
 const char* values[] = {
     "PXEKIT_BAD_OPTION", "%1: malformed option %2 ignored: %3",
-    "PXEKIT_DECISION", "%1: rule %2 (%3): file '%4' (file field %5, option 67 %6), next-server %7",
+    "PXEKIT_DECISION", "%1: rule %2 (%3): file '%4' (file field %5, option 67 %6), next-server %7, address %8",
     "PXEKIT_EXPLAIN_ERROR", "pxekit-explain failed: %1",
     "PXEKIT_HTTP_ECHO", "%1: UEFI HTTP boot, option 60 HTTPClient added for '%2'",
     "PXEKIT_LOADED", "pxekit hooks library loaded: %1 rules, next-server %2",

@@ -441,6 +441,17 @@ join_dhcp(join_t *j, const tr_event_t *ev, int keep)
         return pxe_tr_map_put(&j->byip, ev->ip,
                           (size_t) (m - j->m));
     }
+    /* A decision that names the address joins like a lease line. */
+    if (ev->kind == TR_DECISION && ev->ip[0] != '\0'
+        && strcmp(ev->ip, "0.0.0.0") != 0)
+    {
+        add_ip(m, ev->ip);
+        if (pxe_tr_map_put(&j->byip, ev->ip, (size_t) (m - j->m))
+            != PXE_OK)
+        {
+            return PXE_ENOMEM;
+        }
+    }
     if (!keep || same_dhcp(m, ev)) {
         return PXE_OK;
     }

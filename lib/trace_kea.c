@@ -4,8 +4,10 @@
  * (local time).  Four messages matter: the hook's PXEKIT_DECISION and
  * PXEKIT_NO_MATCH (debug level 40), which name the MAC, rule, kind and
  * file, and Kea's own DHCP4_LEASE_ADVERT / DHCP4_LEASE_ALLOC (INFO), which
- * tie the MAC to the address TFTP and HTTP will see.  The hook's lines do
- * not carry the address, so the lease lines are what joins the logs.
+ * tie the MAC to the address TFTP and HTTP will see.  The hook's decision
+ * line ends with that address too (", address A", since 2026-12-05), so a
+ * site that logs only the hook's logger still joins; older lines without
+ * it join through the lease lines.
  */
 
 #include <string.h>
@@ -79,7 +81,7 @@ scan_label(const char *s, size_t n, tr_event_t *ev)
 static int
 parse_decision(const char *s, size_t n, tr_event_t *ev)
 {
-    const char *p = s, *end = s + n, *q;
+    const char *p = s, *end = s + n, *q, *r;
     long long   rule;
     size_t      k, c;
 
@@ -104,9 +106,8 @@ parse_decision(const char *s, size_t n, tr_event_t *ev)
     /* The file may hold a quote: its end is the last "' (file field". */
     q = NULL;
     for (;;) {
-        const char *r = find(q != NULL ? q + 1 : p,
-                             (size_t) (end - (q != NULL ? q + 1 : p)),
-                             "' (file field ");
+        r = find(q != NULL ? q + 1 : p,
+                 (size_t) (end - (q != NULL ? q + 1 : p)), "' (file field ");
         if (r == NULL) {
             break;
         }
@@ -117,6 +118,16 @@ parse_decision(const char *s, size_t n, tr_event_t *ev)
     }
     ev->kind = TR_DECISION;
     ev->rule = (int) rule;
+    ev->ip[0] = '\0';
+    r = find(q, (size_t) (end - q), "), next-server ");
+    if (r != NULL) {
+        r = find(r, (size_t) (end - r), ", address ");
+    }
+    if (r != NULL && pxe_tr_scan_ip(r + 10, (size_t) (end - r - 10), ev->ip)
+                     == 0)
+    {
+        ev->ip[0] = '\0';
+    }
     ev->text = pxe_tr_strndup(p, (size_t) (q - p));
     return ev->text != NULL ? TR_PARSED : TR_IGNORED;
 }

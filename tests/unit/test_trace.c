@@ -134,6 +134,42 @@ test_booted(void **state)
         "/platform/i86pc/amd64/boot_archive (http 200)\""));
 }
 
+/* The hook's decision line names the address: no lease line needed. */
+#define DECA(sec, mac, kind, file, ip) DEC(sec, mac, kind, file) ", address " ip
+
+static const char *const booted_no_leases[] = {
+    DECA("26.430", MAC, "ipxe", "undionly.kpxe", "10.77.0.100"),
+    TFTP(27, "RRQ from 10.77.0.100 filename undionly.kpxe"),
+    DECA("30.009", MAC, "ipxe", "http://10.77.0.1/smartos/menu.ipxe",
+         "10.77.0.100"),
+    HTTP(31, "\"GET /smartos/menu.ipxe HTTP/1.1\" 200 2800 2800 0.001 "
+         "\"iPXE/1.21.1\" range=\"-\""),
+    HTTP(32, "\"GET /smartos/20261101T080000Z/platform/i86pc/kernel/amd64/unix"
+         " HTTP/1.1\" 200 19424 19424 0.002 \"iPXE/1.21.1\" range=\"-\""),
+    HTTP(34, "\"GET /smartos/20261101T080000Z/platform/i86pc/amd64/boot_archive"
+         " HTTP/1.1\" 200 3145728 3145728 0.900 \"iPXE/1.21.1\" range=\"-\""),
+};
+
+static void
+test_decision_address(void **state)
+{
+    static const char *const older[] = {
+        /* Without ", address": nothing ties the fetches to the MAC. */
+        DEC("26.430", MAC, "ipxe", "http://10.77.0.1/smartos/menu.ipxe"),
+        HTTP(31, "\"GET /smartos/menu.ipxe HTTP/1.1\" 200 2800 2800 0.001 "
+             "\"iPXE/1.21.1\" range=\"-\""),
+    };
+    sink_t out;
+
+    (void) state;
+    expect(booted_no_leases, N(booted_no_leases), "booted",
+           "the kernel and the boot archive were served whole");
+    report(booted_no_leases, N(booted_no_leases), MAC, &out);
+    assert_non_null(strstr(out.buf, "\"ips\":[\"10.77.0.100\"]"));
+    report(older, N(older), MAC, &out);
+    assert_null(strstr(out.buf, "GET /smartos/menu.ipxe"));
+}
+
 /* The text form: status, bytes and nginx's request time per fetch. */
 static void
 test_text(void **state)
@@ -610,6 +646,7 @@ main(void)
         cmocka_unit_test(test_escaping),
         cmocka_unit_test(test_since_and_changed),
         cmocka_unit_test(test_mac_option),
+        cmocka_unit_test(test_decision_address),
     };
 
     /* Kea's and syslog's stamps are local time: pin the zone. */
