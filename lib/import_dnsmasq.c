@@ -12,12 +12,26 @@
  * (verified against dnsmasq by tests/integration/import); option 67 from
  * dhcp-option likewise, and it beats the boot line's file; option 66
  * likewise, on its own, over the boot line's server name.
+ *
+ * pxe-service (dnsmasq's rfc2131.c, read for 2.89/2.90): a full DHCP
+ * server never puts a service's file in its offer; to a PXE client
+ * (option 60 starting "PXEClient", option 93 present) it sends an
+ * option 43 menu of the services whose CSA is the client's arch, and the
+ * ROM then asks port 4011 for the item it picked, where dnsmasq answers
+ * with file BASENAME.0 (BASENAME when it has a dot), siaddr the service's
+ * address or its own, no sname, no option 66/67.  The item picked is the
+ * first when the prompt's timeout runs out (no pxe-prompt: 0 for one
+ * item, forever for more); a UEFI arch (6 and up) with a single service
+ * gets no menu at all (dnsmasq's UEFI workaround only answers on 4011).
+ * So a service translates to "the client gets that file" when its menu
+ * boots it unattended; the rest is reported.
  */
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "pxekit.h"
 #include "import_int.h"
@@ -41,6 +55,17 @@ typedef struct dm_boot_s {
     int          opt;           /* 0: dhcp-boot; 66, 67: a dhcp-option */
 } dm_boot_t;
 
+typedef struct dm_svc_s {
+    unsigned     line;
+    const char  *file;
+    unsigned     csa;
+    char        *tags[8];
+    size_t       ntags;
+    const char  *basename;      /* NULL: a boot service type */
+    const char  *server;        /* an IPv4 address, or NULL: dnsmasq's */
+    int          by_name;       /* the server is a host name */
+} dm_svc_t;
+
 typedef struct dm_s {
     pxe_import_t    *im;
     const char      *file;
@@ -52,6 +77,13 @@ typedef struct dm_s {
     size_t           nboots, capboots;
     const char      *next_server;
     int              failed;
+    dm_svc_t        *svcs;      /* pxe-service lines, in order */
+    size_t           nsvcs, capsvcs;
+    unsigned         nprompts;  /* pxe-prompt lines */
+    int              prompt_timeout;    /* the last one's; 255: none */
+    int              prompt_tagged;
+    unsigned         prompt_line;
+    const char      *prompt_file;
 } dm_t;
 
 static int
@@ -320,6 +352,70 @@ static const char *const dm_quiet[] = {
     "dhcp-script", "quiet-dhcp", "leasefile-ro", "no-ping", NULL
 };
 
+/* dnsmasq's client system architecture names (option.c), by number. */
+static const char *const dm_csa[] = {
+    "x86PC", "PC98", "IA64_EFI", "Alpha", "Arc_x86", "Intel_Lean_Client",
+    "IA32_EFI", "x86-64_EFI", "Xscale_EFI", "BC_EFI", "ARM32_EFI",
+    "ARM64_EFI", NULL
+};
+
+/* pxe-service=[tag:X,]CSA,MENU[,BASENAME|TYPE][,SERVER]: kept for
+ * dm_decide (whether it boots unattended depends on the other lines). */
+static int
+dm_pxe_service(dm_t *dm, char **f, size_t n)
+{
+    dm_boot_t   b;
+    dm_svc_t    s, *tmp;
+    size_t      i, k;
+    char       *end;
+    uint32_t    a;
+
+    memset(&b, 0, sizeof(b));
+    memset(&s, 0, sizeof(s));
+    i = dm_take_tags(dm, f, n, &b);
+    if (i + 1 >= n) {
+        return dm_syntax(dm, "pxe-service without an arch and a menu text");
+    }
+    for (k = 0; dm_csa[k] != NULL && strcasecmp(dm_csa[k], f[i]) != 0; k++) {
+    }
+    if (dm_csa[k] != NULL) {
+        s.csa = (unsigned) k;
+    } else {
+        unsigned long  v = strtoul(f[i], &end, 10);
+
+        if (*f[i] < '0' || *f[i] > '9' || *end != '\0' || v > 65535) {
+            return dm_syntax(dm, "pxe-service with an unknown arch");
+        }
+        s.csa = (unsigned) v;
+    }
+    if (i + 2 < n && *f[i + 2] != '\0') {
+        strtoul(f[i + 2], &end, 10);
+        if (*end != '\0' || *f[i + 2] < '0' || *f[i + 2] > '9') {
+            s.basename = dm_strdup(dm, f[i + 2], strlen(f[i + 2]));
+        }
+    }
+    if (i + 3 < n && *f[i + 3] != '\0') {
+        s.server = dm_strdup(dm, f[i + 3], strlen(f[i + 3]));
+        s.by_name = dm_ipv4(f[i + 3], &a) != 0;
+    }
+    memcpy(s.tags, b.tags, sizeof(s.tags));
+    s.ntags = b.ntags;
+    s.line = dm->line;
+    s.file = dm->file;
+    if (dm->nsvcs == dm->capsvcs) {
+        size_t  cap = dm->capsvcs ? dm->capsvcs * 2 : 8;
+
+        tmp = realloc(dm->svcs, cap * sizeof(*tmp));
+        if (tmp == NULL) {
+            return PXE_ENOMEM;
+        }
+        dm->svcs = tmp;
+        dm->capsvcs = cap;
+    }
+    dm->svcs[dm->nsvcs++] = s;
+    return PXE_OK;
+}
+
 static int
 dm_line(dm_t *dm, char *key, char *val)
 {
@@ -586,8 +682,30 @@ dm_line(dm_t *dm, char *key, char *val)
         }
         return rc;
     }
-    if (strcmp(key, "pxe-service") == 0 || strcmp(key, "pxe-prompt") == 0
-        || strcmp(key, "dhcp-ignore") == 0 || strcmp(key, "conf-file") == 0
+    if (strcmp(key, "pxe-service") == 0) {
+        return dm_pxe_service(dm, f, n);
+    }
+    if (strcmp(key, "pxe-prompt") == 0) {
+        i = dm_take_tags(dm, f, n, &b);
+        if (i >= n) {
+            return dm_syntax(dm, "pxe-prompt without a prompt");
+        }
+        dm->nprompts++;
+        dm->prompt_tagged |= b.tagged;
+        dm->prompt_timeout = 255;
+        if (i + 1 < n) {
+            char           *end;
+            unsigned long   t = strtoul(f[i + 1], &end, 10);
+
+            if (*end == '\0' && *f[i + 1] != '\0' && t <= 255) {
+                dm->prompt_timeout = (int) t;
+            }
+        }
+        dm->prompt_line = dm->line;
+        dm->prompt_file = dm->file;
+        return PXE_OK;
+    }
+    if (strcmp(key, "dhcp-ignore") == 0 || strcmp(key, "conf-file") == 0
         || strcmp(key, "conf-dir") == 0 || strcmp(key, "dhcp-proxy") == 0)
     {
         return dm_note(dm, "not translated: %s", key);
@@ -720,6 +838,153 @@ dm_decide(dm_t *dm, im_dl_t *out)
     return rc;
 }
 
+static int
+dm_svc_note(dm_t *dm, const dm_svc_t *s, const char *why)
+{
+    dm->file = s->file;
+    dm->line = s->line;
+    return dm_note(dm, "not translated: pxe-service: %s", why);
+}
+
+/* The services of one arch, as the client's ROM meets them: *out = "a
+ * PXE client of that arch that the first item's tags admit boots its
+ * file, else out as it was". */
+static int
+dm_pxe_group(dm_t *dm, size_t first, im_dl_t *out)
+{
+    dm_svc_t   *s0 = &dm->svcs[first];
+    size_t      i, n = 0;
+    int         timeout, rc = PXE_OK, tagged = 0, first_only = 0;
+    im_dl_t     cond, then, next, t;
+    char       *file;
+    const char *why = NULL;
+
+    for (i = first; i < dm->nsvcs; i++) {
+        if (dm->svcs[i].csa == s0->csa) {
+            n++;
+            tagged |= dm->svcs[i].ntags > 0;
+        }
+    }
+    timeout = dm->nprompts > 0 ? dm->prompt_timeout : n > 1 ? 255 : 0;
+    for (i = first; why == NULL && i < dm->nsvcs; i++) {
+        if (dm->svcs[i].csa == s0->csa && dm->svcs[i].basename == NULL) {
+            why = "a menu item without a boot file (local boot or a boot "
+                  "server type)";
+        }
+    }
+    if (why != NULL) {
+    } else if (s0->csa >= 6 && n == 1) {
+        why = "dnsmasq answers a UEFI arch's single service only as a "
+              "proxy or on port 4011: its offer has no menu, the "
+              "dhcp-boot lines decide";
+    } else if (n > 1 && tagged) {
+        why = "tagged items in a menu of several (which item is first "
+              "depends on the client)";
+    } else if (dm->nprompts > 1 || dm->prompt_tagged) {
+        why = "several or tagged pxe-prompt lines";
+    } else if (timeout == 255) {
+        why = "the menu waits for the user's choice (a pxe-prompt with a "
+              "timeout boots its first item)";
+    } else if (s0->by_name) {
+        first_only = 1;
+        why = "a boot server by name (dnsmasq looks it up in its hosts)";
+    } else if (s0->server == NULL && dm->next_server == NULL) {
+        first_only = 1;
+        why = "dnsmasq answers with its own address (give --next-server)";
+    }
+    if (why != NULL && !first_only) {
+        for (i = first; rc == PXE_OK && i < dm->nsvcs; i++) {
+            if (dm->svcs[i].csa == s0->csa) {
+                rc = dm_svc_note(dm, &dm->svcs[i], why);
+            }
+        }
+        return rc;
+    }
+    if (why != NULL) {
+        rc = dm_svc_note(dm, s0, why);
+    }
+    for (i = first + 1; rc == PXE_OK && i < dm->nsvcs; i++) {
+        if (dm->svcs[i].csa == s0->csa) {
+            rc = dm_svc_note(dm, &dm->svcs[i], "a later menu item: the "
+                             "first boots unattended");
+        }
+    }
+    if (rc != PXE_OK || why != NULL) {
+        return rc;
+    }
+    file = pxe_im_alloc(dm->im, strlen(s0->basename) + 3);
+    if (file == NULL) {
+        return PXE_ENOMEM;
+    }
+    strcpy(file, s0->basename);
+    if (strchr(file, '.') == NULL) {
+        strcat(file, ".0");
+    }
+    pxe_im_dl_init(&cond);
+    pxe_im_dl_init(&then);
+    pxe_im_dl_init(&next);
+    pxe_im_dl_init(&t);
+    dm->file = s0->file;
+    dm->line = s0->line;
+    rc = dm_tags_cond(dm, s0->tags, s0->ntags, &cond);
+    if (rc == PXE_OK) {
+        rc = pxe_im_dl_atom(&t, pxe_im_atom(dm->im, IM_A_VCI_PREFIX, 0,
+                                            "PXEClient", 9));
+    }
+    if (rc == PXE_OK) {
+        rc = pxe_im_dl_logic(dm->im, &cond, &t, 1);
+    }
+    pxe_im_dl_free(&t);
+    pxe_im_dl_init(&t);
+    if (rc == PXE_OK) {
+        rc = pxe_im_dl_atom(&t, pxe_im_atom(dm->im, IM_A_ARCH, s0->csa,
+                                            NULL, 0));
+    }
+    if (rc == PXE_OK) {
+        rc = pxe_im_dl_logic(dm->im, &cond, &t, 1);
+    }
+    /* The 4011 answer: this file and server, nothing of the boot
+     * lines (no sname, no option 66 or 67). */
+    if (rc == PXE_OK) {
+        rc = pxe_im_dl_const(&then, 1);
+    }
+    if (rc == PXE_OK) {
+        rc = pxe_im_dl_set(&then, IM_V_FILENAME, file);
+    }
+    if (rc == PXE_OK) {
+        rc = pxe_im_dl_set(&then, IM_V_NEXT_SERVER, s0->server != NULL
+                           ? s0->server : dm->next_server);
+    }
+    if (rc == PXE_OK) {
+        rc = pxe_im_dl_branch(dm->im, &cond, &then, out, &next);
+    }
+    if (rc == PXE_OK) {
+        pxe_im_dl_move(out, &next);
+    }
+    pxe_im_dl_free(&t);
+    pxe_im_dl_free(&cond);
+    pxe_im_dl_free(&then);
+    pxe_im_dl_free(&next);
+    return rc;
+}
+
+/* Each arch's menu over what the boot lines decided. */
+static int
+dm_pxe_decide(dm_t *dm, im_dl_t *out)
+{
+    size_t  i, j;
+    int     rc = PXE_OK;
+
+    for (i = 0; rc == PXE_OK && i < dm->nsvcs; i++) {
+        for (j = 0; j < i && dm->svcs[j].csa != dm->svcs[i].csa; j++) {
+        }
+        if (j == i) {
+            rc = dm_pxe_group(dm, i, out);
+        }
+    }
+    return rc;
+}
+
 int
 pxe_import_dnsmasq(pxe_import_t **out, size_t nfiles,
     const char *const *files, const char *const *texts, const size_t *lens,
@@ -753,6 +1018,9 @@ pxe_import_dnsmasq(pxe_import_t **out, size_t nfiles,
         rc = dm_decide(&dm, &dl);
     }
     if (rc == PXE_OK) {
+        rc = dm_pxe_decide(&dm, &dl);
+    }
+    if (rc == PXE_OK) {
         rc = pxe_im_emit(dm.im, &dl, -1, -1);
     }
     if (rc == PXE_OK && dm.next_server != NULL) {
@@ -766,6 +1034,7 @@ pxe_import_dnsmasq(pxe_import_t **out, size_t nfiles,
         pxe_im_dl_free(&dm.tags[i].cond);
     }
     free(dm.boots);
+    free(dm.svcs);
     if (rc != PXE_OK) {
         if (!dm.failed && err != NULL) {
             pxe_buf_reset(err);

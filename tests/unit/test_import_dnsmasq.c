@@ -64,7 +64,8 @@ test_order_and_tags(void **state)
         "}\n");
     assert_int_equal(pxe_import_nnotes(im), 3);
     assert_string_equal(pxe_import_note(im, 0),
-                        "d.conf:7: not translated: pxe-service");
+                        "d.conf:7: not translated: pxe-service: dnsmasq "
+                        "answers with its own address (give --next-server)");
     assert_string_equal(pxe_import_note(im, 1),
                         "d.conf:8: not translated: dhcp-match on 60 (only "
                         "client-arch with a number, 175 present)");
@@ -147,6 +148,118 @@ test_hosts_ranges(void **state)
     pxe_import_free(im);
 }
 
+/* pxe-service: the item a PXE ROM boots unattended (its arch's first,
+ * over the boot lines, without their sname), the rest reported. */
+static void
+test_pxe_service(void **state)
+{
+    static const char *const notes[] = {
+        "d.conf:5: not translated: pxe-service: a later menu item: the "
+        "first boots unattended",
+        "d.conf:6: not translated: pxe-service: dnsmasq answers a UEFI "
+        "arch's single service only as a proxy or on port 4011: its offer "
+        "has no menu, the dhcp-boot lines decide",
+        "d.conf:8: not translated: pxe-service: a later menu item: the "
+        "first boots unattended",
+        "d.conf:9: not translated: pxe-service: a menu item without a boot "
+        "file (local boot or a boot server type)",
+        "d.conf:10: not translated: pxe-service: a menu item without a boot "
+        "file (local boot or a boot server type)",
+        "d.conf:11: not translated: pxe-service: a boot server by name "
+        "(dnsmasq looks it up in its hosts)",
+        "d.conf:12: not translated: pxe-service: a later menu item: the "
+        "first boots unattended"
+    };
+    pxe_import_t  *im;
+    pxe_buf_t      out;
+    size_t         i;
+
+    (void) state;
+    im = import("dhcp-userclass=set:ipxe,iPXE\n"
+                "dhcp-boot=undionly.kpxe,boot,10.0.0.2\n"
+                "pxe-service=tag:!ipxe,x86PC,\"Boot\",pxelinux\n"
+                "pxe-service=7,\"A\",a.efi,10.0.0.7\n"
+                "pxe-service=7,\"B\",b.efi\n"
+                "pxe-service=BC_EFI,\"C\",c.efi\n"
+                "pxe-service=ia32_efi,\"D\",d\n"
+                "pxe-service=IA32_EFI,\"E\",e\n"
+                "pxe-service=ARM64_EFI,\"L\"\n"
+                "pxe-service=ARM64_EFI,\"F\",f.efi\n"
+                "pxe-service=ARM32_EFI,\"G\",g,boot.example.test\n"
+                "pxe-service=ARM32_EFI,\"H\",h\n"
+                "pxe-prompt=\"Press F8\",5\n", "10.0.0.1", PXE_OK, NULL);
+    pxe_buf_init(&out, 1 << 20, NULL);
+    assert_int_equal(pxe_import_params(im, &out), PXE_OK);
+    assert_string_equal(out.data,
+        "{\n"
+        "  \"next-server\": \"10.0.0.1\",\n"
+        "  \"option-67\": \"auto\",\n"
+        "  \"rules\": [\n"
+        "    {\"arch\": 6, \"vendor-class\": \"^PXEClient\", \"boot-file\": "
+        "\"d.0\", \"next-server\": \"10.0.0.1\"},\n"
+        "    {\"arch\": 7, \"vendor-class\": \"^PXEClient\", \"boot-file\": "
+        "\"a.efi\", \"next-server\": \"10.0.0.7\"},\n"
+        "    {\"user-class\": \"^(?=[\\\\s\\\\S]*iPXE)\", \"vendor-class\": "
+        "\"^PXEClient\", \"boot-file\": \"undionly.kpxe\", "
+        "\"server-hostname\": \"boot\", \"next-server\": \"10.0.0.2\"},\n"
+        "    {\"arch\": 0, \"vendor-class\": \"^PXEClient\", \"boot-file\": "
+        "\"pxelinux.0\", \"next-server\": \"10.0.0.1\"},\n"
+        "    {\"boot-file\": \"undionly.kpxe\", \"server-hostname\": "
+        "\"boot\", \"next-server\": \"10.0.0.2\"}\n"
+        "  ]\n"
+        "}\n");
+    assert_int_equal(pxe_import_nnotes(im), sizeof(notes) / sizeof(notes[0]));
+    for (i = 0; i < sizeof(notes) / sizeof(notes[0]); i++) {
+        assert_string_equal(pxe_import_note(im, i), notes[i]);
+    }
+    pxe_buf_free(&out);
+    pxe_import_free(im);
+
+    /* Several items and no prompt, or a prompt without a timeout: the
+     * ROM waits for a choice; a tagged prompt, a tagged item among
+     * several: reported too. */
+    im = import("pxe-service=x86PC,\"A\",a\npxe-service=x86PC,\"B\",b\n",
+                "10.0.0.1", PXE_OK, NULL);
+    assert_int_equal(pxe_import_nnotes(im), 2);
+    assert_string_equal(pxe_import_note(im, 1),
+                        "d.conf:2: not translated: pxe-service: the menu "
+                        "waits for the user's choice (a pxe-prompt with a "
+                        "timeout boots its first item)");
+    pxe_import_free(im);
+    im = import("pxe-service=x86PC,\"A\",a\npxe-prompt=\"P\"\n", "10.0.0.1",
+                PXE_OK, NULL);
+    assert_int_equal(pxe_import_nnotes(im), 1);
+    assert_string_equal(pxe_import_note(im, 0),
+                        "d.conf:1: not translated: pxe-service: the menu "
+                        "waits for the user's choice (a pxe-prompt with a "
+                        "timeout boots its first item)");
+    pxe_import_free(im);
+    im = import("pxe-service=x86PC,\"A\",a\npxe-prompt=tag:x,\"P\",0\n",
+                "10.0.0.1", PXE_OK, NULL);
+    assert_int_equal(pxe_import_nnotes(im), 1);
+    assert_string_equal(pxe_import_note(im, 0),
+                        "d.conf:1: not translated: pxe-service: several or "
+                        "tagged pxe-prompt lines");
+    pxe_import_free(im);
+    im = import("pxe-prompt=\"P\",3\npxe-service=x86PC,\"A\",a\n"
+                "pxe-service=tag:x,x86PC,\"B\",b\n", "10.0.0.1", PXE_OK,
+                NULL);
+    assert_int_equal(pxe_import_nnotes(im), 2);
+    assert_string_equal(pxe_import_note(im, 0),
+                        "d.conf:2: not translated: pxe-service: tagged items "
+                        "in a menu of several (which item is first depends "
+                        "on the client)");
+    pxe_import_free(im);
+
+    assert_null(import("pxe-service=Foo,\"A\",a\n", NULL, PXE_ESYNTAX,
+                       "d.conf:1: pxe-service with an unknown arch"));
+    assert_null(import("pxe-service=tag:x,x86PC\n", NULL, PXE_ESYNTAX,
+                       "d.conf:1: pxe-service without an arch and a menu "
+                       "text"));
+    assert_null(import("pxe-prompt=tag:x\n", NULL, PXE_ESYNTAX,
+                       "d.conf:1: pxe-prompt without a prompt"));
+}
+
 static void
 test_errors(void **state)
 {
@@ -172,6 +285,7 @@ main(void)
         cmocka_unit_test(test_order_and_tags),
         cmocka_unit_test(test_hosts_ranges),
         cmocka_unit_test(test_option66),
+        cmocka_unit_test(test_pxe_service),
         cmocka_unit_test(test_errors),
     };
 
