@@ -338,6 +338,25 @@ unquote(char *s)
     return s;
 }
 
+/* A dhcp-match value dnsmasq takes as text: not a number, not hex
+ * bytes ("01:ff:*"), no wildcard. */
+static int
+dm_text_value(const char *v)
+{
+    const char  *p;
+    int          digits = 1;
+
+    if (*v == '\0' || strchr(v, ':') != NULL || strchr(v, '*') != NULL) {
+        return 0;
+    }
+    for (p = v; *p != '\0'; p++) {
+        if ((*p < '0' || *p > '9') && *p != '.' && *p != '-') {
+            digits = 0;
+        }
+    }
+    return !digits;
+}
+
 /* Statements that decide nothing about booting or addresses. */
 static const char *const dm_quiet[] = {
     "port", "interface", "except-interface", "listen-address",
@@ -558,10 +577,28 @@ dm_line(dm_t *dm, char *key, char *val)
                    && n == 2)
         {
             atom = pxe_im_atom(dm->im, IM_A_IPXE, 0, NULL, 0);
+        } else if ((strcmp(f[1], "77") == 0
+                    || strcmp(f[1], "option:user-class") == 0) && n == 2)
+        {
+            atom = pxe_im_atom(dm->im, IM_A_UC_EXISTS, 0, NULL, 0);
+        } else if ((strcmp(f[1], "77") == 0
+                    || strcmp(f[1], "option:user-class") == 0
+                    || strcmp(f[1], "60") == 0
+                    || strcmp(f[1], "option:vendor-class") == 0)
+                   && n == 3 && dm_text_value(f[2]))
+        {
+            /* dnsmasq's match_bytes: a text value is found anywhere in
+             * the option's bytes. */
+            int  vci = strcmp(f[1], "60") == 0
+                       || strcmp(f[1], "option:vendor-class") == 0;
+
+            atom = pxe_im_atom(dm->im, vci ? IM_A_VCI_SUB : IM_A_UC_SUB, 0,
+                               f[2], strlen(f[2]));
         }
         if (atom < 0) {
             return dm_note(dm, "not translated: dhcp-match on %s (only "
-                           "client-arch with a number, 175 present)", f[1]);
+                           "client-arch with a number, 175 or 77 present, "
+                           "60 or 77 with a text)", f[1]);
         }
         return dm_set_atom(dm, f[0] + 4, atom);
     }

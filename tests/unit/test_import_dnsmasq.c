@@ -44,7 +44,7 @@ test_order_and_tags(void **state)
                 "dhcp-boot=c.kpxe,boot,10.0.0.2\n"
                 "dhcp-option=tag:ipxe,67,\"http://x/menu.ipxe\"  # menu\n"
                 "pxe-service=x86PC,\"Boot\",pxelinux\n"
-                "dhcp-match=set:x,60,PXEClient\n"
+                "dhcp-match=set:x,97\n"
                 "frobnicate\n", NULL, PXE_OK, NULL);
     pxe_buf_init(&out, 1 << 20, NULL);
     assert_int_equal(pxe_import_params(im, &out), PXE_OK);
@@ -67,8 +67,9 @@ test_order_and_tags(void **state)
                         "d.conf:7: not translated: pxe-service: dnsmasq "
                         "answers with its own address (give --next-server)");
     assert_string_equal(pxe_import_note(im, 1),
-                        "d.conf:8: not translated: dhcp-match on 60 (only "
-                        "client-arch with a number, 175 present)");
+                        "d.conf:8: not translated: dhcp-match on 97 (only "
+                        "client-arch with a number, 175 or 77 present, 60 "
+                        "or 77 with a text)");
     assert_string_equal(pxe_import_note(im, 2),
                         "d.conf:9: not translated: 'frobnicate'");
     pxe_buf_free(&out);
@@ -260,6 +261,53 @@ test_pxe_service(void **state)
                        "d.conf:1: pxe-prompt without a prompt"));
 }
 
+/* dhcp-match on 77 (present, a text) and 60 (a text): found anywhere
+ * in the option, as dnsmasq's match_bytes finds it; hex and numbers are
+ * reported. */
+static void
+test_match_text(void **state)
+{
+    pxe_import_t  *im;
+    pxe_buf_t      out;
+
+    (void) state;
+    im = import("dhcp-match=set:uc,77\n"
+                "dhcp-match=set:ipxe,option:user-class,iPXE\n"
+                "dhcp-match=set:pxe,60,PXEClient\n"
+                "dhcp-match=set:hex,60,50:58:45\n"
+                "dhcp-match=set:num,option:vendor-class,123\n"
+                "dhcp-boot=tag:pxe,a\n"
+                "dhcp-boot=tag:uc,b\n"
+                "dhcp-boot=tag:ipxe,c\n", "10.0.0.1", PXE_OK, NULL);
+    pxe_buf_init(&out, 1 << 20, NULL);
+    assert_int_equal(pxe_import_params(im, &out), PXE_OK);
+    assert_string_equal(out.data,
+        "{\n"
+        "  \"next-server\": \"10.0.0.1\",\n"
+        "  \"option-67\": \"auto\",\n"
+        "  \"rules\": [\n"
+        "    {\"user-class\": \"^(?=[\\\\s\\\\S]*iPXE)\", \"boot-file\": "
+        "\"c\", \"next-server\": \"10.0.0.1\"},\n"
+        "    {\"user-class\": \"^\", \"boot-file\": \"b\", \"next-server\": "
+        "\"10.0.0.1\"},\n"
+        "    {\"vendor-class\": \"^(?=[\\\\s\\\\S]*PXEClient)\", "
+        "\"boot-file\": \"a\", \"next-server\": \"10.0.0.1\"},\n"
+        "    {\"next-server\": \"10.0.0.1\"}\n"
+        "  ]\n"
+        "}\n");
+    assert_int_equal(pxe_import_nnotes(im), 2);
+    assert_string_equal(pxe_import_note(im, 0),
+                        "d.conf:4: not translated: dhcp-match on 60 (only "
+                        "client-arch with a number, 175 or 77 present, 60 "
+                        "or 77 with a text)");
+    assert_string_equal(pxe_import_note(im, 1),
+                        "d.conf:5: not translated: dhcp-match on "
+                        "option:vendor-class (only client-arch with a "
+                        "number, 175 or 77 present, 60 or 77 with a text)");
+    pxe_buf_free(&out);
+    pxe_import_free(im);
+}
+
 static void
 test_errors(void **state)
 {
@@ -286,6 +334,7 @@ main(void)
         cmocka_unit_test(test_hosts_ranges),
         cmocka_unit_test(test_option66),
         cmocka_unit_test(test_pxe_service),
+        cmocka_unit_test(test_match_text),
         cmocka_unit_test(test_errors),
     };
 
