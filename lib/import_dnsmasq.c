@@ -66,6 +66,15 @@ typedef struct dm_svc_s {
     int          by_name;       /* the server is a host name */
 } dm_svc_t;
 
+typedef struct dm_range_s {
+    unsigned     line;
+    const char  *file;
+    int          subnet;        /* Kea subnet index */
+    uint32_t     lo, hi, net, mask;
+    char        *tags[8];       /* tag:X filters; none: for all */
+    size_t       ntags;
+} dm_range_t;
+
 typedef struct dm_s {
     pxe_import_t    *im;
     const char      *file;
@@ -77,6 +86,8 @@ typedef struct dm_s {
     size_t           nboots, capboots;
     const char      *next_server;
     int              failed;
+    dm_range_t      *ranges;    /* dhcp-range lines, written at the end */
+    size_t           nranges, capranges;
     dm_svc_t        *svcs;      /* pxe-service lines, in order */
     size_t           nsvcs, capsvcs;
     unsigned         nprompts;  /* pxe-prompt lines */
@@ -298,6 +309,23 @@ dm_push_boot(dm_t *dm, dm_boot_t *b)
     b->line = dm->line;
     b->file = dm->file;
     dm->boots[dm->nboots++] = *b;
+    return PXE_OK;
+}
+
+static int
+dm_push_range(dm_t *dm, const dm_range_t *r)
+{
+    if (dm->nranges == dm->capranges) {
+        size_t       cap = dm->capranges ? dm->capranges * 2 : 8;
+        dm_range_t  *tmp = realloc(dm->ranges, cap * sizeof(*tmp));
+
+        if (tmp == NULL) {
+            return PXE_ENOMEM;
+        }
+        dm->ranges = tmp;
+        dm->capranges = cap;
+    }
+    dm->ranges[dm->nranges++] = *r;
     return PXE_OK;
 }
 
@@ -677,16 +705,24 @@ dm_line(dm_t *dm, char *key, char *val)
         return rc;
     }
     if (strcmp(key, "dhcp-range") == 0) {
-        char  *set = NULL;
+        char        *set = NULL;
+        dm_range_t   r;
 
+        memset(&r, 0, sizeof(r));
         for (i = 0; i < n && (strncmp(f[i], "set:", 4) == 0
                               || strncmp(f[i], "tag:", 4) == 0); i++)
         {
-            if (f[i][0] == 't') {
-                return dm_note(dm, "not translated: dhcp-range for tag "
-                               "'%s'", f[i] + 4);
+            if (f[i][0] == 't' && r.ntags < 8) {
+                r.tags[r.ntags] = dm_strdup(dm, f[i] + 4, strlen(f[i] + 4));
+                if (r.tags[r.ntags++] == NULL) {
+                    return PXE_ENOMEM;
+                }
+            } else if (f[i][0] == 't') {
+                return dm_note(dm, "not translated: dhcp-range for more "
+                               "than 8 tags%s", "");
+            } else {
+                set = f[i] + 4;
             }
-            set = f[i] + 4;
         }
         if (i + 1 >= n || dm_ipv4(f[i], &lo) != 0
             || dm_ipv4(f[i + 1], &hi) != 0)
@@ -707,11 +743,29 @@ dm_line(dm_t *dm, char *key, char *val)
             net[2] = (uint8_t) ((lo & mask) >> 8);
             net[3] = (uint8_t) (lo & mask);
             net[4] = (uint8_t) __builtin_popcount(mask);
-            idx = pxe_im_kea_subnet(dm->im, lo & mask, mask, NULL);
+            /* one Kea subnet for the ranges of one subnet */
+            idx = -1;
+            for (i = 0; idx < 0 && i < dm->nranges; i++) {
+                if (dm->ranges[i].net == (lo & mask)
+                    && dm->ranges[i].mask == mask)
+                {
+                    idx = dm->ranges[i].subnet;
+                }
+            }
+            if (idx < 0) {
+                idx = pxe_im_kea_subnet(dm->im, lo & mask, mask, NULL);
+            }
             if (idx < 0) {
                 return PXE_ENOMEM;
             }
-            rc = pxe_im_kea_range(dm->im, idx, lo, hi, NULL);
+            r.line = dm->line;
+            r.file = dm->file;
+            r.subnet = idx;
+            r.lo = lo;
+            r.hi = hi;
+            r.net = lo & mask;
+            r.mask = mask;
+            rc = dm_push_range(dm, &r);
             if (rc == PXE_OK && set != NULL) {
                 rc = dm_set_atom(dm, set, pxe_im_atom(dm->im, IM_A_SUBNET, 0,
                                                       (const char *) net, 5));
@@ -1022,6 +1076,156 @@ dm_pxe_decide(dm_t *dm, im_dl_t *out)
     return rc;
 }
 
+/* A Kea class named PREFIXNUM with dl's test (allocated in im). */
+static int
+dm_kea_class(dm_t *dm, const char *prefix, unsigned num, const im_dl_t *dl,
+    const char **name)
+{
+    const char  *test;
+    char        *n;
+    int          rc = pxe_im_kea_expr(dm->im, dl, &test);
+
+    if (rc != PXE_OK) {
+        return rc;
+    }
+    n = pxe_im_alloc(dm->im, 48);
+    if (n == NULL) {
+        return PXE_ENOMEM;
+    }
+    snprintf(n, 48, "%s%u", prefix, num);
+    *name = n;
+    return pxe_im_kea_class(dm->im, n, test != NULL ? test : "'1' == '1'");
+}
+
+/*
+ * The ranges of one subnet as Kea pools.  dnsmasq takes an address from
+ * a range whose tags the client has (the tags before the range's own,
+ * address.c's pass 0) and only then from an untagged one: a tagged
+ * range is a pool for a class of its tags, the untagged ones a pool for
+ * the clients none of those admit.  Tagged ranges must admit disjoint
+ * clients (else dnsmasq's order among them decides); what Kea cannot
+ * test leaves the subnet's ranges open to all, reported.
+ */
+static int
+dm_subnet_ranges(dm_t *dm, int subnet)
+{
+    im_dl_t      any, c, both;
+    size_t       i, j, ntagged = 0, nopen = 0;
+    const char  *why = NULL, *name, *rest = NULL, *test;
+    int          rc, pass;
+
+    for (i = 0; i < dm->nranges; i++) {
+        ntagged += dm->ranges[i].subnet == subnet && dm->ranges[i].ntags;
+        nopen += dm->ranges[i].subnet == subnet && !dm->ranges[i].ntags;
+    }
+    pxe_im_dl_init(&any);
+    rc = pxe_im_dl_const(&any, 0);
+    /* pass 0: can Kea say it?  pass 1: the classes and pools */
+    for (pass = 0; pass < 2 && ntagged && why == NULL; pass++) {
+        for (i = 0; rc == PXE_OK && why == NULL && i < dm->nranges; i++) {
+            dm_range_t  *r = &dm->ranges[i];
+
+            if (r->subnet != subnet || r->ntags == 0) {
+                continue;
+            }
+            pxe_im_dl_init(&c);
+            pxe_im_dl_init(&both);
+            dm->file = r->file;
+            dm->line = r->line;
+            rc = dm_tags_cond(dm, r->tags, r->ntags, &c);
+            if (rc == PXE_OK && pass == 0) {
+                rc = pxe_im_kea_expr(dm->im, &c, &test);
+            }
+            for (j = 0; rc == PXE_OK && pass == 0 && j < i && why == NULL;
+                 j++)
+            {
+                /* disjoint from the tagged ranges before it? */
+                if (dm->ranges[j].subnet != subnet
+                    || dm->ranges[j].ntags == 0)
+                {
+                    continue;
+                }
+                pxe_im_dl_free(&both);
+                pxe_im_dl_init(&both);
+                rc = dm_tags_cond(dm, dm->ranges[j].tags,
+                                  dm->ranges[j].ntags, &both);
+                if (rc == PXE_OK) {
+                    rc = pxe_im_dl_logic(dm->im, &both, &c, 1);
+                }
+                if (rc == PXE_OK) {
+                    rc = pxe_im_kea_expr(dm->im, &both, &test);
+                }
+                if (rc == PXE_OK && (test == NULL
+                                     || strcmp(test, "'0' == '1'") != 0))
+                {
+                    why = "tagged ranges that admit the same client";
+                }
+            }
+            pxe_im_dl_free(&both);
+            if (rc == PXE_OK && pass == 1) {
+                rc = dm_kea_class(dm, "dnsmasq-range-", r->line, &c, &name);
+                if (rc == PXE_OK) {
+                    rc = pxe_im_kea_range(dm->im, subnet, r->lo, r->hi,
+                                          name);
+                }
+                if (rc == PXE_OK) {
+                    rc = pxe_im_dl_logic(dm->im, &any, &c, 0);
+                }
+            }
+            pxe_im_dl_free(&c);
+        }
+        if (rc == PXE_EINVAL) {
+            why = "a tag Kea cannot test before it chooses a pool (a "
+                  "subnet's or a substring's)";
+            rc = PXE_OK;
+        }
+    }
+    if (rc == PXE_OK && why == NULL && ntagged && nopen) {
+        pxe_im_dl_not(&any);
+        rc = dm_kea_class(dm, "dnsmasq-untagged-", (unsigned) subnet,
+                          &any, &rest);
+    }
+    pxe_im_dl_free(&any);
+    for (i = 0; rc == PXE_OK && i < dm->nranges; i++) {
+        dm_range_t  *r = &dm->ranges[i];
+
+        if (r->subnet != subnet || (r->ntags && why == NULL)) {
+            continue;
+        }
+        if (r->ntags) {
+            char  msg[256];
+
+            snprintf(msg, sizeof(msg), "not translated (--kea-config): "
+                     "dhcp-range for tags: %s; its range is open to all",
+                     why);
+            rc = pxe_im_kea_note(dm->im, r->file, r->line, msg);
+        }
+        if (rc == PXE_OK) {
+            rc = pxe_im_kea_range(dm->im, subnet, r->lo, r->hi,
+                                  why == NULL ? rest : NULL);
+        }
+    }
+    return rc;
+}
+
+static int
+dm_write_ranges(dm_t *dm)
+{
+    size_t  i, j;
+    int     rc = PXE_OK;
+
+    for (i = 0; rc == PXE_OK && i < dm->nranges; i++) {
+        for (j = 0; j < i && dm->ranges[j].subnet != dm->ranges[i].subnet;
+             j++)
+        {
+        }
+        if (j == i) {
+            rc = dm_subnet_ranges(dm, dm->ranges[i].subnet);
+        }
+    }
+    return rc;
+}
+
 int
 pxe_import_dnsmasq(pxe_import_t **out, size_t nfiles,
     const char *const *files, const char *const *texts, const size_t *lens,
@@ -1052,6 +1256,9 @@ pxe_import_dnsmasq(pxe_import_t **out, size_t nfiles,
     }
     pxe_im_dl_init(&dl);
     if (rc == PXE_OK) {
+        rc = dm_write_ranges(&dm);
+    }
+    if (rc == PXE_OK) {
         rc = dm_decide(&dm, &dl);
     }
     if (rc == PXE_OK) {
@@ -1072,6 +1279,7 @@ pxe_import_dnsmasq(pxe_import_t **out, size_t nfiles,
     }
     free(dm.boots);
     free(dm.svcs);
+    free(dm.ranges);
     if (rc != PXE_OK) {
         if (!dm.failed && err != NULL) {
             pxe_buf_reset(err);

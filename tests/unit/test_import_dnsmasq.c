@@ -308,6 +308,71 @@ test_match_text(void **state)
     pxe_import_free(im);
 }
 
+/* Tagged ranges (--kea-config): a pool for a class of the range's tags,
+ * the untagged ones for the clients none admits; overlapping tags and
+ * tests Kea cannot make are reported, the range left open. */
+static void
+test_range_tags(void **state)
+{
+    pxe_import_t  *im;
+    pxe_buf_t      out;
+
+    (void) state;
+    im = import("dhcp-match=set:efi,option:client-arch,7\n"
+                "dhcp-host=52:54:00:00:0d:01,10.0.1.21\n"
+                "dhcp-range=10.0.1.100,10.0.1.150\n"
+                "dhcp-range=tag:efi,10.0.1.200,10.0.1.220\n"
+                "dhcp-range=tag:!efi,tag:known,10.0.1.230,10.0.1.240\n"
+                "dhcp-range=tag:efi,10.0.4.10,10.0.4.20\n",
+                "10.0.0.1", PXE_OK, NULL);
+    assert_int_equal(pxe_import_nnotes(im), 0);
+    pxe_buf_init(&out, 1 << 20, NULL);
+    assert_int_equal(pxe_import_kea(im, "/h.so", &out), PXE_OK);
+    assert_non_null(strstr(out.data,
+        "      {\"name\": \"dnsmasq-range-4\", \"test\": \"(option[93].hex "
+        "== 0x0007)\"},\n"
+        "      {\"name\": \"dnsmasq-range-5\", \"test\": \"(not "
+        "((option[93].hex == 0x0007) and (pkt4.mac == 0x525400000d01))) "
+        "and ((not ((option[93].hex == 0x0007))) and ((pkt4.mac == "
+        "0x525400000d01)))\"},\n"
+        "      {\"name\": \"dnsmasq-untagged-0\", \"test\": \"(not "
+        "((option[93].hex == 0x0007) and (pkt4.mac == 0x525400000d01))) "
+        "and ((not ((option[93].hex == 0x0007))) and (not ((pkt4.mac == "
+        "0x525400000d01))))\"},\n"
+        "      {\"name\": \"dnsmasq-range-6\""));
+    assert_non_null(strstr(out.data,
+        "\"pools\": [{\"pool\": \"10.0.1.200 - 10.0.1.220\", "
+        "\"client-class\": \"dnsmasq-range-4\"}, {\"pool\": \"10.0.1.230 - "
+        "10.0.1.240\", \"client-class\": \"dnsmasq-range-5\"}, {\"pool\": "
+        "\"10.0.1.100 - 10.0.1.150\", \"client-class\": "
+        "\"dnsmasq-untagged-0\"}]"));
+    assert_null(strstr(out.data, "dnsmasq-untagged-1"));
+    pxe_buf_free(&out);
+    pxe_import_free(im);
+
+    im = import("dhcp-match=set:efi,option:client-arch,7\n"
+                "dhcp-userclass=set:ipxe,iPXE\n"
+                "dhcp-range=tag:efi,10.0.1.200,10.0.1.220\n"
+                "dhcp-range=tag:efi,10.0.1.230,10.0.1.240\n"
+                "dhcp-range=tag:ipxe,10.0.2.10,10.0.2.20\n",
+                "10.0.0.1", PXE_OK, NULL);
+    pxe_buf_init(&out, 1 << 20, NULL);
+    assert_int_equal(pxe_import_kea(im, "/h.so", &out), PXE_OK);
+    assert_null(strstr(out.data, "client-class"));
+    assert_int_equal(pxe_import_nnotes(im), 3);
+    assert_string_equal(pxe_import_note(im, 1),
+                        "d.conf:4: not translated (--kea-config): dhcp-range "
+                        "for tags: tagged ranges that admit the same client; "
+                        "its range is open to all");
+    assert_string_equal(pxe_import_note(im, 2),
+                        "d.conf:5: not translated (--kea-config): dhcp-range "
+                        "for tags: a tag Kea cannot test before it chooses a "
+                        "pool (a subnet's or a substring's); its range is "
+                        "open to all");
+    pxe_buf_free(&out);
+    pxe_import_free(im);
+}
+
 static void
 test_errors(void **state)
 {
@@ -335,6 +400,7 @@ main(void)
         cmocka_unit_test(test_option66),
         cmocka_unit_test(test_pxe_service),
         cmocka_unit_test(test_match_text),
+        cmocka_unit_test(test_range_tags),
         cmocka_unit_test(test_errors),
     };
 

@@ -72,7 +72,7 @@ def subnets(text, kind):
     if kind == "dhcpd":
         return re.findall(r"subnet\s+([0-9.]+)\s+netmask\s+([0-9.]+)", text)
     nets = []
-    for m in re.finditer(r"^dhcp-range=(?:set:[^,]*,)?([0-9.]+),[0-9.]+(?:,([0-9.]+\.[0-9.]+))?",
+    for m in re.finditer(r"^dhcp-range=(?:(?:set|tag):[^,]*,)*([0-9.]+),[0-9.]+(?:,([0-9.]+\.[0-9.]+))?",
                          text, re.M):
         mask = m.group(2) if m.group(2) and m.group(2).startswith("255.") else "255.255.255.0"
         net = ".".join(str(int(a) & int(b)) for a, b in zip(m.group(1).split("."), mask.split(".")))
