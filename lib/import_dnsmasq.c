@@ -66,6 +66,13 @@ typedef struct dm_svc_s {
     int          by_name;       /* the server is a host name */
 } dm_svc_t;
 
+typedef struct dm_tagif_s {
+    unsigned     line;
+    const char  *file;
+    char        *sets[8], *need[8];
+    size_t       nsets, nneed;
+} dm_tagif_t;
+
 typedef struct dm_range_s {
     unsigned     line;
     const char  *file;
@@ -86,6 +93,8 @@ typedef struct dm_s {
     size_t           nboots, capboots;
     const char      *next_server;
     int              failed;
+    dm_tagif_t      *tagifs;    /* tag-if lines: run after the setters */
+    size_t           ntagifs, captagifs;
     dm_range_t      *ranges;    /* dhcp-range lines, written at the end */
     size_t           nranges, capranges;
     dm_svc_t        *svcs;      /* pxe-service lines, in order */
@@ -646,26 +655,43 @@ dm_line(dm_t *dm, char *key, char *val)
                                        : IM_A_VCI_SUB, 0, s, strlen(s)));
     }
     if (strcmp(key, "tag-if") == 0) {
-        char     *sets[8], *need[8];
-        size_t    nsets = 0, nneed = 0;
-        im_dl_t   c;
+        /* dnsmasq runs the tag-if lines, in order, once every other
+         * setter has set its tags, wherever they are written: kept for
+         * dm_run_tag_ifs. */
+        dm_tagif_t  t;
 
+        memset(&t, 0, sizeof(t));
         for (i = 0; i < n; i++) {
-            if (strncmp(f[i], "set:", 4) == 0 && nsets < 8) {
-                sets[nsets++] = f[i] + 4;
-            } else if (strncmp(f[i], "tag:", 4) == 0 && nneed < 8) {
-                need[nneed++] = f[i] + 4;
+            char  **to = NULL;
+
+            if (strncmp(f[i], "set:", 4) == 0 && t.nsets < 8) {
+                to = &t.sets[t.nsets++];
+            } else if (strncmp(f[i], "tag:", 4) == 0 && t.nneed < 8
+                       && strchr(f[i], '*') == NULL)
+            {
+                to = &t.need[t.nneed++];
             } else {
                 return dm_note(dm, "not translated: tag-if field '%s'", f[i]);
             }
+            *to = dm_strdup(dm, f[i] + 4, strlen(f[i] + 4));
+            if (*to == NULL) {
+                return PXE_ENOMEM;
+            }
         }
-        pxe_im_dl_init(&c);
-        rc = dm_tags_cond(dm, need, nneed, &c);
-        for (i = 0; rc == PXE_OK && i < nsets; i++) {
-            rc = dm_set(dm, sets[i], &c);
+        t.line = dm->line;
+        t.file = dm->file;
+        if (dm->ntagifs == dm->captagifs) {
+            size_t       cap = dm->captagifs ? dm->captagifs * 2 : 8;
+            dm_tagif_t  *tmp = realloc(dm->tagifs, cap * sizeof(*tmp));
+
+            if (tmp == NULL) {
+                return PXE_ENOMEM;
+            }
+            dm->tagifs = tmp;
+            dm->captagifs = cap;
         }
-        pxe_im_dl_free(&c);
-        return rc;
+        dm->tagifs[dm->ntagifs++] = t;
+        return PXE_OK;
     }
     if (strcmp(key, "dhcp-host") == 0) {
         int       have_mac = 0, have_ip = 0;
@@ -1076,6 +1102,30 @@ dm_pxe_decide(dm_t *dm, im_dl_t *out)
     return rc;
 }
 
+/* The tag-if lines in order: each sets its tags where all it tests hold
+ * (those of the lines before it included). */
+static int
+dm_run_tag_ifs(dm_t *dm)
+{
+    im_dl_t  c;
+    size_t   i, j;
+    int      rc = PXE_OK;
+
+    for (i = 0; rc == PXE_OK && i < dm->ntagifs; i++) {
+        dm_tagif_t  *t = &dm->tagifs[i];
+
+        dm->file = t->file;
+        dm->line = t->line;
+        pxe_im_dl_init(&c);
+        rc = dm_tags_cond(dm, t->need, t->nneed, &c);
+        for (j = 0; rc == PXE_OK && j < t->nsets; j++) {
+            rc = dm_set(dm, t->sets[j], &c);
+        }
+        pxe_im_dl_free(&c);
+    }
+    return rc;
+}
+
 /* A Kea class named PREFIXNUM with dl's test (allocated in im). */
 static int
 dm_kea_class(dm_t *dm, const char *prefix, unsigned num, const im_dl_t *dl,
@@ -1256,6 +1306,9 @@ pxe_import_dnsmasq(pxe_import_t **out, size_t nfiles,
     }
     pxe_im_dl_init(&dl);
     if (rc == PXE_OK) {
+        rc = dm_run_tag_ifs(&dm);
+    }
+    if (rc == PXE_OK) {
         rc = dm_write_ranges(&dm);
     }
     if (rc == PXE_OK) {
@@ -1280,6 +1333,7 @@ pxe_import_dnsmasq(pxe_import_t **out, size_t nfiles,
     free(dm.boots);
     free(dm.svcs);
     free(dm.ranges);
+    free(dm.tagifs);
     if (rc != PXE_OK) {
         if (!dm.failed && err != NULL) {
             pxe_buf_reset(err);

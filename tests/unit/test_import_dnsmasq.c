@@ -373,6 +373,41 @@ test_range_tags(void **state)
     pxe_import_free(im);
 }
 
+/* tag-if runs after every setter wherever it is written, the lines in
+ * their order: a tag a later tag-if sets is not yet there; wildcards are
+ * reported. */
+static void
+test_tag_if_order(void **state)
+{
+    pxe_import_t  *im;
+    pxe_buf_t      out;
+
+    (void) state;
+    im = import("tag-if=set:late,tag:any\n"
+                "tag-if=set:any,tag:efi\n"
+                "tag-if=set:w,tag:ef*\n"
+                "dhcp-match=set:efi,option:client-arch,7\n"
+                "dhcp-boot=tag:any,x.efi\n"
+                "dhcp-boot=tag:late,never.efi\n", "10.0.0.1", PXE_OK, NULL);
+    pxe_buf_init(&out, 1 << 20, NULL);
+    assert_int_equal(pxe_import_params(im, &out), PXE_OK);
+    assert_string_equal(out.data,
+        "{\n"
+        "  \"next-server\": \"10.0.0.1\",\n"
+        "  \"option-67\": \"auto\",\n"
+        "  \"rules\": [\n"
+        "    {\"arch\": 7, \"boot-file\": \"x.efi\", \"next-server\": "
+        "\"10.0.0.1\"},\n"
+        "    {\"next-server\": \"10.0.0.1\"}\n"
+        "  ]\n"
+        "}\n");
+    assert_int_equal(pxe_import_nnotes(im), 1);
+    assert_string_equal(pxe_import_note(im, 0),
+                        "d.conf:3: not translated: tag-if field 'tag:ef*'");
+    pxe_buf_free(&out);
+    pxe_import_free(im);
+}
+
 static void
 test_errors(void **state)
 {
@@ -401,6 +436,7 @@ main(void)
         cmocka_unit_test(test_pxe_service),
         cmocka_unit_test(test_match_text),
         cmocka_unit_test(test_range_tags),
+        cmocka_unit_test(test_tag_if_order),
         cmocka_unit_test(test_errors),
     };
 
