@@ -12,12 +12,26 @@
  * (verified against dnsmasq by tests/integration/import); option 67 from
  * dhcp-option likewise, and it beats the boot line's file; option 66
  * likewise, on its own, over the boot line's server name.
+ *
+ * pxe-service (dnsmasq's rfc2131.c, read for 2.89/2.90): a full DHCP
+ * server never puts a service's file in its offer; to a PXE client
+ * (option 60 starting "PXEClient", option 93 present) it sends an
+ * option 43 menu of the services whose CSA is the client's arch, and the
+ * ROM then asks port 4011 for the item it picked, where dnsmasq answers
+ * with file BASENAME.0 (BASENAME when it has a dot), siaddr the service's
+ * address or its own, no sname, no option 66/67.  The item picked is the
+ * first when the prompt's timeout runs out (no pxe-prompt: 0 for one
+ * item, forever for more); a UEFI arch (6 and up) with a single service
+ * gets no menu at all (dnsmasq's UEFI workaround only answers on 4011).
+ * So a service translates to "the client gets that file" when its menu
+ * boots it unattended; the rest is reported.
  */
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "pxekit.h"
 #include "import_int.h"
@@ -41,6 +55,33 @@ typedef struct dm_boot_s {
     int          opt;           /* 0: dhcp-boot; 66, 67: a dhcp-option */
 } dm_boot_t;
 
+typedef struct dm_svc_s {
+    unsigned     line;
+    const char  *file;
+    unsigned     csa;
+    char        *tags[8];
+    size_t       ntags;
+    const char  *basename;      /* NULL: a boot service type */
+    const char  *server;        /* an IPv4 address, or NULL: dnsmasq's */
+    int          by_name;       /* the server is a host name */
+} dm_svc_t;
+
+typedef struct dm_tagif_s {
+    unsigned     line;
+    const char  *file;
+    char        *sets[8], *need[8];
+    size_t       nsets, nneed;
+} dm_tagif_t;
+
+typedef struct dm_range_s {
+    unsigned     line;
+    const char  *file;
+    int          subnet;        /* Kea subnet index */
+    uint32_t     lo, hi, net, mask;
+    char        *tags[8];       /* tag:X filters; none: for all */
+    size_t       ntags;
+} dm_range_t;
+
 typedef struct dm_s {
     pxe_import_t    *im;
     const char      *file;
@@ -52,6 +93,17 @@ typedef struct dm_s {
     size_t           nboots, capboots;
     const char      *next_server;
     int              failed;
+    dm_tagif_t      *tagifs;    /* tag-if lines: run after the setters */
+    size_t           ntagifs, captagifs;
+    dm_range_t      *ranges;    /* dhcp-range lines, written at the end */
+    size_t           nranges, capranges;
+    dm_svc_t        *svcs;      /* pxe-service lines, in order */
+    size_t           nsvcs, capsvcs;
+    unsigned         nprompts;  /* pxe-prompt lines */
+    int              prompt_timeout;    /* the last one's; 255: none */
+    int              prompt_tagged;
+    unsigned         prompt_line;
+    const char      *prompt_file;
 } dm_t;
 
 static int
@@ -269,6 +321,23 @@ dm_push_boot(dm_t *dm, dm_boot_t *b)
     return PXE_OK;
 }
 
+static int
+dm_push_range(dm_t *dm, const dm_range_t *r)
+{
+    if (dm->nranges == dm->capranges) {
+        size_t       cap = dm->capranges ? dm->capranges * 2 : 8;
+        dm_range_t  *tmp = realloc(dm->ranges, cap * sizeof(*tmp));
+
+        if (tmp == NULL) {
+            return PXE_ENOMEM;
+        }
+        dm->ranges = tmp;
+        dm->capranges = cap;
+    }
+    dm->ranges[dm->nranges++] = *r;
+    return PXE_OK;
+}
+
 /* Leading "tag:X"/"net:X" fields into b; the index of the first other. */
 static size_t
 dm_take_tags(dm_t *dm, char **f, size_t n, dm_boot_t *b)
@@ -306,6 +375,25 @@ unquote(char *s)
     return s;
 }
 
+/* A dhcp-match value dnsmasq takes as text: not a number, not hex
+ * bytes ("01:ff:*"), no wildcard. */
+static int
+dm_text_value(const char *v)
+{
+    const char  *p;
+    int          digits = 1;
+
+    if (*v == '\0' || strchr(v, ':') != NULL || strchr(v, '*') != NULL) {
+        return 0;
+    }
+    for (p = v; *p != '\0'; p++) {
+        if ((*p < '0' || *p > '9') && *p != '.' && *p != '-') {
+            digits = 0;
+        }
+    }
+    return !digits;
+}
+
 /* Statements that decide nothing about booting or addresses. */
 static const char *const dm_quiet[] = {
     "port", "interface", "except-interface", "listen-address",
@@ -319,6 +407,70 @@ static const char *const dm_quiet[] = {
     "resolv-file", "strict-order", "no-negcache", "neg-ttl", "local-ttl",
     "dhcp-script", "quiet-dhcp", "leasefile-ro", "no-ping", NULL
 };
+
+/* dnsmasq's client system architecture names (option.c), by number. */
+static const char *const dm_csa[] = {
+    "x86PC", "PC98", "IA64_EFI", "Alpha", "Arc_x86", "Intel_Lean_Client",
+    "IA32_EFI", "x86-64_EFI", "Xscale_EFI", "BC_EFI", "ARM32_EFI",
+    "ARM64_EFI", NULL
+};
+
+/* pxe-service=[tag:X,]CSA,MENU[,BASENAME|TYPE][,SERVER]: kept for
+ * dm_decide (whether it boots unattended depends on the other lines). */
+static int
+dm_pxe_service(dm_t *dm, char **f, size_t n)
+{
+    dm_boot_t   b;
+    dm_svc_t    s, *tmp;
+    size_t      i, k;
+    char       *end;
+    uint32_t    a;
+
+    memset(&b, 0, sizeof(b));
+    memset(&s, 0, sizeof(s));
+    i = dm_take_tags(dm, f, n, &b);
+    if (i + 1 >= n) {
+        return dm_syntax(dm, "pxe-service without an arch and a menu text");
+    }
+    for (k = 0; dm_csa[k] != NULL && strcasecmp(dm_csa[k], f[i]) != 0; k++) {
+    }
+    if (dm_csa[k] != NULL) {
+        s.csa = (unsigned) k;
+    } else {
+        unsigned long  v = strtoul(f[i], &end, 10);
+
+        if (*f[i] < '0' || *f[i] > '9' || *end != '\0' || v > 65535) {
+            return dm_syntax(dm, "pxe-service with an unknown arch");
+        }
+        s.csa = (unsigned) v;
+    }
+    if (i + 2 < n && *f[i + 2] != '\0') {
+        strtoul(f[i + 2], &end, 10);
+        if (*end != '\0' || *f[i + 2] < '0' || *f[i + 2] > '9') {
+            s.basename = dm_strdup(dm, f[i + 2], strlen(f[i + 2]));
+        }
+    }
+    if (i + 3 < n && *f[i + 3] != '\0') {
+        s.server = dm_strdup(dm, f[i + 3], strlen(f[i + 3]));
+        s.by_name = dm_ipv4(f[i + 3], &a) != 0;
+    }
+    memcpy(s.tags, b.tags, sizeof(s.tags));
+    s.ntags = b.ntags;
+    s.line = dm->line;
+    s.file = dm->file;
+    if (dm->nsvcs == dm->capsvcs) {
+        size_t  cap = dm->capsvcs ? dm->capsvcs * 2 : 8;
+
+        tmp = realloc(dm->svcs, cap * sizeof(*tmp));
+        if (tmp == NULL) {
+            return PXE_ENOMEM;
+        }
+        dm->svcs = tmp;
+        dm->capsvcs = cap;
+    }
+    dm->svcs[dm->nsvcs++] = s;
+    return PXE_OK;
+}
 
 static int
 dm_line(dm_t *dm, char *key, char *val)
@@ -462,10 +614,28 @@ dm_line(dm_t *dm, char *key, char *val)
                    && n == 2)
         {
             atom = pxe_im_atom(dm->im, IM_A_IPXE, 0, NULL, 0);
+        } else if ((strcmp(f[1], "77") == 0
+                    || strcmp(f[1], "option:user-class") == 0) && n == 2)
+        {
+            atom = pxe_im_atom(dm->im, IM_A_UC_EXISTS, 0, NULL, 0);
+        } else if ((strcmp(f[1], "77") == 0
+                    || strcmp(f[1], "option:user-class") == 0
+                    || strcmp(f[1], "60") == 0
+                    || strcmp(f[1], "option:vendor-class") == 0)
+                   && n == 3 && dm_text_value(f[2]))
+        {
+            /* dnsmasq's match_bytes: a text value is found anywhere in
+             * the option's bytes. */
+            int  vci = strcmp(f[1], "60") == 0
+                       || strcmp(f[1], "option:vendor-class") == 0;
+
+            atom = pxe_im_atom(dm->im, vci ? IM_A_VCI_SUB : IM_A_UC_SUB, 0,
+                               f[2], strlen(f[2]));
         }
         if (atom < 0) {
             return dm_note(dm, "not translated: dhcp-match on %s (only "
-                           "client-arch with a number, 175 present)", f[1]);
+                           "client-arch with a number, 175 or 77 present, "
+                           "60 or 77 with a text)", f[1]);
         }
         return dm_set_atom(dm, f[0] + 4, atom);
     }
@@ -485,26 +655,43 @@ dm_line(dm_t *dm, char *key, char *val)
                                        : IM_A_VCI_SUB, 0, s, strlen(s)));
     }
     if (strcmp(key, "tag-if") == 0) {
-        char     *sets[8], *need[8];
-        size_t    nsets = 0, nneed = 0;
-        im_dl_t   c;
+        /* dnsmasq runs the tag-if lines, in order, once every other
+         * setter has set its tags, wherever they are written: kept for
+         * dm_run_tag_ifs. */
+        dm_tagif_t  t;
 
+        memset(&t, 0, sizeof(t));
         for (i = 0; i < n; i++) {
-            if (strncmp(f[i], "set:", 4) == 0 && nsets < 8) {
-                sets[nsets++] = f[i] + 4;
-            } else if (strncmp(f[i], "tag:", 4) == 0 && nneed < 8) {
-                need[nneed++] = f[i] + 4;
+            char  **to = NULL;
+
+            if (strncmp(f[i], "set:", 4) == 0 && t.nsets < 8) {
+                to = &t.sets[t.nsets++];
+            } else if (strncmp(f[i], "tag:", 4) == 0 && t.nneed < 8
+                       && strchr(f[i], '*') == NULL)
+            {
+                to = &t.need[t.nneed++];
             } else {
                 return dm_note(dm, "not translated: tag-if field '%s'", f[i]);
             }
+            *to = dm_strdup(dm, f[i] + 4, strlen(f[i] + 4));
+            if (*to == NULL) {
+                return PXE_ENOMEM;
+            }
         }
-        pxe_im_dl_init(&c);
-        rc = dm_tags_cond(dm, need, nneed, &c);
-        for (i = 0; rc == PXE_OK && i < nsets; i++) {
-            rc = dm_set(dm, sets[i], &c);
+        t.line = dm->line;
+        t.file = dm->file;
+        if (dm->ntagifs == dm->captagifs) {
+            size_t       cap = dm->captagifs ? dm->captagifs * 2 : 8;
+            dm_tagif_t  *tmp = realloc(dm->tagifs, cap * sizeof(*tmp));
+
+            if (tmp == NULL) {
+                return PXE_ENOMEM;
+            }
+            dm->tagifs = tmp;
+            dm->captagifs = cap;
         }
-        pxe_im_dl_free(&c);
-        return rc;
+        dm->tagifs[dm->ntagifs++] = t;
+        return PXE_OK;
     }
     if (strcmp(key, "dhcp-host") == 0) {
         int       have_mac = 0, have_ip = 0;
@@ -544,16 +731,24 @@ dm_line(dm_t *dm, char *key, char *val)
         return rc;
     }
     if (strcmp(key, "dhcp-range") == 0) {
-        char  *set = NULL;
+        char        *set = NULL;
+        dm_range_t   r;
 
+        memset(&r, 0, sizeof(r));
         for (i = 0; i < n && (strncmp(f[i], "set:", 4) == 0
                               || strncmp(f[i], "tag:", 4) == 0); i++)
         {
-            if (f[i][0] == 't') {
-                return dm_note(dm, "not translated: dhcp-range for tag "
-                               "'%s'", f[i] + 4);
+            if (f[i][0] == 't' && r.ntags < 8) {
+                r.tags[r.ntags] = dm_strdup(dm, f[i] + 4, strlen(f[i] + 4));
+                if (r.tags[r.ntags++] == NULL) {
+                    return PXE_ENOMEM;
+                }
+            } else if (f[i][0] == 't') {
+                return dm_note(dm, "not translated: dhcp-range for more "
+                               "than 8 tags%s", "");
+            } else {
+                set = f[i] + 4;
             }
-            set = f[i] + 4;
         }
         if (i + 1 >= n || dm_ipv4(f[i], &lo) != 0
             || dm_ipv4(f[i + 1], &hi) != 0)
@@ -574,11 +769,29 @@ dm_line(dm_t *dm, char *key, char *val)
             net[2] = (uint8_t) ((lo & mask) >> 8);
             net[3] = (uint8_t) (lo & mask);
             net[4] = (uint8_t) __builtin_popcount(mask);
-            idx = pxe_im_kea_subnet(dm->im, lo & mask, mask, NULL);
+            /* one Kea subnet for the ranges of one subnet */
+            idx = -1;
+            for (i = 0; idx < 0 && i < dm->nranges; i++) {
+                if (dm->ranges[i].net == (lo & mask)
+                    && dm->ranges[i].mask == mask)
+                {
+                    idx = dm->ranges[i].subnet;
+                }
+            }
+            if (idx < 0) {
+                idx = pxe_im_kea_subnet(dm->im, lo & mask, mask, NULL);
+            }
             if (idx < 0) {
                 return PXE_ENOMEM;
             }
-            rc = pxe_im_kea_range(dm->im, idx, lo, hi, NULL);
+            r.line = dm->line;
+            r.file = dm->file;
+            r.subnet = idx;
+            r.lo = lo;
+            r.hi = hi;
+            r.net = lo & mask;
+            r.mask = mask;
+            rc = dm_push_range(dm, &r);
             if (rc == PXE_OK && set != NULL) {
                 rc = dm_set_atom(dm, set, pxe_im_atom(dm->im, IM_A_SUBNET, 0,
                                                       (const char *) net, 5));
@@ -586,8 +799,30 @@ dm_line(dm_t *dm, char *key, char *val)
         }
         return rc;
     }
-    if (strcmp(key, "pxe-service") == 0 || strcmp(key, "pxe-prompt") == 0
-        || strcmp(key, "dhcp-ignore") == 0 || strcmp(key, "conf-file") == 0
+    if (strcmp(key, "pxe-service") == 0) {
+        return dm_pxe_service(dm, f, n);
+    }
+    if (strcmp(key, "pxe-prompt") == 0) {
+        i = dm_take_tags(dm, f, n, &b);
+        if (i >= n) {
+            return dm_syntax(dm, "pxe-prompt without a prompt");
+        }
+        dm->nprompts++;
+        dm->prompt_tagged |= b.tagged;
+        dm->prompt_timeout = 255;
+        if (i + 1 < n) {
+            char           *end;
+            unsigned long   t = strtoul(f[i + 1], &end, 10);
+
+            if (*end == '\0' && *f[i + 1] != '\0' && t <= 255) {
+                dm->prompt_timeout = (int) t;
+            }
+        }
+        dm->prompt_line = dm->line;
+        dm->prompt_file = dm->file;
+        return PXE_OK;
+    }
+    if (strcmp(key, "dhcp-ignore") == 0 || strcmp(key, "conf-file") == 0
         || strcmp(key, "conf-dir") == 0 || strcmp(key, "dhcp-proxy") == 0)
     {
         return dm_note(dm, "not translated: %s", key);
@@ -720,6 +955,327 @@ dm_decide(dm_t *dm, im_dl_t *out)
     return rc;
 }
 
+static int
+dm_svc_note(dm_t *dm, const dm_svc_t *s, const char *why)
+{
+    dm->file = s->file;
+    dm->line = s->line;
+    return dm_note(dm, "not translated: pxe-service: %s", why);
+}
+
+/* The services of one arch, as the client's ROM meets them: *out = "a
+ * PXE client of that arch that the first item's tags admit boots its
+ * file, else out as it was". */
+static int
+dm_pxe_group(dm_t *dm, size_t first, im_dl_t *out)
+{
+    dm_svc_t   *s0 = &dm->svcs[first];
+    size_t      i, n = 0;
+    int         timeout, rc = PXE_OK, tagged = 0, first_only = 0;
+    im_dl_t     cond, then, next, t;
+    char       *file;
+    const char *why = NULL;
+
+    for (i = first; i < dm->nsvcs; i++) {
+        if (dm->svcs[i].csa == s0->csa) {
+            n++;
+            tagged |= dm->svcs[i].ntags > 0;
+        }
+    }
+    timeout = dm->nprompts > 0 ? dm->prompt_timeout : n > 1 ? 255 : 0;
+    for (i = first; why == NULL && i < dm->nsvcs; i++) {
+        if (dm->svcs[i].csa == s0->csa && dm->svcs[i].basename == NULL) {
+            why = "a menu item without a boot file (local boot or a boot "
+                  "server type)";
+        }
+    }
+    if (why != NULL) {
+    } else if (s0->csa >= 6 && n == 1) {
+        why = "dnsmasq answers a UEFI arch's single service only as a "
+              "proxy or on port 4011: its offer has no menu, the "
+              "dhcp-boot lines decide";
+    } else if (n > 1 && tagged) {
+        why = "tagged items in a menu of several (which item is first "
+              "depends on the client)";
+    } else if (dm->nprompts > 1 || dm->prompt_tagged) {
+        why = "several or tagged pxe-prompt lines";
+    } else if (timeout == 255) {
+        why = "the menu waits for the user's choice (a pxe-prompt with a "
+              "timeout boots its first item)";
+    } else if (s0->by_name) {
+        first_only = 1;
+        why = "a boot server by name (dnsmasq looks it up in its hosts)";
+    } else if (s0->server == NULL && dm->next_server == NULL) {
+        first_only = 1;
+        why = "dnsmasq answers with its own address (give --next-server)";
+    }
+    if (why != NULL && !first_only) {
+        for (i = first; rc == PXE_OK && i < dm->nsvcs; i++) {
+            if (dm->svcs[i].csa == s0->csa) {
+                rc = dm_svc_note(dm, &dm->svcs[i], why);
+            }
+        }
+        return rc;
+    }
+    if (why != NULL) {
+        rc = dm_svc_note(dm, s0, why);
+    }
+    for (i = first + 1; rc == PXE_OK && i < dm->nsvcs; i++) {
+        if (dm->svcs[i].csa == s0->csa) {
+            rc = dm_svc_note(dm, &dm->svcs[i], "a later menu item: the "
+                             "first boots unattended");
+        }
+    }
+    if (rc != PXE_OK || why != NULL) {
+        return rc;
+    }
+    file = pxe_im_alloc(dm->im, strlen(s0->basename) + 3);
+    if (file == NULL) {
+        return PXE_ENOMEM;
+    }
+    strcpy(file, s0->basename);
+    if (strchr(file, '.') == NULL) {
+        strcat(file, ".0");
+    }
+    pxe_im_dl_init(&cond);
+    pxe_im_dl_init(&then);
+    pxe_im_dl_init(&next);
+    pxe_im_dl_init(&t);
+    dm->file = s0->file;
+    dm->line = s0->line;
+    rc = dm_tags_cond(dm, s0->tags, s0->ntags, &cond);
+    if (rc == PXE_OK) {
+        rc = pxe_im_dl_atom(&t, pxe_im_atom(dm->im, IM_A_VCI_PREFIX, 0,
+                                            "PXEClient", 9));
+    }
+    if (rc == PXE_OK) {
+        rc = pxe_im_dl_logic(dm->im, &cond, &t, 1);
+    }
+    pxe_im_dl_free(&t);
+    pxe_im_dl_init(&t);
+    if (rc == PXE_OK) {
+        rc = pxe_im_dl_atom(&t, pxe_im_atom(dm->im, IM_A_ARCH, s0->csa,
+                                            NULL, 0));
+    }
+    if (rc == PXE_OK) {
+        rc = pxe_im_dl_logic(dm->im, &cond, &t, 1);
+    }
+    /* The 4011 answer: this file and server, nothing of the boot
+     * lines (no sname, no option 66 or 67). */
+    if (rc == PXE_OK) {
+        rc = pxe_im_dl_const(&then, 1);
+    }
+    if (rc == PXE_OK) {
+        rc = pxe_im_dl_set(&then, IM_V_FILENAME, file);
+    }
+    if (rc == PXE_OK) {
+        rc = pxe_im_dl_set(&then, IM_V_NEXT_SERVER, s0->server != NULL
+                           ? s0->server : dm->next_server);
+    }
+    if (rc == PXE_OK) {
+        rc = pxe_im_dl_branch(dm->im, &cond, &then, out, &next);
+    }
+    if (rc == PXE_OK) {
+        pxe_im_dl_move(out, &next);
+    }
+    pxe_im_dl_free(&t);
+    pxe_im_dl_free(&cond);
+    pxe_im_dl_free(&then);
+    pxe_im_dl_free(&next);
+    return rc;
+}
+
+/* Each arch's menu over what the boot lines decided. */
+static int
+dm_pxe_decide(dm_t *dm, im_dl_t *out)
+{
+    size_t  i, j;
+    int     rc = PXE_OK;
+
+    for (i = 0; rc == PXE_OK && i < dm->nsvcs; i++) {
+        for (j = 0; j < i && dm->svcs[j].csa != dm->svcs[i].csa; j++) {
+        }
+        if (j == i) {
+            rc = dm_pxe_group(dm, i, out);
+        }
+    }
+    return rc;
+}
+
+/* The tag-if lines in order: each sets its tags where all it tests hold
+ * (those of the lines before it included). */
+static int
+dm_run_tag_ifs(dm_t *dm)
+{
+    im_dl_t  c;
+    size_t   i, j;
+    int      rc = PXE_OK;
+
+    for (i = 0; rc == PXE_OK && i < dm->ntagifs; i++) {
+        dm_tagif_t  *t = &dm->tagifs[i];
+
+        dm->file = t->file;
+        dm->line = t->line;
+        pxe_im_dl_init(&c);
+        rc = dm_tags_cond(dm, t->need, t->nneed, &c);
+        for (j = 0; rc == PXE_OK && j < t->nsets; j++) {
+            rc = dm_set(dm, t->sets[j], &c);
+        }
+        pxe_im_dl_free(&c);
+    }
+    return rc;
+}
+
+/* A Kea class named PREFIXNUM with dl's test (allocated in im). */
+static int
+dm_kea_class(dm_t *dm, const char *prefix, unsigned num, const im_dl_t *dl,
+    const char **name)
+{
+    const char  *test;
+    char        *n;
+    int          rc = pxe_im_kea_expr(dm->im, dl, &test);
+
+    if (rc != PXE_OK) {
+        return rc;
+    }
+    n = pxe_im_alloc(dm->im, 48);
+    if (n == NULL) {
+        return PXE_ENOMEM;
+    }
+    snprintf(n, 48, "%s%u", prefix, num);
+    *name = n;
+    return pxe_im_kea_class(dm->im, n, test != NULL ? test : "'1' == '1'");
+}
+
+/*
+ * The ranges of one subnet as Kea pools.  dnsmasq takes an address from
+ * a range whose tags the client has (the tags before the range's own,
+ * address.c's pass 0) and only then from an untagged one: a tagged
+ * range is a pool for a class of its tags, the untagged ones a pool for
+ * the clients none of those admit.  Tagged ranges must admit disjoint
+ * clients (else dnsmasq's order among them decides); what Kea cannot
+ * test leaves the subnet's ranges open to all, reported.
+ */
+static int
+dm_subnet_ranges(dm_t *dm, int subnet)
+{
+    im_dl_t      any, c, both;
+    size_t       i, j, ntagged = 0, nopen = 0;
+    const char  *why = NULL, *name, *rest = NULL, *test;
+    int          rc, pass;
+
+    for (i = 0; i < dm->nranges; i++) {
+        ntagged += dm->ranges[i].subnet == subnet && dm->ranges[i].ntags;
+        nopen += dm->ranges[i].subnet == subnet && !dm->ranges[i].ntags;
+    }
+    pxe_im_dl_init(&any);
+    rc = pxe_im_dl_const(&any, 0);
+    /* pass 0: can Kea say it?  pass 1: the classes and pools */
+    for (pass = 0; pass < 2 && ntagged && why == NULL; pass++) {
+        for (i = 0; rc == PXE_OK && why == NULL && i < dm->nranges; i++) {
+            dm_range_t  *r = &dm->ranges[i];
+
+            if (r->subnet != subnet || r->ntags == 0) {
+                continue;
+            }
+            pxe_im_dl_init(&c);
+            pxe_im_dl_init(&both);
+            dm->file = r->file;
+            dm->line = r->line;
+            rc = dm_tags_cond(dm, r->tags, r->ntags, &c);
+            if (rc == PXE_OK && pass == 0) {
+                rc = pxe_im_kea_expr(dm->im, &c, &test);
+            }
+            for (j = 0; rc == PXE_OK && pass == 0 && j < i && why == NULL;
+                 j++)
+            {
+                /* disjoint from the tagged ranges before it? */
+                if (dm->ranges[j].subnet != subnet
+                    || dm->ranges[j].ntags == 0)
+                {
+                    continue;
+                }
+                pxe_im_dl_free(&both);
+                pxe_im_dl_init(&both);
+                rc = dm_tags_cond(dm, dm->ranges[j].tags,
+                                  dm->ranges[j].ntags, &both);
+                if (rc == PXE_OK) {
+                    rc = pxe_im_dl_logic(dm->im, &both, &c, 1);
+                }
+                if (rc == PXE_OK) {
+                    rc = pxe_im_kea_expr(dm->im, &both, &test);
+                }
+                if (rc == PXE_OK && (test == NULL
+                                     || strcmp(test, "'0' == '1'") != 0))
+                {
+                    why = "tagged ranges that admit the same client";
+                }
+            }
+            pxe_im_dl_free(&both);
+            if (rc == PXE_OK && pass == 1) {
+                rc = dm_kea_class(dm, "dnsmasq-range-", r->line, &c, &name);
+                if (rc == PXE_OK) {
+                    rc = pxe_im_kea_range(dm->im, subnet, r->lo, r->hi,
+                                          name);
+                }
+                if (rc == PXE_OK) {
+                    rc = pxe_im_dl_logic(dm->im, &any, &c, 0);
+                }
+            }
+            pxe_im_dl_free(&c);
+        }
+        if (rc == PXE_EINVAL) {
+            why = "a tag Kea cannot test before it chooses a pool (a "
+                  "subnet's or a substring's)";
+            rc = PXE_OK;
+        }
+    }
+    if (rc == PXE_OK && why == NULL && ntagged && nopen) {
+        pxe_im_dl_not(&any);
+        rc = dm_kea_class(dm, "dnsmasq-untagged-", (unsigned) subnet,
+                          &any, &rest);
+    }
+    pxe_im_dl_free(&any);
+    for (i = 0; rc == PXE_OK && i < dm->nranges; i++) {
+        dm_range_t  *r = &dm->ranges[i];
+
+        if (r->subnet != subnet || (r->ntags && why == NULL)) {
+            continue;
+        }
+        if (r->ntags) {
+            char  msg[256];
+
+            snprintf(msg, sizeof(msg), "not translated (--kea-config): "
+                     "dhcp-range for tags: %s; its range is open to all",
+                     why);
+            rc = pxe_im_kea_note(dm->im, r->file, r->line, msg);
+        }
+        if (rc == PXE_OK) {
+            rc = pxe_im_kea_range(dm->im, subnet, r->lo, r->hi,
+                                  why == NULL ? rest : NULL);
+        }
+    }
+    return rc;
+}
+
+static int
+dm_write_ranges(dm_t *dm)
+{
+    size_t  i, j;
+    int     rc = PXE_OK;
+
+    for (i = 0; rc == PXE_OK && i < dm->nranges; i++) {
+        for (j = 0; j < i && dm->ranges[j].subnet != dm->ranges[i].subnet;
+             j++)
+        {
+        }
+        if (j == i) {
+            rc = dm_subnet_ranges(dm, dm->ranges[i].subnet);
+        }
+    }
+    return rc;
+}
+
 int
 pxe_import_dnsmasq(pxe_import_t **out, size_t nfiles,
     const char *const *files, const char *const *texts, const size_t *lens,
@@ -750,7 +1306,16 @@ pxe_import_dnsmasq(pxe_import_t **out, size_t nfiles,
     }
     pxe_im_dl_init(&dl);
     if (rc == PXE_OK) {
+        rc = dm_run_tag_ifs(&dm);
+    }
+    if (rc == PXE_OK) {
+        rc = dm_write_ranges(&dm);
+    }
+    if (rc == PXE_OK) {
         rc = dm_decide(&dm, &dl);
+    }
+    if (rc == PXE_OK) {
+        rc = dm_pxe_decide(&dm, &dl);
     }
     if (rc == PXE_OK) {
         rc = pxe_im_emit(dm.im, &dl, -1, -1);
@@ -766,6 +1331,9 @@ pxe_import_dnsmasq(pxe_import_t **out, size_t nfiles,
         pxe_im_dl_free(&dm.tags[i].cond);
     }
     free(dm.boots);
+    free(dm.svcs);
+    free(dm.ranges);
+    free(dm.tagifs);
     if (rc != PXE_OK) {
         if (!dm.failed && err != NULL) {
             pxe_buf_reset(err);

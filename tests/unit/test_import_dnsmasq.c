@@ -44,7 +44,7 @@ test_order_and_tags(void **state)
                 "dhcp-boot=c.kpxe,boot,10.0.0.2\n"
                 "dhcp-option=tag:ipxe,67,\"http://x/menu.ipxe\"  # menu\n"
                 "pxe-service=x86PC,\"Boot\",pxelinux\n"
-                "dhcp-match=set:x,60,PXEClient\n"
+                "dhcp-match=set:x,97\n"
                 "frobnicate\n", NULL, PXE_OK, NULL);
     pxe_buf_init(&out, 1 << 20, NULL);
     assert_int_equal(pxe_import_params(im, &out), PXE_OK);
@@ -64,10 +64,12 @@ test_order_and_tags(void **state)
         "}\n");
     assert_int_equal(pxe_import_nnotes(im), 3);
     assert_string_equal(pxe_import_note(im, 0),
-                        "d.conf:7: not translated: pxe-service");
+                        "d.conf:7: not translated: pxe-service: dnsmasq "
+                        "answers with its own address (give --next-server)");
     assert_string_equal(pxe_import_note(im, 1),
-                        "d.conf:8: not translated: dhcp-match on 60 (only "
-                        "client-arch with a number, 175 present)");
+                        "d.conf:8: not translated: dhcp-match on 97 (only "
+                        "client-arch with a number, 175 or 77 present, 60 "
+                        "or 77 with a text)");
     assert_string_equal(pxe_import_note(im, 2),
                         "d.conf:9: not translated: 'frobnicate'");
     pxe_buf_free(&out);
@@ -147,6 +149,265 @@ test_hosts_ranges(void **state)
     pxe_import_free(im);
 }
 
+/* pxe-service: the item a PXE ROM boots unattended (its arch's first,
+ * over the boot lines, without their sname), the rest reported. */
+static void
+test_pxe_service(void **state)
+{
+    static const char *const notes[] = {
+        "d.conf:5: not translated: pxe-service: a later menu item: the "
+        "first boots unattended",
+        "d.conf:6: not translated: pxe-service: dnsmasq answers a UEFI "
+        "arch's single service only as a proxy or on port 4011: its offer "
+        "has no menu, the dhcp-boot lines decide",
+        "d.conf:8: not translated: pxe-service: a later menu item: the "
+        "first boots unattended",
+        "d.conf:9: not translated: pxe-service: a menu item without a boot "
+        "file (local boot or a boot server type)",
+        "d.conf:10: not translated: pxe-service: a menu item without a boot "
+        "file (local boot or a boot server type)",
+        "d.conf:11: not translated: pxe-service: a boot server by name "
+        "(dnsmasq looks it up in its hosts)",
+        "d.conf:12: not translated: pxe-service: a later menu item: the "
+        "first boots unattended"
+    };
+    pxe_import_t  *im;
+    pxe_buf_t      out;
+    size_t         i;
+
+    (void) state;
+    im = import("dhcp-userclass=set:ipxe,iPXE\n"
+                "dhcp-boot=undionly.kpxe,boot,10.0.0.2\n"
+                "pxe-service=tag:!ipxe,x86PC,\"Boot\",pxelinux\n"
+                "pxe-service=7,\"A\",a.efi,10.0.0.7\n"
+                "pxe-service=7,\"B\",b.efi\n"
+                "pxe-service=BC_EFI,\"C\",c.efi\n"
+                "pxe-service=ia32_efi,\"D\",d\n"
+                "pxe-service=IA32_EFI,\"E\",e\n"
+                "pxe-service=ARM64_EFI,\"L\"\n"
+                "pxe-service=ARM64_EFI,\"F\",f.efi\n"
+                "pxe-service=ARM32_EFI,\"G\",g,boot.example.test\n"
+                "pxe-service=ARM32_EFI,\"H\",h\n"
+                "pxe-prompt=\"Press F8\",5\n", "10.0.0.1", PXE_OK, NULL);
+    pxe_buf_init(&out, 1 << 20, NULL);
+    assert_int_equal(pxe_import_params(im, &out), PXE_OK);
+    assert_string_equal(out.data,
+        "{\n"
+        "  \"next-server\": \"10.0.0.1\",\n"
+        "  \"option-67\": \"auto\",\n"
+        "  \"rules\": [\n"
+        "    {\"arch\": 6, \"vendor-class\": \"^PXEClient\", \"boot-file\": "
+        "\"d.0\", \"next-server\": \"10.0.0.1\"},\n"
+        "    {\"arch\": 7, \"vendor-class\": \"^PXEClient\", \"boot-file\": "
+        "\"a.efi\", \"next-server\": \"10.0.0.7\"},\n"
+        "    {\"user-class\": \"^(?=[\\\\s\\\\S]*iPXE)\", \"vendor-class\": "
+        "\"^PXEClient\", \"boot-file\": \"undionly.kpxe\", "
+        "\"server-hostname\": \"boot\", \"next-server\": \"10.0.0.2\"},\n"
+        "    {\"arch\": 0, \"vendor-class\": \"^PXEClient\", \"boot-file\": "
+        "\"pxelinux.0\", \"next-server\": \"10.0.0.1\"},\n"
+        "    {\"boot-file\": \"undionly.kpxe\", \"server-hostname\": "
+        "\"boot\", \"next-server\": \"10.0.0.2\"}\n"
+        "  ]\n"
+        "}\n");
+    assert_int_equal(pxe_import_nnotes(im), sizeof(notes) / sizeof(notes[0]));
+    for (i = 0; i < sizeof(notes) / sizeof(notes[0]); i++) {
+        assert_string_equal(pxe_import_note(im, i), notes[i]);
+    }
+    pxe_buf_free(&out);
+    pxe_import_free(im);
+
+    /* Several items and no prompt, or a prompt without a timeout: the
+     * ROM waits for a choice; a tagged prompt, a tagged item among
+     * several: reported too. */
+    im = import("pxe-service=x86PC,\"A\",a\npxe-service=x86PC,\"B\",b\n",
+                "10.0.0.1", PXE_OK, NULL);
+    assert_int_equal(pxe_import_nnotes(im), 2);
+    assert_string_equal(pxe_import_note(im, 1),
+                        "d.conf:2: not translated: pxe-service: the menu "
+                        "waits for the user's choice (a pxe-prompt with a "
+                        "timeout boots its first item)");
+    pxe_import_free(im);
+    im = import("pxe-service=x86PC,\"A\",a\npxe-prompt=\"P\"\n", "10.0.0.1",
+                PXE_OK, NULL);
+    assert_int_equal(pxe_import_nnotes(im), 1);
+    assert_string_equal(pxe_import_note(im, 0),
+                        "d.conf:1: not translated: pxe-service: the menu "
+                        "waits for the user's choice (a pxe-prompt with a "
+                        "timeout boots its first item)");
+    pxe_import_free(im);
+    im = import("pxe-service=x86PC,\"A\",a\npxe-prompt=tag:x,\"P\",0\n",
+                "10.0.0.1", PXE_OK, NULL);
+    assert_int_equal(pxe_import_nnotes(im), 1);
+    assert_string_equal(pxe_import_note(im, 0),
+                        "d.conf:1: not translated: pxe-service: several or "
+                        "tagged pxe-prompt lines");
+    pxe_import_free(im);
+    im = import("pxe-prompt=\"P\",3\npxe-service=x86PC,\"A\",a\n"
+                "pxe-service=tag:x,x86PC,\"B\",b\n", "10.0.0.1", PXE_OK,
+                NULL);
+    assert_int_equal(pxe_import_nnotes(im), 2);
+    assert_string_equal(pxe_import_note(im, 0),
+                        "d.conf:2: not translated: pxe-service: tagged items "
+                        "in a menu of several (which item is first depends "
+                        "on the client)");
+    pxe_import_free(im);
+
+    assert_null(import("pxe-service=Foo,\"A\",a\n", NULL, PXE_ESYNTAX,
+                       "d.conf:1: pxe-service with an unknown arch"));
+    assert_null(import("pxe-service=tag:x,x86PC\n", NULL, PXE_ESYNTAX,
+                       "d.conf:1: pxe-service without an arch and a menu "
+                       "text"));
+    assert_null(import("pxe-prompt=tag:x\n", NULL, PXE_ESYNTAX,
+                       "d.conf:1: pxe-prompt without a prompt"));
+}
+
+/* dhcp-match on 77 (present, a text) and 60 (a text): found anywhere
+ * in the option, as dnsmasq's match_bytes finds it; hex and numbers are
+ * reported. */
+static void
+test_match_text(void **state)
+{
+    pxe_import_t  *im;
+    pxe_buf_t      out;
+
+    (void) state;
+    im = import("dhcp-match=set:uc,77\n"
+                "dhcp-match=set:ipxe,option:user-class,iPXE\n"
+                "dhcp-match=set:pxe,60,PXEClient\n"
+                "dhcp-match=set:hex,60,50:58:45\n"
+                "dhcp-match=set:num,option:vendor-class,123\n"
+                "dhcp-boot=tag:pxe,a\n"
+                "dhcp-boot=tag:uc,b\n"
+                "dhcp-boot=tag:ipxe,c\n", "10.0.0.1", PXE_OK, NULL);
+    pxe_buf_init(&out, 1 << 20, NULL);
+    assert_int_equal(pxe_import_params(im, &out), PXE_OK);
+    assert_string_equal(out.data,
+        "{\n"
+        "  \"next-server\": \"10.0.0.1\",\n"
+        "  \"option-67\": \"auto\",\n"
+        "  \"rules\": [\n"
+        "    {\"user-class\": \"^(?=[\\\\s\\\\S]*iPXE)\", \"boot-file\": "
+        "\"c\", \"next-server\": \"10.0.0.1\"},\n"
+        "    {\"user-class\": \"^\", \"boot-file\": \"b\", \"next-server\": "
+        "\"10.0.0.1\"},\n"
+        "    {\"vendor-class\": \"^(?=[\\\\s\\\\S]*PXEClient)\", "
+        "\"boot-file\": \"a\", \"next-server\": \"10.0.0.1\"},\n"
+        "    {\"next-server\": \"10.0.0.1\"}\n"
+        "  ]\n"
+        "}\n");
+    assert_int_equal(pxe_import_nnotes(im), 2);
+    assert_string_equal(pxe_import_note(im, 0),
+                        "d.conf:4: not translated: dhcp-match on 60 (only "
+                        "client-arch with a number, 175 or 77 present, 60 "
+                        "or 77 with a text)");
+    assert_string_equal(pxe_import_note(im, 1),
+                        "d.conf:5: not translated: dhcp-match on "
+                        "option:vendor-class (only client-arch with a "
+                        "number, 175 or 77 present, 60 or 77 with a text)");
+    pxe_buf_free(&out);
+    pxe_import_free(im);
+}
+
+/* Tagged ranges (--kea-config): a pool for a class of the range's tags,
+ * the untagged ones for the clients none admits; overlapping tags and
+ * tests Kea cannot make are reported, the range left open. */
+static void
+test_range_tags(void **state)
+{
+    pxe_import_t  *im;
+    pxe_buf_t      out;
+
+    (void) state;
+    im = import("dhcp-match=set:efi,option:client-arch,7\n"
+                "dhcp-host=52:54:00:00:0d:01,10.0.1.21\n"
+                "dhcp-range=10.0.1.100,10.0.1.150\n"
+                "dhcp-range=tag:efi,10.0.1.200,10.0.1.220\n"
+                "dhcp-range=tag:!efi,tag:known,10.0.1.230,10.0.1.240\n"
+                "dhcp-range=tag:efi,10.0.4.10,10.0.4.20\n",
+                "10.0.0.1", PXE_OK, NULL);
+    assert_int_equal(pxe_import_nnotes(im), 0);
+    pxe_buf_init(&out, 1 << 20, NULL);
+    assert_int_equal(pxe_import_kea(im, "/h.so", &out), PXE_OK);
+    assert_non_null(strstr(out.data,
+        "      {\"name\": \"dnsmasq-range-4\", \"test\": \"(option[93].hex "
+        "== 0x0007)\"},\n"
+        "      {\"name\": \"dnsmasq-range-5\", \"test\": \"(not "
+        "((option[93].hex == 0x0007) and (pkt4.mac == 0x525400000d01))) "
+        "and ((not ((option[93].hex == 0x0007))) and ((pkt4.mac == "
+        "0x525400000d01)))\"},\n"
+        "      {\"name\": \"dnsmasq-untagged-0\", \"test\": \"(not "
+        "((option[93].hex == 0x0007) and (pkt4.mac == 0x525400000d01))) "
+        "and ((not ((option[93].hex == 0x0007))) and (not ((pkt4.mac == "
+        "0x525400000d01))))\"},\n"
+        "      {\"name\": \"dnsmasq-range-6\""));
+    assert_non_null(strstr(out.data,
+        "\"pools\": [{\"pool\": \"10.0.1.200 - 10.0.1.220\", "
+        "\"client-class\": \"dnsmasq-range-4\"}, {\"pool\": \"10.0.1.230 - "
+        "10.0.1.240\", \"client-class\": \"dnsmasq-range-5\"}, {\"pool\": "
+        "\"10.0.1.100 - 10.0.1.150\", \"client-class\": "
+        "\"dnsmasq-untagged-0\"}]"));
+    assert_null(strstr(out.data, "dnsmasq-untagged-1"));
+    pxe_buf_free(&out);
+    pxe_import_free(im);
+
+    im = import("dhcp-match=set:efi,option:client-arch,7\n"
+                "dhcp-userclass=set:ipxe,iPXE\n"
+                "dhcp-range=tag:efi,10.0.1.200,10.0.1.220\n"
+                "dhcp-range=tag:efi,10.0.1.230,10.0.1.240\n"
+                "dhcp-range=tag:ipxe,10.0.2.10,10.0.2.20\n",
+                "10.0.0.1", PXE_OK, NULL);
+    pxe_buf_init(&out, 1 << 20, NULL);
+    assert_int_equal(pxe_import_kea(im, "/h.so", &out), PXE_OK);
+    assert_null(strstr(out.data, "client-class"));
+    assert_int_equal(pxe_import_nnotes(im), 3);
+    assert_string_equal(pxe_import_note(im, 1),
+                        "d.conf:4: not translated (--kea-config): dhcp-range "
+                        "for tags: tagged ranges that admit the same client; "
+                        "its range is open to all");
+    assert_string_equal(pxe_import_note(im, 2),
+                        "d.conf:5: not translated (--kea-config): dhcp-range "
+                        "for tags: a tag Kea cannot test before it chooses a "
+                        "pool (a subnet's or a substring's); its range is "
+                        "open to all");
+    pxe_buf_free(&out);
+    pxe_import_free(im);
+}
+
+/* tag-if runs after every setter wherever it is written, the lines in
+ * their order: a tag a later tag-if sets is not yet there; wildcards are
+ * reported. */
+static void
+test_tag_if_order(void **state)
+{
+    pxe_import_t  *im;
+    pxe_buf_t      out;
+
+    (void) state;
+    im = import("tag-if=set:late,tag:any\n"
+                "tag-if=set:any,tag:efi\n"
+                "tag-if=set:w,tag:ef*\n"
+                "dhcp-match=set:efi,option:client-arch,7\n"
+                "dhcp-boot=tag:any,x.efi\n"
+                "dhcp-boot=tag:late,never.efi\n", "10.0.0.1", PXE_OK, NULL);
+    pxe_buf_init(&out, 1 << 20, NULL);
+    assert_int_equal(pxe_import_params(im, &out), PXE_OK);
+    assert_string_equal(out.data,
+        "{\n"
+        "  \"next-server\": \"10.0.0.1\",\n"
+        "  \"option-67\": \"auto\",\n"
+        "  \"rules\": [\n"
+        "    {\"arch\": 7, \"boot-file\": \"x.efi\", \"next-server\": "
+        "\"10.0.0.1\"},\n"
+        "    {\"next-server\": \"10.0.0.1\"}\n"
+        "  ]\n"
+        "}\n");
+    assert_int_equal(pxe_import_nnotes(im), 1);
+    assert_string_equal(pxe_import_note(im, 0),
+                        "d.conf:3: not translated: tag-if field 'tag:ef*'");
+    pxe_buf_free(&out);
+    pxe_import_free(im);
+}
+
 static void
 test_errors(void **state)
 {
@@ -172,6 +433,10 @@ main(void)
         cmocka_unit_test(test_order_and_tags),
         cmocka_unit_test(test_hosts_ranges),
         cmocka_unit_test(test_option66),
+        cmocka_unit_test(test_pxe_service),
+        cmocka_unit_test(test_match_text),
+        cmocka_unit_test(test_range_tags),
+        cmocka_unit_test(test_tag_if_order),
         cmocka_unit_test(test_errors),
     };
 

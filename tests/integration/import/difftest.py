@@ -5,7 +5,9 @@ of it (--kea-config), both in a network namespace this script makes.
 The same clients are sent to both (relayed through a veth, from every
 subnet the file declares): BIOS PXE, UEFI 7 and 9, UEFI HTTP 16, iPXE
 by option 77 and by option 175, ARM64 (11), every host of the file by
-its MAC, and a client that is not netbooting.  For each, siaddr, the
+its MAC, and a client that is not netbooting.  A client offered a PXE
+menu (dnsmasq's pxe-service) goes on as a PXE ROM does: the item it
+boots unattended, asked for on port 4011 (pxe_boot).  For each, siaddr, the
 boot file as the client reads it (option 67, else `file`), the
 server name likewise (option 66, else sname) and the address (a host's
 exactly, another client's pool) must be the same.
@@ -70,7 +72,7 @@ def subnets(text, kind):
     if kind == "dhcpd":
         return re.findall(r"subnet\s+([0-9.]+)\s+netmask\s+([0-9.]+)", text)
     nets = []
-    for m in re.finditer(r"^dhcp-range=(?:set:[^,]*,)?([0-9.]+),[0-9.]+(?:,([0-9.]+\.[0-9.]+))?",
+    for m in re.finditer(r"^dhcp-range=(?:(?:set|tag):[^,]*,)*([0-9.]+),[0-9.]+(?:,([0-9.]+\.[0-9.]+))?",
                          text, re.M):
         mask = m.group(2) if m.group(2) and m.group(2).startswith("255.") else "255.255.255.0"
         net = ".".join(str(int(a) & int(b)) for a, b in zip(m.group(1).split("."), mask.split(".")))
@@ -170,33 +172,91 @@ class Netns:
         sh("ip", "netns", "del", self.cli, check=False)
 
 
-def ask(ns, relay, mac, options):
-    """One relayed DISCOVER from the client namespace; the OFFER parsed."""
-    xid = random.randrange(1, 2 ** 32)
-    from scapy.all import BOOTP, DHCP
-    pkt = bytes(BOOTP(op=1, htype=1, hlen=6, hops=1, xid=xid, giaddr=relay,
-                      chaddr=mac_bytes(mac)) /
-                DHCP(options=[("message-type", "discover")] + list(options) + ["end"]))
+def exchange(ns, bind, port, to_port, pkt):
+    """Sends pkt from bind:port in the client namespace to the server's
+    to_port (3 tries); the reply with its xid parsed, or None."""
     code = ("import socket,sys\n"
             "s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n"
             "s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\n"
-            "s.bind((%r,67))\n"
+            "s.bind((%r,%d))\n"
             "s.settimeout(4)\n"
             "data=bytes.fromhex(%r)\n"
             "for attempt in range(3):\n"
-            "    s.sendto(data,(%r,67))\n"
+            "    s.sendto(data,(%r,%d))\n"
             "    try:\n"
             "        while True:\n"
             "            r,_=s.recvfrom(4096)\n"
             "            if r[4:8]==data[4:8]:\n"
             "                sys.stdout.write(r.hex()); sys.exit(0)\n"
             "    except socket.timeout:\n"
-            "        pass\n" % (relay, pkt.hex(), SERVER_ADDR))
+            "        pass\n" % (bind, port, pkt.hex(), SERVER_ADDR, to_port))
     out = subprocess.run(["ip", "netns", "exec", ns.cli, "/usr/bin/python3", "-c", code],
                          stdout=subprocess.PIPE, universal_newlines=True).stdout
     if not out:
         return None
     return parse(bytes.fromhex(out))
+
+
+def ask(ns, relay, mac, options):
+    """One relayed DISCOVER from the client namespace; the OFFER parsed,
+    or for an offer with a PXE menu what the ROM then boots (pxe_boot)."""
+    xid = random.randrange(1, 2 ** 32)
+    from scapy.all import BOOTP, DHCP
+    pkt = bytes(BOOTP(op=1, htype=1, hlen=6, hops=1, xid=xid, giaddr=relay,
+                      chaddr=mac_bytes(mac)) /
+                DHCP(options=[("message-type", "discover")] + list(options) + ["end"]))
+    r = exchange(ns, relay, 67, 67, pkt)
+    return pxe_boot(ns, relay, mac, options, r) if r is not None else None
+
+
+def suboptions(data):
+    """Option 43's TLVs as {code: bytes}."""
+    subs, i = {}, 0
+    while i + 1 < len(data) and data[i] != 255:
+        if data[i] == 0:
+            i += 1
+            continue
+        subs[data[i]] = data[i + 2:i + 2 + data[i + 1]]
+        i += 2 + data[i + 1]
+    return subs
+
+
+def pxe_boot(ns, relay, mac, options, r):
+    """What a PXE ROM boots from an offer (PXE 2.1, 2.2.5): with a menu
+    in option 43 (sub 9) and discovery control (sub 6) not "use the
+    file", it takes the first item when nobody is there to choose (the
+    prompt's timeout, sub 10, runs out; 255 waits for the user) and asks
+    that item's boot server (sub 8) on port 4011: the answer's file,
+    siaddr and sname, with the offer's address.  Otherwise the offer."""
+    subs = suboptions(r["options"].get(43, b""))
+    if 9 not in subs or (6 in subs and subs[6][:1] and subs[6][0] & 8):
+        return r
+    items, m = [], subs[9]
+    while len(m) >= 3:
+        items.append(int.from_bytes(m[:2], "big"))
+        m = m[3 + m[2]:]
+    timeout = subs[10][0] if subs.get(10) else 255
+    if not items or (len(items) > 1 and timeout == 255):
+        return dict(r, file="(a PXE menu waiting for the user)")
+    server, b = None, subs.get(8, b"")
+    while len(b) >= 3 and server is None:
+        n = b[2]
+        if int.from_bytes(b[:2], "big") == items[0] and n > 0:
+            server = socket.inet_ntoa(b[3:7])
+        b = b[3 + 4 * n:]
+    if server != SERVER_ADDR:
+        return dict(r, file="(a PXE boot server %s not tested)" % server)
+    from scapy.all import BOOTP, DHCP
+    keep = [o for o in options if o[0] in (60, 93, 97)]
+    pkt = bytes(BOOTP(op=1, htype=1, hlen=6, xid=random.randrange(1, 2 ** 32), ciaddr=relay,
+                      chaddr=mac_bytes(mac)) /
+                DHCP(options=[("message-type", "request")] + keep
+                     + [opt(43, bytes([71, 4]) + items[0].to_bytes(2, "big") + b"\0\0"),
+                        "end"]))
+    ack = exchange(ns, relay, 68, 4011, pkt)
+    if ack is None:
+        return dict(r, file="(no answer from the PXE boot server)")
+    return dict(ack, yiaddr=r["yiaddr"])
 
 
 def seen(r):
