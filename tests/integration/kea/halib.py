@@ -27,7 +27,7 @@ import sys
 import time
 
 from keatest import (Kea, HOOK, KEA_HOOKS_DIR, TOP_SRCDIR, CHECK, PRL_PXE,  # noqa: E402
-                     opt, parse, mac_bytes, read_kea_json, preload_env)
+                     opt, parse, mac_bytes, read_kea_json, private_env)
 
 from scapy.all import BOOTP, DHCP  # noqa: E402  (Debian's python3-scapy)
 
@@ -144,12 +144,10 @@ class Server(Kea):
         path = os.path.join(self.dir, "kea-ctrl-agent.conf")
         with open(path, "w") as f:
             json.dump(conf, f, indent=2)
-        env = preload_env()
-        env["KEA_PIDFILE_DIR"] = self.dir
-        env["KEA_LOCKFILE_DIR"] = self.dir
         self.agent_out = open(os.path.join(self.dir, "agent.out"), "a")
         self.agent = subprocess.Popen([KEA_CTRL_AGENT, "-c", path], stdout=self.agent_out,
-                                      stderr=subprocess.STDOUT, env=env, cwd=self.dir)
+                                      stderr=subprocess.STDOUT, env=private_env(self.dir),
+                                      cwd=self.dir)
         deadline = time.time() + 10
         while time.time() < deadline:
             if self.agent.poll() is not None:
