@@ -26,7 +26,7 @@ import subprocess
 import sys
 import time
 
-from keatest import (Kea, HOOK, KEA_HOOKS_DIR, TOP_SRCDIR, CHECK, PRL_PXE,  # noqa: E402
+from keatest import (Kea, HOOK, KEA_HOOKS_DIR, TOP_SRCDIR, CHECK, PRL_PXE, STATS_BOUND,  # noqa: E402
                      opt, parse, mac_bytes, read_kea_json, private_env)
 
 from scapy.all import BOOTP, DHCP  # noqa: E402  (Debian's python3-scapy)
@@ -44,6 +44,23 @@ TIMERS = {"heartbeat-delay": 1000, "max-response-delay": 3000,
           "max-ack-delay": 1000, "max-unacked-clients": 0}
 # The state each server settles in when both run, per mode.
 NORMAL = {"load-balancing": "load-balancing", "hot-standby": "hot-standby"}
+
+
+def normal_scopes(i, mode):
+    """The HA scopes server i serves when both run: its own in load
+    balancing; the primary's on the primary, none on the standby."""
+    if mode == "load-balancing":
+        return [NAMES[i]]
+    return [NAMES[0]] if i == 0 else []
+
+
+def scope_text(scopes):
+    return " and ".join(scopes) or "no scope"
+
+
+def failover_scopes(mode):
+    """What the survivor serves in partner-down: every active scope."""
+    return list(NAMES) if mode == "load-balancing" else [NAMES[0]]
 
 # RFC 3074 section 6: the load-balancing hash's mixing table, which Kea's
 # HA uses to split clients between the two servers of a load-balancing pair.
@@ -206,6 +223,27 @@ class Server(Kea):
                 break
             time.sleep(0.1)
         return seen, time.time() - start
+
+    def ha_status(self):
+        """(state, scopes served) from status-get, Kea's general status
+        command, whose "high-availability" part HA fills in."""
+        try:
+            ha = self.command("status-get")["arguments"]["high-availability"][0]
+            local = ha["ha-servers"]["local"]
+            return local["state"], sorted(local["scopes"])
+        except (OSError, ValueError, KeyError, IndexError) as e:
+            return repr(e), None
+
+    def stats_hold(self, want):
+        """For a server that sent nothing since the last check: its
+        statistics read want for a whole publishing bound (a count made
+        would show within it), not only at the first read."""
+        deadline = time.time() + STATS_BOUND
+        while True:
+            got = {n: self.stat(n) for n in want}
+            if got != want or time.time() > deadline:
+                return got
+            time.sleep(0.1)
 
     def explain(self, client):
         r = self.command("pxekit-explain", client.explain_args())
@@ -384,6 +422,14 @@ def check_answered_by(tap, desc, recs, who):
     return tap.ok(desc + " (%d clients)" % len(recs), not bad, *bad[:10])
 
 
+def check_stats(tap, desc, server, want, recs):
+    """The server's pxekit statistics read want; if it sent none of the
+    burst's replies, they go on reading it for a whole publishing bound."""
+    sent = any(sid == server.addr for rec in recs.values() for sid, _ in replies(rec))
+    got = server.stats_settled(want) if sent else server.stats_hold(want)
+    return tap.eq(desc, got, want)
+
+
 def check_boot(tap, desc, recs, decisions):
     """Every reply seen carries pxekit-explain's decision for its client."""
     bad, n = [], 0
@@ -439,9 +485,8 @@ def scenario(tap, wd, mode, mt, tag):
                    all(split.values()))
         ledger.add(recs, decisions)
         for x in s:
-            want = ledger.want[x.addr]
-            tap.eq("%s: %s's statistics count exactly the replies it sent" % (label, x.name),
-                   x.stats_settled(want), want)
+            check_stats(tap, "%s: %s's statistics count exactly the replies it sent"
+                        % (label, x.name), x, ledger.want[x.addr], recs)
         acked = {mac: (sid, r["acks"][0][1]["yiaddr"]) for mac, r in recs.items()
                  for sid, _ in r["acks"][:1]}
 
@@ -466,6 +511,9 @@ def scenario(tap, wd, mode, mt, tag):
                       % (label, time.time() - killed[0] if killed else took),
                       seen, "partner-down"):
             return
+        tap.eq("%s: status-get on server2: partner-down, serving %s"
+               % (label, scope_text(failover_scopes(mode))),
+               survivor.ha_status(), ("partner-down", failover_scopes(mode)))
         dead = {mac: ip for mac, (sid, ip) in acked.items() if sid == victim.addr}
         unknown = []
         for mac, ip in sorted(dead.items()):
@@ -500,6 +548,11 @@ def scenario(tap, wd, mode, mt, tag):
             seen, took = x.wait_state(normal, 40)
             tap.eq("%s: %s is back in %s (%.1f s after the restart)"
                    % (label, x.name, normal, time.time() - back), seen, normal)
+        for x in s:
+            want = (normal, normal_scopes(x.i, mode))
+            tap.eq("%s: status-get on %s: %s, serving %s"
+                   % (label, x.name, normal, scope_text(want[1])),
+                   x.ha_status(), want)
         recs4 = relay.burst(first)
         check_answered_by(tap, "%s: each client answered by its server again" % label,
                           recs4, lambda mac: ADDRS[assigned(mac, mode)])
@@ -515,10 +568,9 @@ def scenario(tap, wd, mode, mt, tag):
         tap.ok("%s: server1's pxekit-explain answers alike after its restart" % label,
                not differ, *differ[:5])
         for x in (victim, survivor):
-            want = ledger.want[x.addr]
-            tap.eq("%s: %s's statistics: %s" % (label, x.name, "from 0 at its restart"
-                                                 if x is victim else "still every reply"),
-                   x.stats_settled(want), want)
+            check_stats(tap, "%s: %s's statistics: %s" % (label, x.name, "from 0 at its restart"
+                                                          if x is victim else "still every reply"),
+                        x, ledger.want[x.addr], recs4)
     finally:
         if relay is not None:
             relay.close()
