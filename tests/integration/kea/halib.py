@@ -534,6 +534,11 @@ def scenario(tap, wd, mode, mt, tag):
         tap.ok("%s: server1's clients keep their addresses on server2" % label,
                dead and not moved, *moved[:10])
         ledger.add(recs3, decisions)
+        # Leases only server2 holds: the second burst's clients server1
+        # had not acknowledged before it died (server2 acknowledged them
+        # after the kill).
+        while_down = {c.mac: recs3[c.mac]["acks"][0][1]["yiaddr"] for c in second
+                      if recs3[c.mac]["acks"] and c.mac not in dead}
         want = ledger.want[survivor.addr]
         tap.eq("%s: server2's statistics count every reply it sent, before and after"
                % label, survivor.stats_settled(want), want)
@@ -553,6 +558,13 @@ def scenario(tap, wd, mode, mt, tag):
             tap.eq("%s: status-get on %s: %s, serving %s"
                    % (label, x.name, normal, scope_text(want[1])),
                    x.ha_status(), want)
+        unknown = []
+        for mac, ip in sorted(while_down.items()):
+            lease = victim.lease(ip)
+            if lease is None or lease.get("hw-address") != mac:
+                unknown.append("%s %s: %r" % (mac, ip, lease))
+        tap.ok("%s: server1, back, knows the %d leases server2 made while it was down"
+               % (label, len(while_down)), while_down and not unknown, *unknown[:10])
         recs4 = relay.burst(first)
         check_answered_by(tap, "%s: each client answered by its server again" % label,
                           recs4, lambda mac: ADDRS[assigned(mac, mode)])
