@@ -422,6 +422,16 @@ def check_answered_by(tap, desc, recs, who):
     return tap.ok(desc + " (%d clients)" % len(recs), not bad, *bad[:10])
 
 
+def check_leases(tap, desc, server, leases):
+    """lease4-get on server finds each {mac: address}, for that MAC."""
+    unknown = []
+    for mac, ip in sorted(leases.items()):
+        lease = server.lease(ip)
+        if lease is None or lease.get("hw-address") != mac:
+            unknown.append("%s %s: %r" % (mac, ip, lease))
+    return tap.ok(desc, leases and not unknown, *unknown[:10])
+
+
 def check_stats(tap, desc, server, want, recs):
     """The server's pxekit statistics read want; if it sent none of the
     burst's replies, they go on reading it for a whole publishing bound."""
@@ -515,13 +525,8 @@ def scenario(tap, wd, mode, mt, tag):
                % (label, scope_text(failover_scopes(mode))),
                survivor.ha_status(), ("partner-down", failover_scopes(mode)))
         dead = {mac: ip for mac, (sid, ip) in acked.items() if sid == victim.addr}
-        unknown = []
-        for mac, ip in sorted(dead.items()):
-            lease = survivor.lease(ip)
-            if lease is None or lease.get("hw-address") != mac:
-                unknown.append("%s %s: %r" % (mac, ip, lease))
-        tap.ok("%s: server2 knows the %d leases server1 handed out (lease4-get)"
-               % (label, len(dead)), dead and not unknown, *unknown[:10])
+        check_leases(tap, "%s: server2 knows the %d leases server1 handed out (lease4-get)"
+                     % (label, len(dead)), survivor, dead)
         everyone = first + second
         recs3 = relay.burst(everyone)
         check_answered_by(tap, "%s: server2 alone answers every client" % label,
@@ -558,13 +563,8 @@ def scenario(tap, wd, mode, mt, tag):
             tap.eq("%s: status-get on %s: %s, serving %s"
                    % (label, x.name, normal, scope_text(want[1])),
                    x.ha_status(), want)
-        unknown = []
-        for mac, ip in sorted(while_down.items()):
-            lease = victim.lease(ip)
-            if lease is None or lease.get("hw-address") != mac:
-                unknown.append("%s %s: %r" % (mac, ip, lease))
-        tap.ok("%s: server1, back, knows the %d leases server2 made while it was down"
-               % (label, len(while_down)), while_down and not unknown, *unknown[:10])
+        check_leases(tap, "%s: server1, back, knows the %d leases server2 made while it was down"
+                     % (label, len(while_down)), victim, while_down)
         recs4 = relay.burst(first)
         check_answered_by(tap, "%s: each client answered by its server again" % label,
                           recs4, lambda mac: ADDRS[assigned(mac, mode)])
