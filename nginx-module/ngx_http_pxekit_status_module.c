@@ -79,6 +79,11 @@ typedef struct {
 
 
 typedef struct {
+    ngx_flag_t                       enable;
+} ngx_http_pxekit_status_loc_conf_t;
+
+
+typedef struct {
     const pxe_scan_t                *scan;
     pxe_route_t                      route;
     unsigned                         routed:1;
@@ -103,6 +108,9 @@ static char *ngx_http_pxekit_status(ngx_conf_t *cf, ngx_command_t *cmd,
 static char *ngx_http_pxekit_status_zone(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static void *ngx_http_pxekit_status_create_main_conf(ngx_conf_t *cf);
+static void *ngx_http_pxekit_status_create_loc_conf(ngx_conf_t *cf);
+static char *ngx_http_pxekit_status_merge_loc_conf(ngx_conf_t *cf,
+    void *parent, void *child);
 static ngx_int_t ngx_http_pxekit_status_init(ngx_conf_t *cf);
 
 
@@ -111,7 +119,7 @@ static ngx_command_t  ngx_http_pxekit_status_commands[] = {
     { ngx_string("pxekit_status"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
       ngx_http_pxekit_status,
-      0,
+      NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
 
@@ -136,8 +144,8 @@ static ngx_http_module_t  ngx_http_pxekit_status_module_ctx = {
     NULL,                                  /* create server configuration */
     NULL,                                  /* merge server configuration */
 
-    NULL,                                  /* create location configuration */
-    NULL                                   /* merge location configuration */
+    ngx_http_pxekit_status_create_loc_conf, /* create location configuration */
+    ngx_http_pxekit_status_merge_loc_conf  /* merge location configuration */
 };
 
 
@@ -835,6 +843,8 @@ ngx_http_pxekit_status_init_zone(ngx_shm_zone_t *shm_zone, void *data)
 static char *
 ngx_http_pxekit_status(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
+    ngx_http_pxekit_status_loc_conf_t *slcf = conf;
+
     ngx_http_core_loc_conf_t            *clcf;
     ngx_http_pxekit_status_main_conf_t  *smcf;
 
@@ -852,6 +862,7 @@ ngx_http_pxekit_status(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 
     clcf->handler = ngx_http_pxekit_status_handler;
+    slcf->enable = 1;
 
     smcf = ngx_http_conf_get_module_main_conf(cf,
                                               ngx_http_pxekit_status_module);
@@ -939,6 +950,45 @@ ngx_http_pxekit_status_create_main_conf(ngx_conf_t *cf)
      */
 
     return smcf;
+}
+
+
+static void *
+ngx_http_pxekit_status_create_loc_conf(ngx_conf_t *cf)
+{
+    /* set by ngx_pcalloc(): slcf->enable = 0 */
+
+    return ngx_pcalloc(cf->pool, sizeof(ngx_http_pxekit_status_loc_conf_t));
+}
+
+
+/*
+ * Not inherited: the flag only remembers where pxekit_status was written,
+ * to catch a handler (pxekit) set after it in the same location.
+ */
+
+static char *
+ngx_http_pxekit_status_merge_loc_conf(ngx_conf_t *cf, void *parent,
+    void *child)
+{
+    ngx_http_pxekit_status_loc_conf_t *conf = child;
+
+    ngx_http_core_loc_conf_t  *clcf;
+
+    if (!conf->enable) {
+        return NGX_CONF_OK;
+    }
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+    if (clcf->handler != ngx_http_pxekit_status_handler) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"pxekit_status\" cannot share a location with "
+                           "another handler (pxekit, proxy_pass, ...)");
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
 }
 
 
