@@ -407,6 +407,26 @@ int pxe_route(const char *path, size_t len, pxe_route_t *route);
 /* The HTTP status a route error maps to: 400 or 404. */
 int pxe_route_http_status(int status);
 
+/* Why a routed request found nothing (notfound.c): the 404's cause. */
+typedef enum {
+    PXE_NOTFOUND_ROUTE = 0,     /* "route": not one of the URLs */
+    PXE_NOTFOUND_BUILD,         /* "no-build": no build of that name (for
+                                   latest: no usable build) */
+    PXE_NOTFOUND_DISABLED,      /* "disabled": a `disable` file */
+    PXE_NOTFOUND_UNBOOTABLE,    /* "unbootable": no kernel or archive
+                                   inside the root */
+    PXE_NOTFOUND_FILE,          /* "no-file": the build has no such file */
+    PXE_NOTFOUND_COUNT
+} pxe_notfound_e;
+
+/*
+ * The cause of a 404 for route (NULL: the path did not route) against
+ * the scan that answered it.
+ */
+pxe_notfound_e pxe_notfound(const pxe_scan_t *scan, const pxe_route_t *route);
+/* Its label ("route", "no-build", ...); never NULL. */
+const char *pxe_notfound_name(pxe_notfound_e reason);
+
 /*
  * A fingerprint of what a scan depends on: the root's and every listed
  * build directory's inode and mtime.  A build added, removed or marked

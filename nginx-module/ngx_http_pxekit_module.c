@@ -17,6 +17,7 @@
 #include <ngx_http.h>
 
 #include "pxekit.h"
+#include "ngx_http_pxekit_status.h"
 
 
 #define NGX_HTTP_PXEKIT_MENUS  4
@@ -251,6 +252,9 @@ ngx_http_pxekit_handler(ngx_http_request_t *r)
     ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "http pxekit route \"%*s\": %d", len, p, rc);
 
+    ngx_http_pxekit_status_route(r, &plcf->cache->scan,
+                                 rc == PXE_OK ? &route : NULL);
+
     if (rc != PXE_OK) {
         return pxe_route_http_status(rc);
     }
@@ -331,6 +335,7 @@ ngx_http_pxekit_refresh(ngx_http_request_t *r,
     time_t                    now;
     uint64_t                  stamp;
     pxe_scan_t                scan;
+    struct timeval            start;
     ngx_http_pxekit_cache_t  *cache;
 
     cache = plcf->cache;
@@ -350,6 +355,8 @@ ngx_http_pxekit_refresh(ngx_http_request_t *r,
         return NGX_OK;
     }
 
+    ngx_gettimeofday(&start);
+
     rc = pxe_scan((char *) plcf->root.data, 0, &scan);
 
     if (rc != PXE_OK) {
@@ -368,6 +375,8 @@ ngx_http_pxekit_refresh(ngx_http_request_t *r,
     if (!cache->scanned || stamp != cache->stamp) {
         ngx_http_pxekit_log_layouts(r->connection->log, plcf, &scan);
     }
+
+    ngx_http_pxekit_status_scan(r, &plcf->root, &scan, &start);
 
     pxe_scan_free(&cache->scan);
 

@@ -14,6 +14,7 @@ PXE_PACKAGES=(
     tftpd-hpa tftp-hpa
     python3 python3-scapy curl ca-certificates wrk
     isc-dhcp-server dnsmasq
+    jq                  # examples/kea/pxekit-stats.jq (integration/kea/prometheus.test)
     # fuzzing, memory checks, end-to-end boot
     clang libclang-rt-14-dev valgrind
     ipxe ipxe-qemu qemu-system-x86 qemu-utils pxelinux syslinux-common
