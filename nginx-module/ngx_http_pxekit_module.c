@@ -114,11 +114,15 @@ static char *ngx_http_pxekit_menu_include(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_pxekit_menu_consoles(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
-static char *ngx_http_pxekit_efi_chain(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
+static char *ngx_http_pxekit_efi_chain(ngx_conf_t *cf, void *post,
+    void *data);
 static void *ngx_http_pxekit_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_pxekit_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
+
+
+static ngx_conf_post_handler_pt  ngx_http_pxekit_efi_chain_post =
+    ngx_http_pxekit_efi_chain;
 
 
 static ngx_command_t  ngx_http_pxekit_commands[] = {
@@ -195,10 +199,10 @@ static ngx_command_t  ngx_http_pxekit_commands[] = {
 
     { ngx_string("pxekit_efi_chain"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_http_pxekit_efi_chain,
+      ngx_conf_set_str_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
-      0,
-      NULL },
+      offsetof(ngx_http_pxekit_loc_conf_t, efi_chain),
+      &ngx_http_pxekit_efi_chain_post },
 
       ngx_null_command
 };
@@ -1299,31 +1303,21 @@ ngx_http_pxekit_menu_consoles(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
+/* the post handler of pxekit_efi_chain (ngx_conf_set_str_slot) */
+
 static char *
-ngx_http_pxekit_efi_chain(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+ngx_http_pxekit_efi_chain(ngx_conf_t *cf, void *post, void *data)
 {
-    ngx_http_pxekit_loc_conf_t *plcf = conf;
+    ngx_str_t  *url = data;
 
-    ngx_str_t  *value;
-
-    if (plcf->efi_chain.data) {
-        return "is duplicate";
-    }
-
-    value = cf->args->elts;
-
-    if (pxe_ipxe_check_efi_chain((char *) value[1].data, value[1].len)
-        != PXE_OK)
-    {
+    if (pxe_ipxe_check_efi_chain((char *) url->data, url->len) != PXE_OK) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "pxekit_efi_chain \"%V\" is not an absolute "
                            "http://, https:// or tftp:// URL or /path of "
                            "at most %d characters [A-Za-z0-9_.,:=/+@%%?&~-]",
-                           &value[1], PXE_EFI_CHAIN_MAX);
+                           url, PXE_EFI_CHAIN_MAX);
         return NGX_CONF_ERROR;
     }
-
-    plcf->efi_chain = value[1];
 
     return NGX_CONF_OK;
 }
