@@ -288,6 +288,7 @@ int pxe_build_url(const char *name, pxe_file_e file, pxe_buf_t *out);
 #define PXE_ROOT_SHADOW_MAX  128        /* a crypt(3) hash */
 #define PXE_INCLUDE_MAX      (64 * 1024)    /* operator menu items */
 #define PXE_TIMEOUT_MAX      86400000u  /* menu timeout, ms (one day) */
+#define PXE_EFI_CHAIN_MAX    256        /* pxekit_efi_chain URL */
 #define PXE_MENU_MAX         (8 * 1024 * 1024)  /* menu of PXE_BUILDS_MAX */
 #define PXE_JSON_MAX         (32 * 1024 * 1024) /* builds.json */
 
@@ -315,6 +316,13 @@ int pxe_console_parse(const char *s, size_t len, pxe_console_e *out);
 int pxe_ipxe_check_kernel_args(const char *s, size_t len);
 int pxe_ipxe_check_root_shadow(const char *s, size_t len);
 int pxe_ipxe_check_include(const char *s, size_t len);
+/*
+ * The EFI loader a SmartOS entry chains on EFI iPXE (which has no
+ * multiboot2): an absolute http://, https:// or tftp:// URL, or a path
+ * from the server's root ("/..."), of [A-Za-z0-9_.,:=/+@%?&~-] only (no
+ * blank, quote, `$` or `#`).  PXE_OK, PXE_EUNSAFE or PXE_ETOOBIG.
+ */
+int pxe_ipxe_check_efi_chain(const char *s, size_t len);
 
 typedef struct pxe_ipxe_opts_s {
     pxe_console_e   console;
@@ -325,6 +333,13 @@ typedef struct pxe_ipxe_opts_s {
     size_t          root_shadow_len;
     const char     *include;        /* NULL: no operator items */
     size_t          include_len;
+    /* Menu variants: per build, an entry for each console in consoles
+     * (a bit per pxe_console_e; the main console's bit is ignored) and,
+     * with kmdb, one booting with -k. */
+    unsigned        consoles;
+    unsigned        kmdb;
+    const char     *efi_chain;      /* NULL: EFI iPXE is told why not */
+    size_t          efi_chain_len;
 } pxe_ipxe_opts_t;
 
 /*

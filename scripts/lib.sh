@@ -17,7 +17,7 @@ PXE_PACKAGES=(
     jq                  # examples/kea/pxekit-stats.jq (integration/kea/prometheus.test)
     # fuzzing, memory checks, end-to-end boot
     clang libclang-rt-14-dev valgrind
-    ipxe ipxe-qemu qemu-system-x86 qemu-utils pxelinux syslinux-common
+    ipxe ipxe-qemu qemu-system-x86 qemu-utils pxelinux syslinux-common ovmf
     iproute2 procps psmisc
     # manual pages: tests/unit/manpages.test formats them
     man-db groff-base
