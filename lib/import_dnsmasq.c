@@ -375,25 +375,6 @@ unquote(char *s)
     return s;
 }
 
-/* A dhcp-match value dnsmasq takes as text: not a number, not hex
- * bytes ("01:ff:*"), no wildcard. */
-static int
-dm_text_value(const char *v)
-{
-    const char  *p;
-    int          digits = 1;
-
-    if (*v == '\0' || strchr(v, ':') != NULL || strchr(v, '*') != NULL) {
-        return 0;
-    }
-    for (p = v; *p != '\0'; p++) {
-        if ((*p < '0' || *p > '9') && *p != '.' && *p != '-') {
-            digits = 0;
-        }
-    }
-    return !digits;
-}
-
 /* Statements that decide nothing about booting or addresses. */
 static const char *const dm_quiet[] = {
     "port", "interface", "except-interface", "listen-address",
@@ -595,47 +576,36 @@ dm_line(dm_t *dm, char *key, char *val)
         return PXE_OK;      /* other options decide no boot */
     }
     if (strcmp(key, "dhcp-match") == 0) {
-        int  atom = -1;
+        char         why[256];
+        const char  *cls;
+        int          atom;
 
         if (n < 2 || strncmp(f[0], "set:", 4) != 0) {
             return dm_note(dm, "not translated: dhcp-match%s without "
                            "set:TAG first", "");
         }
-        if ((strcmp(f[1], "option:client-arch") == 0
-             || strcmp(f[1], "93") == 0) && n == 3)
-        {
-            char           *end;
-            unsigned long   v = strtoul(f[2], &end, 10);
-
-            if (*end == '\0' && v <= 65535) {
-                atom = pxe_im_atom(dm->im, IM_A_ARCH, (uint32_t) v, NULL, 0);
-            }
-        } else if ((strcmp(f[1], "175") == 0 || strcmp(f[1], "option:175") == 0)
-                   && n == 2)
-        {
-            atom = pxe_im_atom(dm->im, IM_A_IPXE, 0, NULL, 0);
-        } else if ((strcmp(f[1], "77") == 0
-                    || strcmp(f[1], "option:user-class") == 0) && n == 2)
-        {
-            atom = pxe_im_atom(dm->im, IM_A_UC_EXISTS, 0, NULL, 0);
-        } else if ((strcmp(f[1], "77") == 0
-                    || strcmp(f[1], "option:user-class") == 0
-                    || strcmp(f[1], "60") == 0
-                    || strcmp(f[1], "option:vendor-class") == 0)
-                   && n == 3 && dm_text_value(f[2]))
-        {
-            /* dnsmasq's match_bytes: a text value is found anywhere in
-             * the option's bytes. */
-            int  vci = strcmp(f[1], "60") == 0
-                       || strcmp(f[1], "option:vendor-class") == 0;
-
-            atom = pxe_im_atom(dm->im, vci ? IM_A_VCI_SUB : IM_A_UC_SUB, 0,
-                               f[2], strlen(f[2]));
+        if (n > 3) {
+            return dm_note(dm, "not translated: dhcp-match with a value "
+                           "with commas%s", "");
         }
+        atom = pxe_im_dm_match(dm->im, f[0] + 4, f[1],
+                               n == 3 && f[2][0] != '\0' ? f[2] : NULL, why,
+                               sizeof(why));
         if (atom < 0) {
-            return dm_note(dm, "not translated: dhcp-match on %s (only "
-                           "client-arch with a number, 175 or 77 present, "
-                           "60 or 77 with a text)", f[1]);
+            return dm_note(dm, "not translated: %s", why);
+        }
+        cls = pxe_im_atom_class(dm->im, atom);
+        if (cls != NULL) {
+            /* only --kea-config can define the class the rules name */
+            char  msg[512];
+
+            snprintf(msg, sizeof(msg), "not translated: dhcp-match on %s "
+                     "is Kea client class '%s', which only the --kea-config "
+                     "output defines", f[1], cls);
+            rc = pxe_im_params_note(dm->im, dm->file, dm->line, msg);
+            if (rc != PXE_OK) {
+                return rc;
+            }
         }
         return dm_set_atom(dm, f[0] + 4, atom);
     }

@@ -4,8 +4,9 @@ files under dnsmasq/) with the original file, then kea-dhcp4 with the hook and w
 of it (--kea-config), both in a network namespace this script makes.
 The same clients are sent to both (relayed through a veth, from every
 subnet the file declares): BIOS PXE, UEFI 7 and 9, UEFI HTTP 16, iPXE
-by option 77 and by option 175, ARM64 (11), every host of the file by
-its MAC, and a client that is not netbooting.  A client offered a PXE
+by option 77 and by option 175, ARM64 (11), gPXE (a user class other
+than iPXE), UEFI 7 with its NIC (94) and GUID (97), every host of the
+file by its MAC, and a client that is not netbooting.  A client offered a PXE
 menu (dnsmasq's pxe-service) goes on as a PXE ROM does: the item it
 boots unattended, asked for on port 4011 (pxe_boot).  For each, siaddr, the
 boot file as the client reads it (option 67, else `file`), the
@@ -58,6 +59,13 @@ CLIENTS = [
     ("ipxe175", "52:54:00:aa:01:75", [opt(60, vci(0)), opt(93, arch93(0)), opt(175, IPXE_175),
                                       PRL_PXE]),
     ("arm64", "52:54:00:aa:00:11", [opt(60, vci(11)), opt(93, arch93(11)), PRL_PXE]),
+    # A user class other than iPXE's (gPXE's), and a UEFI ROM that sends
+    # its NIC (94) and GUID (97) as real ROMs do.
+    ("gpxe77", "52:54:00:aa:00:78", [opt(60, vci(0)), opt(93, arch93(0)), opt(77, "gPXE"),
+                                     PRL_PXE]),
+    ("uefi7guid", "52:54:00:aa:07:97", [opt(60, vci(7)), opt(93, arch93(7)),
+                                        opt(94, bytes([1, 3, 0])),
+                                        opt(97, bytes([0]) + bytes(range(1, 17))), PRL_PXE]),
     ("plain", "52:54:00:aa:00:ff", [opt(55, bytes([1, 3, 6, 15, 28]))]),
 ]
 
