@@ -413,6 +413,66 @@ test_match_classes(void **state)
     pxe_import_free(im);
 }
 
+/* dhcp-host with tag: (dnsmasq looks the host up once its dhcp-match
+ * tags are set): the host's set: tag and "known" hold for its MAC when
+ * the filter does; a filter on a tag set later, a MAC named twice and an
+ * address are reported. */
+static void
+test_host_tags(void **state)
+{
+    pxe_import_t  *im;
+    pxe_buf_t      out;
+
+    (void) state;
+    im = import("dhcp-match=set:efi,option:client-arch,7\n"
+                "dhcp-range=set:lab,10.0.0.10,10.0.0.20,255.255.255.0\n"
+                "dhcp-host=tag:efi,52:54:00:00:00:07,set:rack\n"
+                "dhcp-host=tag:known,52:54:00:00:00:09,set:x\n"
+                "dhcp-host=tag:lab,52:54:00:00:00:0a\n"
+                "dhcp-host=tag:efi,52:54:00:00:00:11,10.0.0.30\n"
+                "dhcp-host=52:54:00:00:00:11,set:y\n"
+                "dhcp-host=tag:!efi,52:54:00:00:00:12,10.0.0.31\n"
+                "dhcp-boot=tag:known,k\n"
+                "dhcp-boot=tag:rack,r\n", "10.0.0.1", PXE_OK, NULL);
+    pxe_buf_init(&out, 1 << 20, NULL);
+    assert_int_equal(pxe_import_params(im, &out), PXE_OK);
+    assert_string_equal(out.data,
+        "{\n"
+        "  \"next-server\": \"10.0.0.1\",\n"
+        "  \"option-67\": \"auto\",\n"
+        "  \"rules\": [\n"
+        "    {\"arch\": 7, \"mac\": \"^52:54:00:00:00:07$\", \"boot-file\": "
+        "\"r\", \"next-server\": \"10.0.0.1\"},\n"
+        "    {\"arch\": 7, \"mac\": \"^52:54:00:00:00:11$\", \"boot-file\": "
+        "\"k\", \"next-server\": \"10.0.0.1\"},\n"
+        "    {\"arch\": 7, \"next-server\": \"10.0.0.1\"},\n"
+        "    {\"mac\": \"^52:54:00:00:00:07$\", \"next-server\": "
+        "\"10.0.0.1\"},\n"
+        "    {\"mac\": \"^52:54:00:00:00:11$\", \"boot-file\": \"k\", "
+        "\"next-server\": \"10.0.0.1\"},\n"
+        "    {\"mac\": \"^52:54:00:00:00:12$\", \"boot-file\": \"k\", "
+        "\"next-server\": \"10.0.0.1\"},\n"
+        "    {\"next-server\": \"10.0.0.1\"}\n"
+        "  ]\n"
+        "}\n");
+    assert_int_equal(pxe_import_nnotes(im), 4);
+    assert_string_equal(pxe_import_note(im, 0),
+                        "d.conf:4: not translated: dhcp-host with tag:known "
+                        "(dnsmasq looks up hosts before it sets that tag)");
+    assert_string_equal(pxe_import_note(im, 1),
+                        "d.conf:5: not translated: dhcp-host with tag:lab "
+                        "(dnsmasq looks up hosts before it sets that tag)");
+    assert_string_equal(pxe_import_note(im, 2),
+                        "d.conf:6: not translated: dhcp-host with tag: for a "
+                        "MAC another dhcp-host names (line 7)");
+    assert_string_equal(pxe_import_note(im, 3),
+                        "d.conf:8: not translated: dhcp-host with tag: and an "
+                        "address (a Kea reservation holds for the MAC "
+                        "whatever the tags)");
+    pxe_buf_free(&out);
+    pxe_import_free(im);
+}
+
 /* Tagged ranges (--kea-config): a pool for a class of the range's tags,
  * the untagged ones for the clients none admits; overlapping tags and
  * tests Kea cannot make are reported, the range left open. */
@@ -541,6 +601,7 @@ main(void)
         cmocka_unit_test(test_pxe_service),
         cmocka_unit_test(test_match_text),
         cmocka_unit_test(test_match_classes),
+        cmocka_unit_test(test_host_tags),
         cmocka_unit_test(test_range_tags),
         cmocka_unit_test(test_tag_if_order),
         cmocka_unit_test(test_errors),
