@@ -503,15 +503,32 @@ ngx_http_pxekit_opts(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf,
 static ngx_int_t
 ngx_http_pxekit_node(ngx_http_request_t *r, u_char *node)
 {
-    ngx_str_t  value;
+    u_char     *dst, *src;
+    ngx_str_t   value, mac;
 
     if (ngx_http_arg(r, (u_char *) "mac", 3, &value) != NGX_OK) {
         return NGX_DECLINED;
     }
 
-    if (pxe_macfile((char *) value.data, value.len, (char *) node)
-        != PXE_OK)
-    {
+    /* iPXE sends ${mac} percent-encoded: "52%3A54%3A..." */
+
+    mac = value;
+
+    if (ngx_strlchr(value.data, value.data + value.len, '%') != NULL) {
+        dst = ngx_pnalloc(r->pool, value.len);
+        if (dst == NULL) {
+            return NGX_DECLINED;
+        }
+
+        mac.data = dst;
+        src = value.data;
+
+        ngx_unescape_uri(&dst, &src, value.len, 0);
+
+        mac.len = dst - mac.data;
+    }
+
+    if (pxe_macfile((char *) mac.data, mac.len, (char *) node) != PXE_OK) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                       "pxekit: \"mac=%V\" is not a MAC, ignored", &value);
         return NGX_DECLINED;
