@@ -111,8 +111,6 @@ static void *ngx_http_pxekit_pool_alloc(void *ctx, size_t size);
 static void ngx_http_pxekit_cleanup(void *data);
 
 static char *ngx_http_pxekit(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
-static char *ngx_http_pxekit_root(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
 static char *ngx_http_pxekit_default_build(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_pxekit_kernel_args(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -143,9 +141,9 @@ static ngx_command_t  ngx_http_pxekit_commands[] = {
 
     { ngx_string("pxekit_root"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_http_pxekit_root,
+      ngx_http_pxekit_dir,
       NGX_HTTP_LOC_CONF_OFFSET,
-      0,
+      offsetof(ngx_http_pxekit_loc_conf_t, root),
       NULL },
 
     { ngx_string("pxekit_default_build"),
@@ -1445,60 +1443,6 @@ ngx_http_pxekit(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
 
 static char *
-ngx_http_pxekit_root(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
-{
-    ngx_http_pxekit_loc_conf_t *plcf = conf;
-
-    u_char           *p;
-    ngx_str_t        *value;
-    ngx_file_info_t   fi;
-
-    if (plcf->root.data) {
-        return "is duplicate";
-    }
-
-    value = cf->args->elts;
-    plcf->root = value[1];
-
-    while (plcf->root.len > 1
-           && plcf->root.data[plcf->root.len - 1] == '/')
-    {
-        plcf->root.len--;
-    }
-
-    if (ngx_conf_full_name(cf->cycle, &plcf->root, 0) != NGX_OK) {
-        return NGX_CONF_ERROR;
-    }
-
-    /* the core wants a C string */
-
-    p = ngx_pnalloc(cf->pool, plcf->root.len + 1);
-    if (p == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    (void) ngx_cpystrn(p, plcf->root.data, plcf->root.len + 1);
-    plcf->root.data = p;
-
-    if (ngx_file_info(plcf->root.data, &fi) == NGX_FILE_ERROR) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           "pxekit_root \"%V\" cannot be used",
-                           &plcf->root);
-        return NGX_CONF_ERROR;
-    }
-
-    if (!ngx_is_dir(&fi)) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "pxekit_root \"%V\" is not a directory",
-                           &plcf->root);
-        return NGX_CONF_ERROR;
-    }
-
-    return NGX_CONF_OK;
-}
-
-
-static char *
 ngx_http_pxekit_default_build(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_pxekit_loc_conf_t *plcf = conf;
@@ -1808,7 +1752,7 @@ ngx_http_pxekit_module_directive(ngx_conf_t *cf, ngx_command_t *cmd,
 }
 
 
-/* pxekit_node_root, pxekit_hosts: a directory, as a C string. */
+/* pxekit_root, pxekit_node_root, pxekit_hosts: a directory, as a C string. */
 
 static char *
 ngx_http_pxekit_dir(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
