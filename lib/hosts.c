@@ -90,6 +90,7 @@ pxe_host_parse(const char *s, size_t len, pxe_host_t *h)
         }
         if (e == w || *w == '#') {
             if (memchr(w, '\0', (size_t) (e - w)) != NULL) {
+                memset(h, 0, sizeof(*h));
                 h->line = line;
                 return PXE_ESYNTAX;
             }

@@ -88,6 +88,8 @@ test_parse_fails_whole(void **state)
     }
     /* a NUL byte, even in a comment */
     assert_int_equal(pxe_host_parse("local\n#\0\n", 9, &h), PXE_ESYNTAX);
+    assert_false(h.local);      /* found by hosts-fuzzer: fails whole */
+    assert_int_equal(h.line, 2);
     assert_int_equal(pxe_host_parse("build=" A "\0", 23, &h), PXE_ESYNTAX);
     memset(big, '#', sizeof(big));
     assert_int_equal(pxe_host_parse(big, PXE_HOST_FILE_MAX, &h), PXE_OK);
