@@ -44,6 +44,11 @@ static int cmdline_len(const pxe_build_t *b, const pxe_ipxe_opts_t *opts,
     size_t base_len, int kind, size_t *len);
 static int add_stanza(pxe_buf_t *out, const char *up,
     const pxe_build_t *b, const pxe_ipxe_opts_t *opts, int kind);
+static int add_modules(pxe_buf_t *out, const char *up,
+    const pxe_ipxe_opts_t *opts);
+static int modules_len(const pxe_ipxe_opts_t *opts, size_t base_len,
+    size_t *len);
+static const pxe_module_t *module_missing(const pxe_ipxe_opts_t *opts);
 static int add_entry(pxe_buf_t *out, const pxe_build_t *b,
     const pxe_ipxe_opts_t *opts, int kind);
 static int add_variant_items(pxe_buf_t *out, const pxe_build_t *b,
@@ -282,6 +287,86 @@ pxe_ipxe_check_opts(const pxe_ipxe_opts_t *opts)
     {
         return PXE_EUNSAFE;
     }
+    if (opts->nmodules > PXE_MODULES_MAX
+        || (opts->nmodules > 0 && opts->modules == NULL)
+        || (opts->node != NULL
+            && (strnlen(opts->node, PXE_MACFILE_LEN + 1) != PXE_MACFILE_LEN
+                || !charset_ok(opts->node, PXE_MACFILE_LEN, "-"))))
+    {
+        return PXE_EINVAL;
+    }
+    return PXE_OK;
+}
+
+/* The first required module the entry cannot load, or NULL. */
+static const pxe_module_t *
+module_missing(const pxe_ipxe_opts_t *opts)
+{
+    size_t  i;
+
+    for (i = 0; i < opts->nmodules; i++) {
+        if (!(opts->modules_present & (1u << i))
+            && !opts->modules[i].optional)
+        {
+            return &opts->modules[i];
+        }
+    }
+    return NULL;
+}
+
+/*
+ * One line per module present, in configuration order; names and types
+ * passed pxe_module_parse(), the node passed the check above.
+ */
+static int
+add_modules(pxe_buf_t *out, const char *up, const pxe_ipxe_opts_t *opts)
+{
+    const pxe_module_t  *m;
+    size_t               i;
+    int                  rc = PXE_OK;
+
+    for (i = 0; rc == PXE_OK && i < opts->nmodules; i++) {
+        m = &opts->modules[i];
+        if (!(opts->modules_present & (1u << i))) {
+            continue;
+        }
+        rc = pxe_buf_printf(out, "module %s", up);
+        if (rc == PXE_OK) {
+            rc = pxe_module_url(m, opts->node, out);
+        }
+        if (rc == PXE_OK) {
+            rc = pxe_buf_printf(out, " type=%s name=%s || goto pxekit-failed\n",
+                                m->type, m->name);
+        }
+    }
+    return rc;
+}
+
+/* What the module lines add to the multiboot command line. */
+static int
+modules_len(const pxe_ipxe_opts_t *opts, size_t base_len, size_t *len)
+{
+    pxe_buf_t  m;
+    size_t     i;
+    int        rc;
+
+    *len = 0;
+    for (i = 0; i < opts->nmodules; i++) {
+        if (!(opts->modules_present & (1u << i))) {
+            continue;
+        }
+        pxe_buf_init_measure(&m, PXE_SCRIPT_MAX);
+        rc = pxe_module_url(&opts->modules[i], opts->node, &m);
+        if (rc == PXE_OK) {
+            rc = pxe_buf_printf(&m, " type=%s name=%s",
+                                opts->modules[i].type,
+                                opts->modules[i].name);
+        }
+        if (rc != PXE_OK) {
+            return rc;
+        }
+        *len += base_len + m.len + 1;
+    }
     return PXE_OK;
 }
 
@@ -329,7 +414,18 @@ static int
 add_stanza(pxe_buf_t *out, const char *up, const pxe_build_t *b,
     const pxe_ipxe_opts_t *opts, int kind)
 {
-    int  rc, rescue;
+    const pxe_module_t  *missing;
+    int                  rc, rescue;
+
+    /* better a message than a node booted without its configuration */
+    missing = module_missing(opts);
+    if (missing != NULL) {
+        return pxe_buf_printf(out, "echo pxekit: not booting %s: module %s"
+                              " (pxekit_module) is missing%s\n"
+                              "goto pxekit-failed\n", b->name,
+                              missing->name,
+                              missing->per_node ? " for this node" : "");
+    }
 
     rescue = kind == ENTRY_RESCUE;
     rc = pxe_ipxe_efi_guard(out);
@@ -352,6 +448,9 @@ add_stanza(pxe_buf_t *out, const char *up, const pxe_build_t *b,
                             up, b->name);
     }
     if (rc == PXE_OK) {
+        rc = add_modules(out, up, opts);
+    }
+    if (rc == PXE_OK) {
         rc = pxe_buf_adds(out, "boot || goto pxekit-failed\n");
     }
     return rc;
@@ -367,11 +466,15 @@ cmdline_len(const pxe_build_t *b, const pxe_ipxe_opts_t *opts,
     size_t base_len, int kind, size_t *len)
 {
     pxe_buf_t  m;
+    size_t     mods;
     int        rc, rescue;
 
     rescue = kind == ENTRY_RESCUE;
     pxe_buf_init_measure(&m, PXE_SCRIPT_MAX);
     rc = pxe_ipxe_bootargs(&m, opts, rescue ? PXE_RESCUE_ARGS : NULL);
+    if (rc == PXE_OK) {
+        rc = modules_len(opts, base_len, &mods);
+    }
     if (rc != PXE_OK) {
         return rc;
     }
@@ -383,6 +486,7 @@ cmdline_len(const pxe_build_t *b, const pxe_ipxe_opts_t *opts,
         *len += base_len + PXE_BUILDNAME_LEN
                 + sizeof("/" ARCHIVE_URL ".hash " HASH_ARGS);
     }
+    *len += mods;
     return PXE_OK;
 }
 
@@ -657,9 +761,9 @@ pxe_ipxe_menu(const pxe_scan_t *scan, const char *default_build,
     return rc;
 }
 
-int
-pxe_ipxe_script(const pxe_build_t *build, const pxe_ipxe_opts_t *opts,
-    pxe_buf_t *out)
+static int
+boot_script(const pxe_build_t *build, const pxe_ipxe_opts_t *opts,
+    const char *up, pxe_buf_t *out)
 {
     int  rc;
 
@@ -675,7 +779,7 @@ pxe_ipxe_script(const pxe_build_t *build, const pxe_ipxe_opts_t *opts,
                         "# pxekit: SmartOS %s\n"
                         "set pxekit-build %s\n", build->name, build->name);
     if (rc == PXE_OK) {
-        rc = add_stanza(out, "../", build, opts, ENTRY_NORMAL);
+        rc = add_stanza(out, up, build, opts, ENTRY_NORMAL);
     }
     if (rc == PXE_OK) {
         rc = pxe_buf_adds(out, "\n:pxekit-failed\n"
@@ -688,4 +792,28 @@ pxe_ipxe_script(const pxe_build_t *build, const pxe_ipxe_opts_t *opts,
         rc = pxe_ipxe_efi_section(out, opts, 0);
     }
     return rc;
+}
+
+int
+pxe_ipxe_script(const pxe_build_t *build, const pxe_ipxe_opts_t *opts,
+    pxe_buf_t *out)
+{
+    return boot_script(build, opts, "../", out);
+}
+
+int
+pxe_ipxe_boot_now(const pxe_build_t *build, const pxe_ipxe_opts_t *opts,
+    pxe_buf_t *out)
+{
+    return boot_script(build, opts, "", out);
+}
+
+int
+pxe_ipxe_local(pxe_buf_t *out)
+{
+    /* the menu's own local entry; a failed sanboot hands back to the
+       firmware's next boot option */
+    return pxe_buf_adds(out, "#!ipxe\n"
+                        "# pxekit: local disk (pxekit_hosts)\n"
+                        "sanboot --no-describe --drive 0x80 || exit 1\n");
 }

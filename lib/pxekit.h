@@ -276,6 +276,58 @@ int pxe_build_boot_file(const pxe_build_t *b, pxe_file_e file);
 /* The canonical relative URL path ("<b>/platform/i86pc/amd64/boot_archive"). */
 int pxe_build_url(const char *name, pxe_file_e file, pxe_buf_t *out);
 
+/* ---- extra boot modules and per-node files (modules.c) ----------------- */
+
+/*
+ * `pxekit_module PATH name=NAME [type=TYPE] [optional]`: a file added as
+ * a `module` line to every SmartOS entry, after the archive and its hash.
+ * PATH is relative (to the build root, or with ${mac} to the node root)
+ * and ${mac} is its only variable: the node's MAC as "aa-bb-cc-dd-ee-ff",
+ * taken from the menu URL's `mac` argument and validated as a MAC.
+ */
+#define PXE_MODULES_MAX      6      /* iPXE keeps 8: archive, hash, 6 */
+#define PXE_MODULE_NAME_MAX  64
+#define PXE_MODULE_TYPE_MAX  16
+#define PXE_MODULE_TYPE_DEFAULT "file"
+#define PXE_MACFILE_LEN      17     /* "aa-bb-cc-dd-ee-ff" */
+#define PXE_MODULE_URL       "pxekit-module/"   /* P/pxekit-module/<name> */
+#define PXE_NODE_URL         "pxekit-node/"     /* P/pxekit-node/<mac>/<name> */
+
+typedef struct pxe_module_s {
+    char        path[PXE_PATH_MAX + 1];     /* checked, may hold ${mac} */
+    size_t      path_len;
+    char        name[PXE_MODULE_NAME_MAX + 1];
+    char        type[PXE_MODULE_TYPE_MAX + 1];
+    unsigned    optional:1;
+    unsigned    per_node:1;                 /* PATH uses ${mac} */
+} pxe_module_t;
+
+/*
+ * Parses a directive's PATH and its words ("name=N", "type=T",
+ * "optional"): PATH passes pxe_path_check() once ${mac} is put in,
+ * NAME is [A-Za-z0-9._-/] without "." or ".." segment, TYPE [a-z0-9_].
+ * PXE_ESYNTAX for an unknown or repeated word or no name, PXE_EUNSAFE
+ * for a value outside its character set, PXE_ETOOLONG past a bound.
+ */
+struct pxe_str_s;
+int pxe_module_parse(const char *path, size_t path_len,
+    const struct pxe_str_s *words, size_t nwords, pxe_module_t *m);
+/* A MAC from a request ("aa:bb:..", '-' too, any case) as "aa-bb-..". */
+int pxe_macfile(const char *s, size_t len, char out[PXE_MACFILE_LEN + 1]);
+/*
+ * The file of m for node mac (NULL unless per_node), relative to its
+ * directory: ${mac} put in, the result checked again.
+ */
+int pxe_module_path(const pxe_module_t *m, const char *mac, pxe_buf_t *out);
+/* Its URL relative to the location: PXE_MODULE_URL or PXE_NODE_URL form. */
+int pxe_module_url(const pxe_module_t *m, const char *mac, pxe_buf_t *out);
+/*
+ * The one check before a module's file is opened: dir/rel is a regular
+ * file whose real path stays under dir's.  PXE_OK, PXE_ENOENT (missing),
+ * PXE_ENOTREG or PXE_ESYMLINK (refused).
+ */
+int pxe_module_check_file(const char *dir, const char *rel);
+
 /* ---- iPXE script writer (ipxe.c) -------------------------------------- */
 
 /*
@@ -340,6 +392,16 @@ typedef struct pxe_ipxe_opts_s {
     unsigned        kmdb;
     const char     *efi_chain;      /* NULL: EFI iPXE is told why not */
     size_t          efi_chain_len;
+    /*
+     * pxekit_module: every entry gets a line per module whose bit is in
+     * modules_present; an optional one without it is left out, a
+     * required one makes the entry say so instead of booting.  node is
+     * the MAC for per-node URLs (NULL: per-node modules are missing).
+     */
+    const pxe_module_t *modules;
+    size_t          nmodules;
+    unsigned        modules_present;
+    const char     *node;
 } pxe_ipxe_opts_t;
 
 /*
@@ -374,6 +436,15 @@ int pxe_ipxe_script(const pxe_build_t *build, const pxe_ipxe_opts_t *opts,
 int pxe_ipxe_cmdline_max(const pxe_scan_t *scan, const pxe_ipxe_opts_t *opts,
     size_t base_len, size_t *len);
 
+/*
+ * A script that boots one build at once, no menu, served in place of
+ * P/menu.ipxe (URLs relative to it): pxekit_hosts' once=.
+ */
+int pxe_ipxe_boot_now(const pxe_build_t *build, const pxe_ipxe_opts_t *opts,
+    pxe_buf_t *out) PXE_WARN_UNUSED;
+/* A script that boots the local disk at once: pxekit_hosts' local. */
+int pxe_ipxe_local(pxe_buf_t *out) PXE_WARN_UNUSED;
+
 /* ---- PXELINUX configuration (pxelinux.c) ------------------------------ */
 
 #define PXE_PXELINUX_MAX     (8 * 1024 * 1024)  /* one config, as a menu */
@@ -400,7 +471,9 @@ typedef enum {
     PXE_ROUTE_MENU = 1,         /* menu.ipxe */
     PXE_ROUTE_BUILDS_JSON,      /* builds.json */
     PXE_ROUTE_SCRIPT,           /* <build>/smartos.ipxe, latest/smartos.ipxe */
-    PXE_ROUTE_FILE              /* <build>/platform/i86pc/... */
+    PXE_ROUTE_FILE,             /* <build>/platform/i86pc/... */
+    PXE_ROUTE_MODULE            /* pxekit-module/<name>,
+                                   pxekit-node/<mac>/<name> */
 } pxe_route_e;
 
 typedef struct pxe_route_s {
@@ -408,6 +481,10 @@ typedef struct pxe_route_s {
     char            name[PXE_BUILDNAME_LEN + 1];    /* "" for latest */
     unsigned        latest:1;
     pxe_file_e      file;
+    /* PXE_ROUTE_MODULE: the module's name, and the node's MAC or "" */
+    const char     *module;     /* points into the path */
+    size_t          module_len;
+    char            node[PXE_MACFILE_LEN + 1];
 } pxe_route_t;
 
 /*
@@ -454,6 +531,72 @@ int pxe_scan_stamp(const char *root, const pxe_scan_t *scan,
 
 /* One object per build in scan, in scan order, as a JSON array. */
 int pxe_buildsjson(const pxe_scan_t *scan, pxe_buf_t *out) PXE_WARN_UNUSED;
+
+/* ---- per-host boot state (hosts.c, hosts_file.c) ---------------------- */
+
+/*
+ * pxekit_hosts DIR: one file per MAC, DIR/aa-bb-cc-dd-ee-ff, of
+ * `key=value` lines (blank lines and `#` comments allowed, at most
+ * PXE_HOST_FILE_MAX bytes): build=<name|latest> preselects that build,
+ * `local` boots the local disk at once, once=<name|latest> boots that
+ * build at once on the next menu request only.  Any other line, a key
+ * twice, or a bad value: the file does not parse (PXE_ESYNTAX).
+ */
+#define PXE_HOST_FILE_MAX    4096
+
+typedef struct pxe_host_s {
+    char        build[PXE_BUILDNAME_LEN + 1];   /* "": latest */
+    char        once[PXE_BUILDNAME_LEN + 1];    /* "": latest */
+    unsigned    has_build:1;
+    unsigned    has_once:1;
+    unsigned    local:1;
+    size_t      once_off;       /* the once= line, its newline included */
+    size_t      once_len;
+    size_t      line;           /* on error: the line that failed (1-) */
+} pxe_host_t;
+
+int pxe_host_parse(const char *s, size_t len, pxe_host_t *h);
+
+typedef enum {
+    PXE_HOST_MENU = 0,          /* the menu, default from build= or none */
+    PXE_HOST_LOCAL,             /* the local disk, no menu */
+    PXE_HOST_ONCE               /* this build, no menu; once= consumed */
+} pxe_host_action_e;
+
+typedef struct pxe_host_decision_s {
+    pxe_host_action_e    action;
+    const pxe_build_t   *build;     /* ONCE: the build; MENU: the pinned
+                                       default or NULL */
+    unsigned             once_unusable:1;   /* once= names no usable
+                                               build: ignored, kept */
+    unsigned             build_unusable:1;  /* build= likewise */
+} pxe_host_decision_t;
+
+/*
+ * once= (a usable build) comes first, then local, then build=.  A once=
+ * or build= naming no usable build is ignored (flagged, not consumed).
+ */
+void pxe_host_decide(const pxe_host_t *h, const pxe_scan_t *scan,
+    pxe_host_decision_t *d);
+/*
+ * What the file says once its once= was used: the text without the
+ * once= line, every other byte kept.
+ */
+int pxe_host_after_once(const char *s, size_t len, const pxe_host_t *h,
+    pxe_buf_t *out) PXE_WARN_UNUSED;
+/*
+ * The state of node mac ("aa-bb-cc-dd-ee-ff") under dir, decided against
+ * scan.  With consume set and a once= to use, the file is rewritten to
+ * pxe_host_after_once() (a temporary file in dir, then rename) under an
+ * exclusive flock(2) of the file, re-opened if it was replaced while
+ * waiting: of concurrent callers exactly one gets PXE_HOST_ONCE.
+ * PXE_ENOENT: no file (d says MENU); PXE_ESYNTAX: it does not parse
+ * (h->line says where; d says MENU); PXE_EIO (errno kept) or
+ * PXE_ENOTREG (a symlink or not a regular file) likewise; a failed
+ * rewrite gives PXE_EIO and the decision without once=.
+ */
+int pxe_host_take(const char *dir, const char *mac, const pxe_scan_t *scan,
+    int consume, pxe_host_t *h, pxe_host_decision_t *d);
 
 /* ---- a DHCPv4 client as the policy sees it (dhcpopt.c) ---------------- */
 

@@ -14,6 +14,7 @@
 #define ROUTE_SCRIPT    "/smartos.ipxe"
 
 static int is(const char *path, size_t len, const char *s);
+static int module_route(const char *path, size_t len, pxe_route_t *route);
 
 static int
 is(const char *path, size_t len, const char *s)
@@ -52,6 +53,11 @@ pxe_route(const char *path, size_t len, pxe_route_t *route)
         return PXE_OK;
     }
 
+    rc = module_route(path, len, route);
+    if (rc != PXE_ENOENT) {
+        return rc;
+    }
+
     /*
      * The hot path (sanboot reads by many small ranges): one path check
      * and one name check, both inside pxe_request_file().
@@ -72,6 +78,48 @@ pxe_route(const char *path, size_t len, pxe_route_t *route)
     }
     rc = pxe_path_check(path, len);
     return rc != PXE_OK ? rc : PXE_ENOENT;
+}
+
+/*
+ * pxekit-module/<name> and pxekit-node/<mac>/<name>: which module is
+ * the adapter's to look up (by name), but the MAC is checked here and
+ * must be the form the core writes, so one node has one URL per file.
+ */
+static int
+module_route(const char *path, size_t len, pxe_route_t *route)
+{
+    size_t  n, skip;
+    char    mac[PXE_MACFILE_LEN + 1];
+    int     rc;
+
+    n = sizeof(PXE_NODE_URL) - 1;
+    if (len > n && memcmp(path, PXE_NODE_URL, n) == 0) {
+        if (len < n + PXE_MACFILE_LEN + 2
+            || path[n + PXE_MACFILE_LEN] != '/'
+            || pxe_macfile(path + n, PXE_MACFILE_LEN, mac) != PXE_OK
+            || memcmp(mac, path + n, PXE_MACFILE_LEN) != 0)
+        {
+            rc = pxe_path_check(path, len);
+            return rc != PXE_OK ? rc : PXE_ENOENT;
+        }
+        memcpy(route->node, mac, sizeof(mac));
+        skip = n + PXE_MACFILE_LEN + 1;
+    } else {
+        n = sizeof(PXE_MODULE_URL) - 1;
+        if (len <= n || memcmp(path, PXE_MODULE_URL, n) != 0) {
+            return PXE_ENOENT;
+        }
+        skip = n;
+    }
+    rc = pxe_path_check(path, len);
+    if (rc != PXE_OK) {
+        memset(route, 0, sizeof(*route));
+        return rc;
+    }
+    route->kind = PXE_ROUTE_MODULE;
+    route->module = path + skip;
+    route->module_len = len - skip;
+    return PXE_OK;
 }
 
 int

@@ -69,6 +69,9 @@ typedef struct {
     ngx_uint_t                  consoles;
     ngx_flag_t                  kmdb;
     ngx_str_t                   efi_chain;
+    ngx_array_t                *modules;       /* of pxe_module_t */
+    ngx_str_t                   node_root;
+    ngx_str_t                   hosts;
     ngx_http_pxekit_cache_t    *cache;
 } ngx_http_pxekit_loc_conf_t;
 
@@ -89,6 +92,17 @@ static ngx_int_t ngx_http_pxekit_json(ngx_http_request_t *r,
     ngx_http_pxekit_loc_conf_t *plcf);
 static ngx_int_t ngx_http_pxekit_file(ngx_http_request_t *r,
     ngx_http_pxekit_loc_conf_t *plcf, pxe_route_t *route);
+static ngx_int_t ngx_http_pxekit_send_file(ngx_http_request_t *r,
+    ngx_str_t *path);
+static ngx_int_t ngx_http_pxekit_node(ngx_http_request_t *r, u_char *node);
+static void ngx_http_pxekit_modules_present(ngx_http_request_t *r,
+    ngx_http_pxekit_loc_conf_t *plcf, pxe_ipxe_opts_t *opts);
+static ngx_int_t ngx_http_pxekit_module_file(ngx_http_request_t *r,
+    ngx_http_pxekit_loc_conf_t *plcf, pxe_route_t *route);
+static ngx_int_t ngx_http_pxekit_host(ngx_http_request_t *r,
+    ngx_http_pxekit_loc_conf_t *plcf, pxe_ipxe_opts_t *opts, u_char *build);
+static ngx_int_t ngx_http_pxekit_send_body(ngx_http_request_t *r,
+    pxe_buf_t *body, time_t mtime);
 static ngx_int_t ngx_http_pxekit_send_memory(ngx_http_request_t *r,
     u_char *data, size_t len, time_t mtime, ngx_str_t *etag,
     ngx_str_t *type);
@@ -101,8 +115,6 @@ static void *ngx_http_pxekit_pool_alloc(void *ctx, size_t size);
 static void ngx_http_pxekit_cleanup(void *data);
 
 static char *ngx_http_pxekit(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
-static char *ngx_http_pxekit_root(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
 static char *ngx_http_pxekit_default_build(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_pxekit_kernel_args(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -117,6 +129,10 @@ static char *ngx_http_pxekit_menu_consoles(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_pxekit_efi_chain(ngx_conf_t *cf, void *post,
     void *data);
+static char *ngx_http_pxekit_module_directive(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_pxekit_dir(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 static void *ngx_http_pxekit_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_pxekit_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
@@ -137,9 +153,9 @@ static ngx_command_t  ngx_http_pxekit_commands[] = {
 
     { ngx_string("pxekit_root"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_http_pxekit_root,
+      ngx_http_pxekit_dir,
       NGX_HTTP_LOC_CONF_OFFSET,
-      0,
+      offsetof(ngx_http_pxekit_loc_conf_t, root),
       NULL },
 
     { ngx_string("pxekit_default_build"),
@@ -191,6 +207,13 @@ static ngx_command_t  ngx_http_pxekit_commands[] = {
       0,
       NULL },
 
+    { ngx_string("pxekit_module"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_2MORE,
+      ngx_http_pxekit_module_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("pxekit_menu_kmdb"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
       ngx_conf_set_flag_slot,
@@ -204,6 +227,20 @@ static ngx_command_t  ngx_http_pxekit_commands[] = {
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_pxekit_loc_conf_t, efi_chain),
       &ngx_http_pxekit_efi_chain_post },
+
+    { ngx_string("pxekit_node_root"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_pxekit_dir,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_pxekit_loc_conf_t, node_root),
+      NULL },
+
+    { ngx_string("pxekit_hosts"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_pxekit_dir,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_pxekit_loc_conf_t, hosts),
+      NULL },
 
       ngx_null_command
 };
@@ -311,6 +348,9 @@ ngx_http_pxekit_handler(ngx_http_request_t *r)
 
     case PXE_ROUTE_BUILDS_JSON:
         return ngx_http_pxekit_json(r, plcf);
+
+    case PXE_ROUTE_MODULE:
+        return ngx_http_pxekit_module_file(r, plcf, &route);
 
     default: /* PXE_ROUTE_FILE */
         return ngx_http_pxekit_file(r, plcf, &route);
@@ -493,7 +533,111 @@ ngx_http_pxekit_opts(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf,
         opts->efi_chain_len = plcf->efi_chain.len;
     }
 
+    if (plcf->modules) {
+        ngx_http_pxekit_modules_present(r, plcf, opts);
+    }
+
     return NGX_OK;
+}
+
+
+/*
+ * The node a request is for: the menu URL's "mac" argument, as the core
+ * validates and writes it ("aa-bb-cc-dd-ee-ff"); NGX_DECLINED without
+ * one.  No other client value names a node.
+ */
+
+static ngx_int_t
+ngx_http_pxekit_node(ngx_http_request_t *r, u_char *node)
+{
+    u_char     *dst, *src;
+    ngx_str_t   value, mac;
+
+    if (ngx_http_arg(r, (u_char *) "mac", 3, &value) != NGX_OK) {
+        return NGX_DECLINED;
+    }
+
+    /* iPXE sends ${mac} percent-encoded: "52%3A54%3A..." */
+
+    mac = value;
+
+    if (ngx_strlchr(value.data, value.data + value.len, '%') != NULL) {
+        dst = ngx_pnalloc(r->pool, value.len);
+        if (dst == NULL) {
+            return NGX_DECLINED;
+        }
+
+        mac.data = dst;
+        src = value.data;
+
+        ngx_unescape_uri(&dst, &src, value.len, 0);
+
+        mac.len = dst - mac.data;
+    }
+
+    if (pxe_macfile((char *) mac.data, mac.len, (char *) node) != PXE_OK) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "pxekit: \"mac=%V\" is not a MAC, ignored", &value);
+        return NGX_DECLINED;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * Which pxekit_module files exist for this node: a stat of each, through
+ * the core's containment check, per menu (per-node files come and go
+ * without a reload).
+ */
+
+static void
+ngx_http_pxekit_modules_present(ngx_http_request_t *r,
+    ngx_http_pxekit_loc_conf_t *plcf, pxe_ipxe_opts_t *opts)
+{
+    int            rc;
+    u_char        *node;
+    ngx_str_t     *dir;
+    pxe_buf_t      rel;
+    ngx_uint_t     i, level;
+    pxe_module_t  *m;
+    char           path[PXE_PATH_MAX + 1];
+
+    node = ngx_pnalloc(r->pool, PXE_MACFILE_LEN + 1);
+    if (node != NULL && ngx_http_pxekit_node(r, node) == NGX_OK) {
+        opts->node = (char *) node;
+    }
+
+    m = plcf->modules->elts;
+    opts->modules = m;
+    opts->nmodules = plcf->modules->nelts;
+
+    for (i = 0; i < plcf->modules->nelts; i++) {
+        if (m[i].per_node && opts->node == NULL) {
+            continue;
+        }
+
+        dir = m[i].per_node ? &plcf->node_root : &plcf->root;
+
+        pxe_buf_init_fixed(&rel, path, sizeof(path));
+
+        rc = pxe_module_path(&m[i], opts->node, &rel);
+
+        if (rc == PXE_OK) {
+            rc = pxe_module_check_file((char *) dir->data, path);
+        }
+
+        if (rc == PXE_OK) {
+            opts->modules_present |= 1u << i;
+
+        } else if (rc != PXE_ENOENT || !m[i].optional) {
+            level = (rc == PXE_ENOENT) ? NGX_LOG_WARN : NGX_LOG_ERR;
+
+            ngx_log_error(level, r->connection->log, 0,
+                          "pxekit_module \"%s\": \"%V/%s\": %s",
+                          m[i].name, dir, path, pxe_strerror(rc));
+        }
+    }
 }
 
 
@@ -505,6 +649,8 @@ ngx_http_pxekit_menu(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf)
     ngx_uint_t                i, n;
     pxe_ipxe_opts_t           opts;
     ngx_pool_cleanup_t       *cln;
+    pxe_buf_t                 body;
+    pxe_allocator_t           allocator;
     ngx_http_pxekit_menu_t   *menu;
     ngx_http_pxekit_cache_t  *cache;
     u_char                    build[PXE_BUILDNAME_LEN + 1];
@@ -531,7 +677,38 @@ ngx_http_pxekit_menu(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf)
         }
     }
 
+    if (plcf->hosts.len) {
+        rc = ngx_http_pxekit_host(r, plcf, &opts, build);
+
+        if (rc != NGX_DECLINED) {
+            return rc;
+        }
+    }
+
     cache = plcf->cache;
+
+    /* with per-node module lines the text is the node's own: not cached */
+
+    if (plcf->modules) {
+        allocator.alloc = ngx_http_pxekit_pool_alloc;
+        allocator.free = NULL;
+        allocator.ctx = r->pool;
+
+        pxe_buf_init(&body, PXE_MENU_MAX, &allocator);
+
+        rc = pxe_ipxe_menu(&cache->scan, build[0] ? (char *) build : NULL,
+                           &opts, &body);
+
+        if (rc != PXE_OK) {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "pxekit menu failed: %s", pxe_strerror(rc));
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        ngx_http_pxekit_check_cmdline(r, plcf, &opts);
+
+        return ngx_http_pxekit_send_body(r, &body, cache->newest);
+    }
 
     for (i = 0; i < NGX_HTTP_PXEKIT_MENUS; i++) {
         menu = cache->menus[i];
@@ -620,6 +797,135 @@ ngx_http_pxekit_menu(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf)
     return ngx_http_pxekit_send_memory(r, (u_char *) menu->body.data,
                                        menu->body.len, cache->newest,
                                        &menu->etag,
+                                       &ngx_http_pxekit_script_type);
+}
+
+
+/*
+ * pxekit_hosts: the node's file may pin the default (build, written
+ * into the menu's key), or replace the menu by the local disk or by a
+ * build booted once.  Only a GET uses up a once= (a HEAD only looks).
+ * A file that cannot be used is logged and the normal menu served.
+ */
+
+static ngx_int_t
+ngx_http_pxekit_host(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf,
+    pxe_ipxe_opts_t *opts, u_char *build)
+{
+    int                   rc;
+    u_char                node[PXE_MACFILE_LEN + 1];
+    ngx_log_t            *log;
+    pxe_buf_t             body;
+    pxe_host_t            h;
+    pxe_allocator_t       allocator;
+    pxe_host_decision_t   d;
+
+    if (ngx_http_pxekit_node(r, node) != NGX_OK) {
+        return NGX_DECLINED;
+    }
+
+    log = r->connection->log;
+
+    rc = pxe_host_take((char *) plcf->hosts.data, (char *) node,
+                       &plcf->cache->scan, r->method == NGX_HTTP_GET,
+                       &h, &d);
+
+    switch (rc) {
+
+    case PXE_OK:
+        break;
+
+    case PXE_ENOENT:
+        return NGX_DECLINED;
+
+    case PXE_ESYNTAX:
+        ngx_log_error(NGX_LOG_WARN, log, 0,
+                      "pxekit_hosts \"%V/%s\" does not parse at line %uz, "
+                      "ignored", &plcf->hosts, node, h.line);
+        return NGX_DECLINED;
+
+    default:
+        ngx_log_error(NGX_LOG_ERR, log, rc == PXE_EIO ? ngx_errno : 0,
+                      "pxekit_hosts \"%V/%s\": %s%s", &plcf->hosts, node,
+                      pxe_strerror(rc),
+                      d.action == PXE_HOST_MENU && d.build == NULL
+                      ? ", ignored" : ", once= not used");
+
+        if (d.action == PXE_HOST_MENU && d.build == NULL) {
+            return NGX_DECLINED;
+        }
+    }
+
+    if (d.once_unusable) {
+        ngx_log_error(NGX_LOG_WARN, log, 0,
+                      "pxekit_hosts \"%V/%s\": once=%s is not a bootable "
+                      "build, ignored", &plcf->hosts, node,
+                      h.once[0] ? h.once : PXE_BUILD_LATEST);
+    }
+
+    if (d.build_unusable) {
+        ngx_log_error(NGX_LOG_WARN, log, 0,
+                      "pxekit_hosts \"%V/%s\": build=%s is not a bootable "
+                      "build, ignored", &plcf->hosts, node,
+                      h.build[0] ? h.build : PXE_BUILD_LATEST);
+    }
+
+    if (d.action == PXE_HOST_MENU) {
+        if (d.build != NULL) {
+            ngx_memcpy(build, d.build->name, PXE_BUILDNAME_LEN + 1);
+        }
+
+        return NGX_DECLINED;
+    }
+
+    allocator.alloc = ngx_http_pxekit_pool_alloc;
+    allocator.free = NULL;
+    allocator.ctx = r->pool;
+
+    pxe_buf_init(&body, PXE_SCRIPT_MAX, &allocator);
+
+    if (d.action == PXE_HOST_LOCAL) {
+        rc = pxe_ipxe_local(&body);
+
+    } else {
+        if (r->method == NGX_HTTP_GET) {
+            ngx_log_error(NGX_LOG_NOTICE, log, 0,
+                          "pxekit_hosts \"%V/%s\": booting %s once",
+                          &plcf->hosts, node, d.build->name);
+        }
+
+        rc = pxe_ipxe_boot_now(d.build, opts, &body);
+    }
+
+    if (rc != PXE_OK) {
+        ngx_log_error(NGX_LOG_ERR, log, 0,
+                      "pxekit host script failed: %s", pxe_strerror(rc));
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_pxekit_send_body(r, &body, ngx_time());
+}
+
+
+/* A script built for this request alone, in its pool. */
+
+static ngx_int_t
+ngx_http_pxekit_send_body(ngx_http_request_t *r, pxe_buf_t *body,
+    time_t mtime)
+{
+    u_char     *etag_data;
+    ngx_str_t   etag;
+
+    etag_data = ngx_pnalloc(r->pool, NGX_INT64_LEN * 3 + 4);
+    if (etag_data == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_http_pxekit_set_etag(&etag, etag_data, mtime, body->len,
+                             (u_char *) body->data);
+
+    return ngx_http_pxekit_send_memory(r, (u_char *) body->data, body->len,
+                                       mtime, &etag,
                                        &ngx_http_pxekit_script_type);
 }
 
@@ -848,17 +1154,11 @@ ngx_http_pxekit_file(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf,
     pxe_route_t *route)
 {
     int                        rc;
-    ngx_int_t                  status;
-    ngx_uint_t                 level;
     ngx_str_t                  path;
     ngx_log_t                 *log;
-    ngx_buf_t                 *b;
     pxe_buf_t                  rel;
-    ngx_chain_t                out;
-    ngx_open_file_info_t       of;
     const pxe_build_t         *build;
     ngx_http_pxekit_cache_t   *cache;
-    ngx_http_core_loc_conf_t  *clcf;
 
     log = r->connection->log;
 
@@ -914,6 +1214,108 @@ ngx_http_pxekit_file(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf,
     }
 
     ngx_memcpy(path.data, cache->path.data, path.len + 1);
+
+    return ngx_http_pxekit_send_file(r, &path);
+}
+
+
+/*
+ * pxekit_module files: the name from the URL picks the module, the MAC
+ * in the path (already checked by the core) picks the node's file, and
+ * the core checks the file stays in its directory before it is opened.
+ */
+
+static ngx_int_t
+ngx_http_pxekit_module_file(ngx_http_request_t *r,
+    ngx_http_pxekit_loc_conf_t *plcf, pxe_route_t *route)
+{
+    int            rc;
+    u_char        *p;
+    size_t         len;
+    ngx_str_t      path, *dir;
+    pxe_buf_t      rel;
+    ngx_uint_t     i;
+    pxe_module_t  *m;
+
+    if (plcf->modules == NULL) {
+        return NGX_HTTP_NOT_FOUND;
+    }
+
+    m = plcf->modules->elts;
+
+    for (i = 0; i < plcf->modules->nelts; i++) {
+        p = (u_char *) m[i].name;
+
+        if (*p == '/') {
+            p++;
+        }
+
+        len = ngx_strlen(p);
+
+        if (len == route->module_len
+            && ngx_strncmp(p, route->module, len) == 0
+            && m[i].per_node == (route->node[0] != '\0'))
+        {
+            break;
+        }
+    }
+
+    if (i == plcf->modules->nelts) {
+        return NGX_HTTP_NOT_FOUND;
+    }
+
+    dir = m[i].per_node ? &plcf->node_root : &plcf->root;
+
+    path.data = ngx_pnalloc(r->pool, dir->len + 1 + PXE_PATH_MAX + 1);
+    if (path.data == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    p = ngx_cpymem(path.data, dir->data, dir->len);
+    *p++ = '/';
+
+    pxe_buf_init_fixed(&rel, (char *) p, PXE_PATH_MAX + 1);
+
+    rc = pxe_module_path(&m[i], m[i].per_node ? route->node : NULL, &rel);
+
+    if (rc == PXE_OK) {
+        rc = pxe_module_check_file((char *) dir->data, (char *) p);
+    }
+
+    if (rc == PXE_ESYMLINK || rc == PXE_ENOTREG) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "pxekit_module \"%s\": \"%V/%s\": %s, refused",
+                      m[i].name, dir, p, pxe_strerror(rc));
+        return NGX_HTTP_FORBIDDEN;
+    }
+
+    if (rc != PXE_OK) {
+        return NGX_HTTP_NOT_FOUND;
+    }
+
+    path.len = dir->len + 1 + rel.len;
+
+    return ngx_http_pxekit_send_file(r, &path);
+}
+
+
+/* As the static module sends a file: ranges, HEAD and 304 by nginx. */
+
+static ngx_int_t
+ngx_http_pxekit_send_file(ngx_http_request_t *r, ngx_str_t *path_in)
+{
+    ngx_int_t                  rc;
+    ngx_int_t                  status;
+    ngx_uint_t                 level;
+    ngx_str_t                  path;
+    ngx_log_t                 *log;
+    ngx_buf_t                 *b;
+    ngx_chain_t                out;
+    ngx_open_file_info_t       of;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    log = r->connection->log;
+    path = *path_in;
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, log, 0,
                    "http pxekit filename: \"%s\"", path.data);
@@ -1084,60 +1486,6 @@ ngx_http_pxekit(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     plcf->enable = 1;
     clcf->handler = ngx_http_pxekit_handler;
-
-    return NGX_CONF_OK;
-}
-
-
-static char *
-ngx_http_pxekit_root(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
-{
-    ngx_http_pxekit_loc_conf_t *plcf = conf;
-
-    u_char           *p;
-    ngx_str_t        *value;
-    ngx_file_info_t   fi;
-
-    if (plcf->root.data) {
-        return "is duplicate";
-    }
-
-    value = cf->args->elts;
-    plcf->root = value[1];
-
-    while (plcf->root.len > 1
-           && plcf->root.data[plcf->root.len - 1] == '/')
-    {
-        plcf->root.len--;
-    }
-
-    if (ngx_conf_full_name(cf->cycle, &plcf->root, 0) != NGX_OK) {
-        return NGX_CONF_ERROR;
-    }
-
-    /* the core wants a C string */
-
-    p = ngx_pnalloc(cf->pool, plcf->root.len + 1);
-    if (p == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    (void) ngx_cpystrn(p, plcf->root.data, plcf->root.len + 1);
-    plcf->root.data = p;
-
-    if (ngx_file_info(plcf->root.data, &fi) == NGX_FILE_ERROR) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           "pxekit_root \"%V\" cannot be used",
-                           &plcf->root);
-        return NGX_CONF_ERROR;
-    }
-
-    if (!ngx_is_dir(&fi)) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "pxekit_root \"%V\" is not a directory",
-                           &plcf->root);
-        return NGX_CONF_ERROR;
-    }
 
     return NGX_CONF_OK;
 }
@@ -1434,6 +1782,142 @@ done:
 }
 
 
+/*
+ * pxekit_module PATH name=NAME [type=TYPE] [optional]: the core parses
+ * it; here only what needs the whole location: the count iPXE can load
+ * and one URL per name.
+ */
+
+static char *
+ngx_http_pxekit_module_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_pxekit_loc_conf_t *plcf = conf;
+
+    int            rc;
+    char          *a, *b;
+    ngx_str_t     *value;
+    pxe_str_t      words[4];
+    ngx_uint_t     i;
+    pxe_module_t  *m, *all;
+
+    value = cf->args->elts;
+
+    if (cf->args->nelts - 2 > 4) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "pxekit_module takes PATH name=NAME "
+                           "[type=TYPE] [optional]");
+        return NGX_CONF_ERROR;
+    }
+
+    if (plcf->modules == NULL) {
+        plcf->modules = ngx_array_create(cf->pool, PXE_MODULES_MAX,
+                                         sizeof(pxe_module_t));
+        if (plcf->modules == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    if (plcf->modules->nelts == PXE_MODULES_MAX) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "more than %d pxekit_module: iPXE loads 8 "
+                           "modules, the boot archive and its hash included",
+                           PXE_MODULES_MAX);
+        return NGX_CONF_ERROR;
+    }
+
+    for (i = 2; i < cf->args->nelts; i++) {
+        words[i - 2].data = (char *) value[i].data;
+        words[i - 2].len = value[i].len;
+    }
+
+    m = ngx_array_push(plcf->modules);
+    if (m == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    rc = pxe_module_parse((char *) value[1].data, value[1].len, words,
+                          cf->args->nelts - 2, m);
+
+    if (rc != PXE_OK) {
+        plcf->modules->nelts--;
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "pxekit_module \"%V\": %s (a relative PATH whose "
+                           "only variable is ${mac}, then name=NAME of "
+                           "[A-Za-z0-9._/-], [type=TYPE], [optional])",
+                           &value[1], pxe_strerror(rc));
+        return NGX_CONF_ERROR;
+    }
+
+    all = plcf->modules->elts;
+    a = m->name[0] == '/' ? m->name + 1 : m->name;
+
+    for (i = 0; i + 1 < plcf->modules->nelts; i++) {
+        b = all[i].name[0] == '/' ? all[i].name + 1 : all[i].name;
+
+        if (ngx_strcmp(a, b) == 0) {
+            plcf->modules->nelts--;
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "pxekit_module name \"%s\" is duplicate",
+                               a);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* pxekit_root, pxekit_node_root, pxekit_hosts: a directory, as a C string. */
+
+static char *
+ngx_http_pxekit_dir(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_str_t  *field = (ngx_str_t *) ((char *) conf + cmd->offset);
+
+    u_char           *p;
+    ngx_str_t        *value;
+    ngx_file_info_t   fi;
+
+    if (field->data) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+    *field = value[1];
+
+    while (field->len > 1 && field->data[field->len - 1] == '/') {
+        field->len--;
+    }
+
+    if (ngx_conf_full_name(cf->cycle, field, 0) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    p = ngx_pnalloc(cf->pool, field->len + 1);
+    if (p == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    (void) ngx_cpystrn(p, field->data, field->len + 1);
+    field->data = p;
+
+    if (ngx_file_info(field->data, &fi) == NGX_FILE_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "%V \"%V\" cannot be used", &cmd->name, field);
+        return NGX_CONF_ERROR;
+    }
+
+    if (!ngx_is_dir(&fi)) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "%V \"%V\" is not a directory", &cmd->name, field);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
 static void *
 ngx_http_pxekit_create_loc_conf(ngx_conf_t *cf)
 {
@@ -1453,6 +1937,9 @@ ngx_http_pxekit_create_loc_conf(ngx_conf_t *cf)
      *     conf->root_shadow = { 0, NULL };
      *     conf->include = { 0, NULL };
      *     conf->efi_chain = { 0, NULL };
+     *     conf->modules = NULL;
+     *     conf->node_root = { 0, NULL };
+     *     conf->hosts = { 0, NULL };
      *     conf->cache = NULL;
      */
 
@@ -1472,6 +1959,8 @@ ngx_http_pxekit_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_pxekit_loc_conf_t *prev = parent;
     ngx_http_pxekit_loc_conf_t *conf = child;
 
+    ngx_uint_t                i;
+    pxe_module_t             *m;
     ngx_pool_cleanup_t       *cln;
     ngx_http_pxekit_cache_t  *cache;
 
@@ -1493,6 +1982,12 @@ ngx_http_pxekit_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_uint_value(conf->consoles, prev->consoles, 0);
     ngx_conf_merge_value(conf->kmdb, prev->kmdb, 0);
     ngx_conf_merge_str_value(conf->efi_chain, prev->efi_chain, "");
+    ngx_conf_merge_str_value(conf->node_root, prev->node_root, "");
+    ngx_conf_merge_str_value(conf->hosts, prev->hosts, "");
+
+    if (conf->modules == NULL) {
+        conf->modules = prev->modules;
+    }
 
     if (conf->timeout > PXE_TIMEOUT_MAX) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
@@ -1508,6 +2003,19 @@ ngx_http_pxekit_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "\"pxekit\" needs \"pxekit_root\"");
         return NGX_CONF_ERROR;
+    }
+
+    if (conf->modules && conf->node_root.len == 0) {
+        m = conf->modules->elts;
+
+        for (i = 0; i < conf->modules->nelts; i++) {
+            if (m[i].per_node) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "pxekit_module \"%s\" uses ${mac} and "
+                                   "needs \"pxekit_node_root\"", m[i].name);
+                return NGX_CONF_ERROR;
+            }
+        }
     }
 
     cache = ngx_pcalloc(cf->pool, sizeof(ngx_http_pxekit_cache_t));

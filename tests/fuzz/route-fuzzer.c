@@ -65,6 +65,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         }
         break;
+    case PXE_ROUTE_MODULE:
+        /* the name is the rest of the path; a node only in its form */
+        if (r.module != path + size - r.module_len || r.module_len == 0) {
+            abort();
+        }
+        if (r.node[0] != '\0'
+            && (size < 12 + PXE_MACFILE_LEN
+                || memcmp(path, PXE_NODE_URL, 12) != 0
+                || memcmp(path + 12, r.node, PXE_MACFILE_LEN) != 0))
+        {
+            abort();
+        }
+        if (r.node[0] == '\0'
+            && memcmp(path, PXE_MODULE_URL, sizeof(PXE_MODULE_URL) - 1) != 0)
+        {
+            abort();
+        }
+        break;
     default:
         abort();
     }
