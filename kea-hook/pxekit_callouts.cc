@@ -9,7 +9,9 @@
 #include <cc/command_interpreter.h>
 #include <dhcp/dhcp4.h>
 #include <dhcp/pkt4.h>
+#include <dhcp/pkt6.h>
 #include <hooks/hooks.h>
+#include <hooks/server_hooks.h>
 #include <asiolink/interval_timer.h>
 #include <dhcpsrv/timer_mgr.h>
 
@@ -49,6 +51,40 @@ stopPublishing() {
     if (timers->isTimerRegistered(PUBLISH_TIMER)) {
         timers->unregisterTimer(PUBLISH_TIMER);
     }
+}
+
+/// @brief (Re)starts the timer that publishes the counts, on TimerMgr,
+/// the server's timers on its own IOService (the one the "io_context"
+/// argument of dhcpX_srv_configured names): not an IntervalTimer of
+/// ours, because an IntervalTimer's state, with our callback in it,
+/// outlives cancel() until the IOService runs the aborted wait, which can
+/// be after Kea has unloaded the library.  TimerMgr::unregisterTimer
+/// destroys our callback at once, in unload(), and the pending wait holds
+/// only Kea's.
+void
+startPublishing() {
+    try {
+        stopPublishing();
+        const TimerMgrPtr& timers = TimerMgr::instance();
+        timers->registerTimer(PUBLISH_TIMER, publishTick,
+                              STATS_PUBLISH_INTERVAL_MS,
+                              asiolink::IntervalTimer::REPEATING);
+        timers->setup(PUBLISH_TIMER);
+    } catch (const std::exception& ex) {
+        // Without the timer the counts stay unpublished: an error, not
+        // a refused config (the replies are right all the same).
+        LOG_ERROR(pxekit_logger, PXEKIT_STATS_TIMER_ERROR).arg(ex.what());
+    }
+}
+
+/// @brief 6 inside kea-dhcp6, else 4.  A server registers the hook
+/// points it calls: only kea-dhcp6 has pkt6_send.  (A library loaded
+/// into the other server is never called there without a word, so
+/// load() must know which it is in.)
+int
+serverFamily() {
+    return (ServerHooks::getServerHooks().findIndex("pkt6_send") >= 0 ?
+            6 : 4);
 }
 
 } // end of namespace isc::pxekit
@@ -139,29 +175,12 @@ pxekit_explain(CalloutHandle& handle) {
     return (0);
 }
 
-/// @brief Starts publishing the counts once the server is configured.
-///
-/// On TimerMgr, the server's timers on its own IOService (the one the
-/// "io_context" argument names): not an IntervalTimer of ours, because
-/// an IntervalTimer's state, with our callback in it, outlives cancel()
-/// until the IOService runs the aborted wait, which can be after Kea
-/// has unloaded the library.  TimerMgr::unregisterTimer destroys our
-/// callback at once, in unload(), and the pending wait holds only Kea's.
-/// Called after every successful (re)configuration, after load().
+/// @brief Starts publishing the counts once the server is configured
+/// (see startPublishing()).  Called after every successful
+/// (re)configuration, after load().
 int
 dhcp4_srv_configured(CalloutHandle&) {
-    try {
-        stopPublishing();
-        const TimerMgrPtr& timers = TimerMgr::instance();
-        timers->registerTimer(PUBLISH_TIMER, publishTick,
-                              STATS_PUBLISH_INTERVAL_MS,
-                              asiolink::IntervalTimer::REPEATING);
-        timers->setup(PUBLISH_TIMER);
-    } catch (const std::exception& ex) {
-        // Without the timer the counts stay unpublished: an error, not
-        // a refused config (the replies are right all the same).
-        LOG_ERROR(pxekit_logger, PXEKIT_STATS_TIMER_ERROR).arg(ex.what());
-    }
+    startPublishing();
     return (0);
 }
 
@@ -170,12 +189,16 @@ int
 load(LibraryHandle& handle) {
     try {
         PxekitImplPtr fresh(new PxekitImpl());
-        fresh->configure(handle.getParameters());
+        fresh->configure(handle.getParameters(), serverFamily());
         fresh->initStats();
         handle.registerCommandCallout("pxekit-explain", pxekit_explain);
         impl = fresh;
-        LOG_INFO(pxekit_logger, PXEKIT_LOADED)
-            .arg(impl->ruleCount()).arg(impl->nextServer());
+        if (impl->family() == 6) {
+            LOG_INFO(pxekit_logger, PXEKIT_LOADED6).arg(impl->ruleCount());
+        } else {
+            LOG_INFO(pxekit_logger, PXEKIT_LOADED)
+                .arg(impl->ruleCount()).arg(impl->nextServer());
+        }
     } catch (const std::exception& ex) {
         LOG_ERROR(pxekit_logger, PXEKIT_LOAD_ERROR).arg(ex.what());
         impl.reset();
