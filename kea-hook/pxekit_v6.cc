@@ -111,6 +111,14 @@ PxekitImpl::process6(const Pkt6Ptr& query, const Pkt6Ptr& response) const {
     if (lladdr) {
         decode(client, *query, D6O_CLIENT_LINKLAYER_ADDR, lladdr, debug);
     }
+    // On the server's own link the source is the client's link-local
+    // address: its EUI-64 names the MAC when the DUID does not (iPXE
+    // sends a DUID-UUID).  Relayed, the source is the relay's: skipped.
+    // (relay_info_ is Pkt6's documented list of relay layers.)
+    if (query->relay_info_.empty() && query->getRemoteAddr().isV6LinkLocal()) {
+        std::vector<uint8_t> src = query->getRemoteAddr().toBytes();
+        pxe_client6_set_source(&client, &src[0]);
+    }
     IOAddress addr = assignedAddress(*response);
     if (!addr.isV6Zero()) {
         std::vector<uint8_t> bytes = addr.toBytes();

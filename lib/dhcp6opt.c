@@ -1,6 +1,7 @@
 /*
  * dhcp6opt.c: decoders for the DHCPv6 options that tell a netbooting
- * client apart (61, 15, 16) and give its MAC (the relay's 79, the DUID).
+ * client apart (61, 15, 16) and give its MAC (the relay's 79, the DUID,
+ * and last the client's EUI-64 link-local source address).
  * They fill the same pxe_client_t as the v4 decoders, so one policy
  * decides for both.  Payloads come straight from the wire (a DHCPv6
  * option may be 65535 bytes): every length is checked before a byte is
@@ -121,6 +122,17 @@ set_vendor_class(pxe_client_t *c, const uint8_t *data, size_t len)
     return PXE_OK;
 }
 
+/* The MAC from source src, unless a better source gave one already. */
+static int
+take_mac(pxe_client_t *c, unsigned src, const uint8_t *mac, size_t len)
+{
+    if (c->mac_src > src) {
+        return PXE_OK;
+    }
+    c->mac_src = src & 3;
+    return pxe_client_set_mac(c, mac, len);
+}
+
 /*
  * The relay's option 79 (RFC 6939: 16-bit hardware type, address) is
  * what the wire showed; a DUID-LLT's address may be another NIC's, and
@@ -135,8 +147,7 @@ set_mac(pxe_client_t *c, unsigned code, const uint8_t *data, size_t len)
         if (len < 3 || len - 2 > PXE_MAC_MAX || data == NULL) {
             return PXE_EINVAL;
         }
-        c->mac_from_relay = 1;
-        return pxe_client_set_mac(c, data + 2, len - 2);
+        return take_mac(c, PXE_MAC6_RELAY, data + 2, len - 2);
     }
     if (len < 2 || data == NULL) {
         return PXE_EINVAL;
@@ -154,10 +165,27 @@ set_mac(pxe_client_t *c, unsigned code, const uint8_t *data, size_t len)
     if (len <= skip || len - skip > PXE_MAC_MAX) {
         return PXE_EINVAL;
     }
-    if (c->mac_from_relay) {
-        return PXE_OK;
+    return take_mac(c, PXE_MAC6_DUID, data + skip, len - skip);
+}
+
+/* RFC 4291 appendix A: fe80::/64, interface id with ff:fe in the middle
+ * and the universal/local bit flipped. */
+void
+pxe_client6_set_source(pxe_client_t *c, const uint8_t ip[16])
+{
+    static const uint8_t  prefix[8] = { 0xfe, 0x80, 0, 0, 0, 0, 0, 0 };
+    uint8_t               mac[6];
+
+    if (memcmp(ip, prefix, 8) != 0 || ip[11] != 0xff || ip[12] != 0xfe) {
+        return;
     }
-    return pxe_client_set_mac(c, data + skip, len - skip);
+    mac[0] = ip[8] ^ 0x02;
+    mac[1] = ip[9];
+    mac[2] = ip[10];
+    mac[3] = ip[13];
+    mac[4] = ip[14];
+    mac[5] = ip[15];
+    (void) take_mac(c, PXE_MAC6_LINK_LOCAL, mac, sizeof(mac));
 }
 
 int

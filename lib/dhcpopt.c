@@ -42,7 +42,7 @@ pxe_client_init(pxe_client_t *c)
     c->v6 = 0;
     c->has_ip6 = 0;
     c->has_enterprise = 0;
-    c->mac_from_relay = 0;
+    c->mac_src = PXE_MAC6_NONE;
 }
 
 int

@@ -497,7 +497,8 @@ typedef struct pxe_client_s {
     unsigned     v6:1;                  /* a DHCPv6 client (dhcp6opt.c) */
     unsigned     has_ip6:1;
     unsigned     has_enterprise:1;
-    unsigned     mac_from_relay:1;      /* MAC from option 79, not DUID */
+    unsigned     mac_src:2;             /* DHCPv6: where the MAC came from,
+                                           PXE_MAC6_* (the best wins) */
 } pxe_client_t;
 
 void pxe_client_init(pxe_client_t *c);
@@ -544,6 +545,12 @@ int pxe_client_set_option(pxe_client_t *c, unsigned code,
 /* Option 16 "HTTPClient" as the echo carries it: 4 + 2 + 10 bytes. */
 #define PXE_ECHO6_LEN           16
 
+/* Where a DHCPv6 client's MAC came from, worst to best. */
+#define PXE_MAC6_NONE           0
+#define PXE_MAC6_LINK_LOCAL     1   /* its EUI-64 link-local source */
+#define PXE_MAC6_DUID           2   /* DUID-LL or DUID-LLT */
+#define PXE_MAC6_RELAY          3   /* the relay's option 79 */
+
 /* pxe_client_init(), and marks c as a DHCPv6 client. */
 void pxe_client6_init(pxe_client_t *c);
 void pxe_client_set_ip6(pxe_client_t *c, const uint8_t ip[16]);
@@ -552,11 +559,18 @@ void pxe_client_set_ip6(pxe_client_t *c, const uint8_t ip[16]);
  * 79 (the relay's: call it for the relay option, not the client's);
  * others PXE_OK, ignored.  Trusts neither bytes nor length; a malformed
  * payload returns PXE_EINVAL and decodes to nothing (a present 61 still
- * marks the client as network booting, as v4's 93 does).  Option 79
- * gives the MAC whatever the order of calls; the DUID only without it.
+ * marks the client as network booting, as v4's 93 does).  The MAC comes
+ * from the best source given (PXE_MAC6_*), whatever the order of calls.
  */
 int pxe_client6_set_option(pxe_client_t *c, unsigned code,
     const uint8_t *data, size_t len);
+/*
+ * The client's source address, for a client on the server's own link
+ * (no relay): an EUI-64 link-local address (fe80::/64, ff:fe in the
+ * middle) gives the MAC when neither 79 nor the DUID does.  iPXE's DHCPv6
+ * client sends a DUID-UUID, which has none.
+ */
+void pxe_client6_set_source(pxe_client_t *c, const uint8_t ip[16]);
 /* The option 16 payload of the HTTPClient echo into out; its length. */
 size_t pxe_reply6_http_echo(uint8_t out[PXE_ECHO6_LEN]);
 /* RFC 5952 text of an IPv6 address (at most 39 bytes + NUL); its length. */

@@ -56,6 +56,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     pxe_client6_init(&c);
     if (size >= 16) {
         pxe_client_set_ip6(&c, data);
+        pxe_client6_set_source(&c, data);
         pos = 16;
     }
     while (pos + 4 <= size) {

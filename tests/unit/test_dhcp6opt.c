@@ -192,6 +192,26 @@ test_mac_sources(void **state)
     assert_int_equal(SET6(&c, PXE_OPT6_CLIENTID,
                           "\x00\x03\x00\x01\x52\x54\x00\x12\x34\x56"), PXE_OK);
     mac_is(&c, "52:54:00:12:34:56");
+
+    /* The EUI-64 link-local source: last of the three. */
+    pxe_client6_init(&c);
+    pxe_client6_set_source(&c, (const uint8_t *)
+        "\xfe\x80\0\0\0\0\0\0\x50\x54\x00\xff\xfe\x12\x34\x56");
+    assert_int_equal(c.mac_src, PXE_MAC6_LINK_LOCAL);
+    mac_is(&c, "52:54:00:12:34:56");
+    assert_int_equal(SET6(&c, PXE_OPT6_CLIENTID,
+                          "\x00\x03\x00\x01\x52\x54\x00\xaa\xbb\xcc"), PXE_OK);
+    mac_is(&c, "52:54:00:aa:bb:cc");
+    pxe_client6_set_source(&c, (const uint8_t *)
+        "\xfe\x80\0\0\0\0\0\0\x50\x54\x00\xff\xfe\x12\x34\x56");
+    mac_is(&c, "52:54:00:aa:bb:cc");
+    /* Not EUI-64, not link-local: nothing. */
+    pxe_client6_init(&c);
+    pxe_client6_set_source(&c, (const uint8_t *)
+        "\xfe\x80\0\0\0\0\0\0\x50\x54\x00\x01\x02\x12\x34\x56");
+    pxe_client6_set_source(&c, (const uint8_t *)
+        "\xfd\x00\0\0\0\0\0\0\x50\x54\x00\xff\xfe\x12\x34\x56");
+    assert_int_equal(c.mac_len, 0);
 }
 
 static void
