@@ -17,6 +17,7 @@
 
 #include "pxekit_impl.h"
 #include "pxekit_log.h"
+#include "pxekit_send.h"
 
 using namespace isc;
 using namespace isc::config;
@@ -98,45 +99,8 @@ extern "C" {
 /// reservations), so the hook has the final word on the boot fields.
 int
 pkt4_send(CalloutHandle& handle) {
-    CalloutHandle::CalloutNextStep status = handle.getStatus();
-    if (status == CalloutHandle::NEXT_STEP_DROP) {
-        return (0);
-    }
-    PxekitImplPtr current = impl;
-    if (!current) {
-        return (0);
-    }
-    Pkt4Ptr query;
-    Pkt4Ptr response;
-    try {
-        if (status == CalloutHandle::NEXT_STEP_SKIP) {
-            // Packed already (libdhcp_bootp.so does so for BOOTP): a
-            // change now would not reach the wire.  Said once: it is a
-            // config fix, not a per-packet event.
-            if (!current->warnedPacked().exchange(true)) {
-                handle.getArgument("query4", query);
-                LOG_WARN(pxekit_logger, PXEKIT_REPLY_PACKED)
-                    .arg(query ? query->getLabel()
-                               : std::string("(no query)"));
-            }
-            return (0);
-        }
-        handle.getArgument("query4", query);
-        handle.getArgument("response4", response);
-        if (!query || !response) {
-            return (0);
-        }
-        current->process(query, response);
-    } catch (const std::exception& ex) {
-        LOG_ERROR(pxekit_logger, PXEKIT_PROCESS_ERROR)
-            .arg(query ? query->getLabel() : std::string("(no query)"))
-            .arg(ex.what());
-    } catch (...) {
-        LOG_ERROR(pxekit_logger, PXEKIT_PROCESS_ERROR)
-            .arg(query ? query->getLabel() : std::string("(no query)"))
-            .arg("unknown exception");
-    }
-    return (0);
+    return (sendCallout<Pkt4Ptr>(handle, "query4", "response4", 4,
+                                 &PxekitImpl::process));
 }
 
 /// @brief The pxekit-explain command.

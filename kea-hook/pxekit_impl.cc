@@ -335,18 +335,8 @@ PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
                 .arg(query->getLabel()).arg(code).arg(pxe_strerror(rc));
         }
     }
-    // The class names stay in the query while we decide: point at them.
     pxe_str_t classes[PXE_CLASSES_MAX];
-    size_t nclasses = 0;
-    for (auto const& name : query->getClasses()) {
-        if (nclasses == PXE_CLASSES_MAX) {
-            break;
-        }
-        classes[nclasses].data = name.data();
-        classes[nclasses].len = name.size();
-        ++nclasses;
-    }
-    pxe_client_set_classes(&client, classes, nclasses);
+    pxe_client_set_classes(&client, classes, pointClasses(*query, classes));
     // The subnet costs a lookup and a packed copy of option 1 (~700
     // instructions): found only when a rule has the key.
     if (policy_.needs_subnet) {
@@ -355,22 +345,10 @@ PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
 
     pxe_decision_t d;
     int rc = pxe_policy_decide(&policy_, &client, &d);
-    Counters& stats = *counters_;
-    stats.add(kindCounter(d.kind));
-    if (d.kind == PXE_KIND_NONE) {
-        if (debug) {
-            LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_NOT_NETBOOT)
-                .arg(query->getLabel());
-        }
+    if (!countKind(d, *query, debug)) {
         return;
     }
-    if (d.skipped > 0) {
-        stats.add(Counters::SKIPPED, d.skipped);
-        if (debug) {
-            LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_RULE_SKIPPED)
-                .arg(query->getLabel()).arg(d.skipped);
-        }
-    }
+    Counters& stats = *counters_;
 
     // The decision's file stays in d: a std::string per reply showed in
     // profiles (the URLs are past the small-string buffer).
@@ -424,6 +402,43 @@ PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
                 .arg(decided_file ? std::string(d.file, d.file_len) : kept);
         }
     }
+}
+
+size_t
+PxekitImpl::pointClasses(const Pkt& query, pxe_str_t* out) {
+    // The class names stay in the query while we decide: point at them.
+    size_t n = 0;
+    for (auto const& name : query.getClasses()) {
+        if (n == PXE_CLASSES_MAX) {
+            break;
+        }
+        out[n].data = name.data();
+        out[n].len = name.size();
+        ++n;
+    }
+    return (n);
+}
+
+bool
+PxekitImpl::countKind(const pxe_decision_t& d, const Pkt& query,
+                      bool debug) const {
+    Counters& stats = *counters_;
+    stats.add(kindCounter(d.kind));
+    if (d.kind == PXE_KIND_NONE) {
+        if (debug) {
+            LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_NOT_NETBOOT)
+                .arg(query.getLabel());
+        }
+        return (false);
+    }
+    if (d.skipped > 0) {
+        stats.add(Counters::SKIPPED, d.skipped);
+        if (debug) {
+            LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_RULE_SKIPPED)
+                .arg(query.getLabel()).arg(d.skipped);
+        }
+    }
+    return (true);
 }
 
 ElementPtr

@@ -108,6 +108,15 @@ public:
     }
 
 private:
+    /// @brief Points out[] (PXE_CLASSES_MAX) at the query's class names,
+    /// which outlive the decision; how many.
+    static size_t pointClasses(const isc::dhcp::Pkt& query, pxe_str_t* out);
+
+    /// @brief Counts the kind of client and the rules skipped, logs them;
+    /// false when the client is not netbooting (reply left alone).
+    bool countKind(const pxe_decision_t& d, const isc::dhcp::Pkt& query,
+                   bool debug) const;
+
     /// @brief explain() of a DHCPv6 configuration (pxekit_v6.cc).
     isc::data::ElementPtr explain6(const isc::data::ConstElementPtr& args) const;
 

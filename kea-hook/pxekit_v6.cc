@@ -125,35 +125,14 @@ PxekitImpl::process6(const Pkt6Ptr& query, const Pkt6Ptr& response) const {
         pxe_client_set_ip6(&client, &bytes[0]);
     }
     pxe_str_t classes[PXE_CLASSES_MAX];
-    size_t nclasses = 0;
-    for (auto const& name : query->getClasses()) {
-        if (nclasses == PXE_CLASSES_MAX) {
-            break;
-        }
-        classes[nclasses].data = name.data();
-        classes[nclasses].len = name.size();
-        ++nclasses;
-    }
-    pxe_client_set_classes(&client, classes, nclasses);
+    pxe_client_set_classes(&client, classes, pointClasses(*query, classes));
 
     pxe_decision_t d;
     int rc = pxe_policy_decide(&policy_, &client, &d);
-    Counters& stats = *counters_;
-    stats.add(kindCounter(d.kind));
-    if (d.kind == PXE_KIND_NONE) {
-        if (debug) {
-            LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_NOT_NETBOOT)
-                .arg(query->getLabel());
-        }
+    if (!countKind(d, *query, debug)) {
         return;
     }
-    if (d.skipped > 0) {
-        stats.add(Counters::SKIPPED, d.skipped);
-        if (debug) {
-            LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_RULE_SKIPPED)
-                .arg(query->getLabel()).arg(d.skipped);
-        }
-    }
+    Counters& stats = *counters_;
     bool decided_file = pxe_decision_has_file(&d);
     if (rc == PXE_OK) {
         stats.add(Counters::RULES + static_cast<size_t>(d.rule));
