@@ -443,9 +443,6 @@ PxekitImpl::countKind(const pxe_decision_t& d, const Pkt& query,
 
 ElementPtr
 PxekitImpl::explain(const ConstElementPtr& args) const {
-    if (policy_.family == 6) {
-        return (explain6(args));
-    }
     ValueTree tree(args);
     pxe_client_t client;
     pxe_str_t classes[PXE_CLASSES_MAX];
@@ -469,8 +466,12 @@ PxekitImpl::explain(const ConstElementPtr& args) const {
         out->set("rule", Element::create());
         return (out);
     }
-    std::string file(d.file, d.file_len);
     out->set("rule", Element::create(static_cast<int64_t>(d.rule)));
+    if (policy_.family == 6) {
+        explain6(d, out);
+        return (out);
+    }
+    std::string file(d.file, d.file_len);
     out->set("next-server",
              Element::create(toAddress(d.next_server).toText()));
     out->set("file", Element::create(d.file_field ? file : std::string()));

@@ -117,8 +117,10 @@ private:
     bool countKind(const pxe_decision_t& d, const isc::dhcp::Pkt& query,
                    bool debug) const;
 
-    /// @brief explain() of a DHCPv6 configuration (pxekit_v6.cc).
-    isc::data::ElementPtr explain6(const isc::data::ConstElementPtr& args) const;
+    /// @brief explain()'s fields of a DHCPv6 decision that matched a
+    /// rule (pxekit_v6.cc): bootfile-url and bootfile-param.
+    static void explain6(const pxe_decision_t& d,
+                         const isc::data::ElementPtr& out);
 
     PxekitImpl(const PxekitImpl&);
     PxekitImpl& operator=(const PxekitImpl&);

@@ -183,36 +183,17 @@ PxekitImpl::process6(const Pkt6Ptr& query, const Pkt6Ptr& response) const {
     }
 }
 
-ElementPtr
-PxekitImpl::explain6(const ConstElementPtr& args) const {
-    ValueTree tree(args);
-    pxe_client_t client;
-    pxe_str_t classes[PXE_CLASSES_MAX];
-    pxe_policy_err_t err;
-    if (pxe_client_from_value(&client, tree.root(), classes, PXE_CLASSES_MAX,
-                              &err) != PXE_OK) {
-        isc_throw(BadValue, err.msg);
-    }
-    pxe_decision_t d;
-    int rc = pxe_policy_decide(&policy_, &client, &d);
-
-    ElementPtr out = Element::createMap();
-    out->set("kind", Element::create(std::string(kindName(d.kind))));
-    out->set("skipped", Element::create(static_cast<int64_t>(d.skipped)));
-    if (pxe_reply_http_echo(&client, &d, client.kea_file.data,
-                            client.kea_file.len)) {
-        out->set("vendor-class", Element::create(std::string("HTTPClient")));
-    }
-    if (rc != PXE_OK) {
-        out->set("rule", Element::create());
-        return (out);
-    }
-    out->set("rule", Element::create(static_cast<int64_t>(d.rule)));
+void
+PxekitImpl::explain6(const pxe_decision_t& d, const ElementPtr& out) {
     out->set("bootfile-url",
              Element::create(std::string(d.file, d.file_len)));
     // Option 60 as its parameters (the core encoded them at load).
+    if (!d.param) {
+        out->set("bootfile-param", Element::create());
+        return;
+    }
     ElementPtr params = Element::createList();
-    for (size_t pos = 0; d.param && pos + 2 <= d.param_len; ) {
+    for (size_t pos = 0; pos + 2 <= d.param_len; ) {
         size_t len = static_cast<size_t>(d.param[pos]) << 8 | d.param[pos + 1];
         pos += 2;
         if (len > d.param_len - pos) {
@@ -222,12 +203,7 @@ PxekitImpl::explain6(const ConstElementPtr& args) const {
             reinterpret_cast<const char*>(d.param + pos), len)));
         pos += len;
     }
-    if (d.param) {
-        out->set("bootfile-param", params);
-    } else {
-        out->set("bootfile-param", Element::create());
-    }
-    return (out);
+    out->set("bootfile-param", params);
 }
 
 } // end of namespace isc::pxekit
