@@ -17,7 +17,8 @@
 #define IM_SUBNETS_MAX   256
 #define IM_OPTS_MAX      16
 #define IM_RANGES_MAX    64
-#define IM_KCLASSES_MAX  64
+#define IM_KCLASSES_MAX  256
+#define IM_CLASS_NAME_MAX 200  /* a class name the importer makes */
 #define IM_EXPR_MAX      4096   /* one Kea class test */
 
 typedef struct im_chunk_s im_chunk_t;
@@ -53,6 +54,7 @@ typedef struct im_khost_s {
 typedef struct im_kclass_s {
     const char  *name;
     const char  *test;
+    int          atom;          /* made by pxe_im_class_atom: rules name it */
 } im_kclass_t;
 
 typedef struct im_ksubnet_s {
@@ -914,6 +916,68 @@ sort_notes(pxe_import_t *im)
     }
 }
 
+/*
+ * The hook's class key holds when the query is in any of its classes; a
+ * rule needing two (all tests of a rule must hold) gets one class whose
+ * test is their conjunction, named after them.
+ */
+static int
+join_classes(pxe_import_t *im)
+{
+    size_t  i, j, k;
+
+    for (i = 0; i < im->rules.n; i++) {
+        im_entry_t  *e = &im->rules.e[i];
+        char         name[IM_CLASS_NAME_MAX + 1];
+        pxe_buf_t    test;
+        size_t       ncls = 0, nlen = 0;
+        int          atom, rc = PXE_OK;
+
+        for (j = 0; j < e->n; j++) {
+            ncls += im->atoms[e->a[j]].kind == IM_A_CLASS;
+        }
+        if (ncls < 2) {
+            continue;
+        }
+        pxe_buf_init(&test, IM_EXPR_MAX, NULL);
+        name[0] = '\0';
+        for (j = 0; rc == PXE_OK && j < e->n; j++) {
+            const im_atom_t  *a = &im->atoms[e->a[j]];
+
+            if (a->kind != IM_A_CLASS) {
+                continue;
+            }
+            rc = pxe_buf_printf(&test, "%smember('%s')",
+                                test.len ? " and " : "", a->s);
+            if (nlen + a->len + 1 <= sizeof(name)) {
+                nlen += (size_t) snprintf(name + nlen, sizeof(name) - nlen,
+                                          "%s%s", nlen ? "+" : "", a->s);
+            } else {
+                snprintf(name, sizeof(name), "classes-and");
+                nlen = sizeof(name);
+            }
+        }
+        atom = rc == PXE_OK ? pxe_im_class_atom(im, name, test.data) : -1;
+        pxe_buf_free(&test);
+        if (atom < 0) {
+            snprintf(im->error, sizeof(im->error), "too many Kea classes");
+            return PXE_ETOOMANY;
+        }
+        /* the other tests, then the joined class, ascending */
+        for (j = 0, k = 0; j < e->n; j++) {
+            if (im->atoms[e->a[j]].kind != IM_A_CLASS) {
+                e->a[k++] = e->a[j];
+            }
+        }
+        for (j = k; j > 0 && e->a[j - 1] > (uint16_t) atom; j--) {
+            e->a[j] = e->a[j - 1];
+        }
+        e->a[j] = (uint16_t) atom;
+        e->n = (uint8_t) (k + 1);
+    }
+    return PXE_OK;
+}
+
 int
 pxe_im_finish(pxe_import_t *im)
 {
@@ -938,6 +1002,9 @@ pxe_im_finish(pxe_import_t *im)
         return rc;
     }
     dl_merge(&im->rules);
+    if ((rc = join_classes(im)) != PXE_OK) {
+        return rc;
+    }
     sort_notes(im);
     {
         /* The hook takes PXE_RULES_MAX rules, and per-host (exact MAC)
@@ -1015,8 +1082,96 @@ pxe_im_kea_class(pxe_import_t *im, const char *name, const char *test)
     }
     im->kclass[im->nkclass].name = name;
     im->kclass[im->nkclass].test = test;
+    im->kclass[im->nkclass].atom = 0;
     im->nkclass++;
     return PXE_OK;
+}
+
+static char *
+im_strdup(pxe_import_t *im, const char *s)
+{
+    size_t  len = strlen(s);
+    char   *copy = pxe_im_alloc(im, len + 1);
+
+    if (copy != NULL) {
+        memcpy(copy, s, len + 1);
+    }
+    return copy;
+}
+
+/* Names go unquoted into member('...') tests: letters, digits, -_.+ */
+static int
+class_name_ok(const char *name)
+{
+    size_t  i, len = strlen(name);
+
+    if (len == 0 || len > IM_CLASS_NAME_MAX) {
+        return 0;
+    }
+    for (i = 0; i < len; i++) {
+        char  c = name[i];
+
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'
+              || c == '+'))
+        {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+int
+pxe_im_class_atom(pxe_import_t *im, const char *name, const char *test)
+{
+    char    buf[IM_CLASS_NAME_MAX + 16];
+    size_t  i;
+    int     k, rc;
+
+    if (!class_name_ok(name)) {
+        return -1;
+    }
+    for (i = 0; i < im->nkclass; i++) {
+        if (im->kclass[i].test != NULL && strcmp(im->kclass[i].test, test) == 0
+            && im->kclass[i].atom)
+        {
+            return pxe_im_atom(im, IM_A_CLASS, 0, im->kclass[i].name,
+                               strlen(im->kclass[i].name) + 1);
+        }
+    }
+    snprintf(buf, sizeof(buf), "%s", name);
+    for (k = 2; ; k++) {
+        for (i = 0; i < im->nkclass; i++) {
+            if (strcmp(im->kclass[i].name, buf) == 0) {
+                break;
+            }
+        }
+        if (i == im->nkclass) {
+            break;
+        }
+        snprintf(buf, sizeof(buf), "%s-%d", name, k);
+    }
+    {
+        char  *n = im_strdup(im, buf), *t = im_strdup(im, test);
+
+        if (n == NULL || t == NULL) {
+            return -1;
+        }
+        rc = pxe_im_kea_class(im, n, t);
+        if (rc != PXE_OK) {
+            return -1;
+        }
+        im->kclass[im->nkclass - 1].atom = 1;
+        /* the name with its NUL: pxe_im_atom_class returns a string */
+        return pxe_im_atom(im, IM_A_CLASS, 0, n, strlen(n) + 1);
+    }
+}
+
+const char *
+pxe_im_atom_class(const pxe_import_t *im, int atom)
+{
+    return atom >= 0 && (size_t) atom < im->natoms
+           && im->atoms[atom].kind == IM_A_CLASS ? im->atoms[atom].s : NULL;
 }
 
 /* Bytes as a Kea hex constant (0x..), or '' when there are none. */
@@ -1056,6 +1211,9 @@ expr_atom(const im_atom_t *a, pxe_buf_t *b)
         rc = pxe_buf_adds(b, "option[60].hex == ");
         return rc == PXE_OK ? expr_bytes(b, a->s, a->len) : rc;
     case IM_A_VCI_PREFIX:
+        if (a->len == 0) {
+            return pxe_buf_adds(b, "option[60].exists");
+        }
         rc = pxe_buf_printf(b, "substring(option[60].hex,0,%zu) == ", a->len);
         return rc == PXE_OK ? expr_bytes(b, a->s, a->len) : rc;
     case IM_A_ARCH:
@@ -1065,6 +1223,9 @@ expr_atom(const im_atom_t *a, pxe_buf_t *b)
     case IM_A_MAC:
         rc = pxe_buf_adds(b, "pkt4.mac == ");
         return rc == PXE_OK ? expr_bytes(b, a->s, a->len) : rc;
+    case IM_A_CLASS:
+        /* defined before any class that tests it (pxe_im_class_atom) */
+        return pxe_buf_printf(b, "member('%s')", a->s);
     }
     return PXE_EINVAL;
 }
@@ -1416,6 +1577,11 @@ rule_json(const pxe_import_t *im, const im_entry_t *e, pxe_buf_t *out)
             sep = ", ";
             break;
         }
+        case IM_A_CLASS:
+            /* pxe_im_finish left at most one per rule */
+            rc = pxe_buf_printf(out, "%s\"class\": \"%s\"", sep, a->s);
+            sep = ", ";
+            break;
         case IM_A_SUBNET: {
             const uint8_t  *m = (const uint8_t *) a->s;
 

@@ -43,7 +43,21 @@
 typedef struct dm_tag_s {
     char        *name;
     im_dl_t      cond;          /* truths: when the tag is set */
+    int          late;          /* a setter dnsmasq runs after it looks up
+                                 * the client's dhcp-host (a range, a host,
+                                 * tag-if) */
 } dm_tag_t;
+
+/* A dhcp-host line: with tag: ones, kept for dm_tagged_hosts. */
+typedef struct dm_host_s {
+    unsigned     line;
+    const char  *file;
+    uint8_t      mac[6];
+    char        *set;           /* set:TAG, or NULL */
+    char        *tags[8];       /* tag:X filters ("X" or "!X") */
+    size_t       ntags;
+    int          have_ip;
+} dm_host_t;
 
 typedef struct dm_boot_s {
     unsigned     line;
@@ -97,6 +111,8 @@ typedef struct dm_s {
     size_t           ntagifs, captagifs;
     dm_range_t      *ranges;    /* dhcp-range lines, written at the end */
     size_t           nranges, capranges;
+    dm_host_t       *hosts;     /* dhcp-host lines with a MAC */
+    size_t           nhosts, caphosts;
     dm_svc_t        *svcs;      /* pxe-service lines, in order */
     size_t           nsvcs, capsvcs;
     unsigned         nprompts;  /* pxe-prompt lines */
@@ -198,6 +214,20 @@ dm_set_atom(dm_t *dm, const char *name, int atom)
     }
     pxe_im_dl_free(&c);
     return rc;
+}
+
+/* The tag is set (also) by something dnsmasq does after it looks up
+ * the client's dhcp-host. */
+static int
+dm_late(dm_t *dm, const char *name)
+{
+    dm_tag_t  *t = dm_tag(dm, name);
+
+    if (t == NULL) {
+        return dm_syntax(dm, "too many tags");
+    }
+    t->late = 1;
+    return PXE_OK;
 }
 
 /* The condition of "tag:A,tag:!B,...": all must hold. */
@@ -338,6 +368,56 @@ dm_push_range(dm_t *dm, const dm_range_t *r)
     return PXE_OK;
 }
 
+/* items (n of cap, each size bytes) with room for one more: the array,
+ * moved or not, or NULL (items left as they were). */
+static void *
+dm_grow(void *items, size_t n, size_t *cap, size_t size)
+{
+    size_t  c = *cap ? *cap * 2 : 16;
+    void   *tmp;
+
+    if (n < *cap) {
+        return items;
+    }
+    tmp = realloc(items, c * size);
+    if (tmp != NULL) {
+        *cap = c;
+    }
+    return tmp;
+}
+
+/* A dhcp-host line kept (its strings copied): every one, for the MACs
+ * named twice; the filtered ones, to translate at the end. */
+static int
+dm_push_host(dm_t *dm, const dm_host_t *h)
+{
+    dm_host_t  *c;
+    size_t      i;
+
+    c = dm_grow(dm->hosts, dm->nhosts, &dm->caphosts, sizeof(*c));
+    if (c == NULL) {
+        return PXE_ENOMEM;
+    }
+    dm->hosts = c;
+    c = &dm->hosts[dm->nhosts];
+    *c = *h;
+    c->line = dm->line;
+    c->file = dm->file;
+    if (h->set != NULL
+        && (c->set = dm_strdup(dm, h->set, strlen(h->set))) == NULL)
+    {
+        return PXE_ENOMEM;
+    }
+    for (i = 0; i < h->ntags; i++) {
+        c->tags[i] = dm_strdup(dm, h->tags[i], strlen(h->tags[i]));
+        if (c->tags[i] == NULL) {
+            return PXE_ENOMEM;
+        }
+    }
+    dm->nhosts++;
+    return PXE_OK;
+}
+
 /* Leading "tag:X"/"net:X" fields into b; the index of the first other. */
 static size_t
 dm_take_tags(dm_t *dm, char **f, size_t n, dm_boot_t *b)
@@ -373,25 +453,6 @@ unquote(char *s)
         return s + 1;
     }
     return s;
-}
-
-/* A dhcp-match value dnsmasq takes as text: not a number, not hex
- * bytes ("01:ff:*"), no wildcard. */
-static int
-dm_text_value(const char *v)
-{
-    const char  *p;
-    int          digits = 1;
-
-    if (*v == '\0' || strchr(v, ':') != NULL || strchr(v, '*') != NULL) {
-        return 0;
-    }
-    for (p = v; *p != '\0'; p++) {
-        if ((*p < '0' || *p > '9') && *p != '.' && *p != '-') {
-            digits = 0;
-        }
-    }
-    return !digits;
 }
 
 /* Statements that decide nothing about booting or addresses. */
@@ -595,47 +656,36 @@ dm_line(dm_t *dm, char *key, char *val)
         return PXE_OK;      /* other options decide no boot */
     }
     if (strcmp(key, "dhcp-match") == 0) {
-        int  atom = -1;
+        char         why[256];
+        const char  *cls;
+        int          atom;
 
         if (n < 2 || strncmp(f[0], "set:", 4) != 0) {
             return dm_note(dm, "not translated: dhcp-match%s without "
                            "set:TAG first", "");
         }
-        if ((strcmp(f[1], "option:client-arch") == 0
-             || strcmp(f[1], "93") == 0) && n == 3)
-        {
-            char           *end;
-            unsigned long   v = strtoul(f[2], &end, 10);
-
-            if (*end == '\0' && v <= 65535) {
-                atom = pxe_im_atom(dm->im, IM_A_ARCH, (uint32_t) v, NULL, 0);
-            }
-        } else if ((strcmp(f[1], "175") == 0 || strcmp(f[1], "option:175") == 0)
-                   && n == 2)
-        {
-            atom = pxe_im_atom(dm->im, IM_A_IPXE, 0, NULL, 0);
-        } else if ((strcmp(f[1], "77") == 0
-                    || strcmp(f[1], "option:user-class") == 0) && n == 2)
-        {
-            atom = pxe_im_atom(dm->im, IM_A_UC_EXISTS, 0, NULL, 0);
-        } else if ((strcmp(f[1], "77") == 0
-                    || strcmp(f[1], "option:user-class") == 0
-                    || strcmp(f[1], "60") == 0
-                    || strcmp(f[1], "option:vendor-class") == 0)
-                   && n == 3 && dm_text_value(f[2]))
-        {
-            /* dnsmasq's match_bytes: a text value is found anywhere in
-             * the option's bytes. */
-            int  vci = strcmp(f[1], "60") == 0
-                       || strcmp(f[1], "option:vendor-class") == 0;
-
-            atom = pxe_im_atom(dm->im, vci ? IM_A_VCI_SUB : IM_A_UC_SUB, 0,
-                               f[2], strlen(f[2]));
+        if (n > 3) {
+            return dm_note(dm, "not translated: dhcp-match with a value "
+                           "with commas%s", "");
         }
+        atom = pxe_im_dm_match(dm->im, f[0] + 4, f[1],
+                               n == 3 && f[2][0] != '\0' ? f[2] : NULL, why,
+                               sizeof(why));
         if (atom < 0) {
-            return dm_note(dm, "not translated: dhcp-match on %s (only "
-                           "client-arch with a number, 175 or 77 present, "
-                           "60 or 77 with a text)", f[1]);
+            return dm_note(dm, "not translated: %s", why);
+        }
+        cls = pxe_im_atom_class(dm->im, atom);
+        if (cls != NULL) {
+            /* only --kea-config can define the class the rules name */
+            char  msg[512];
+
+            snprintf(msg, sizeof(msg), "not translated: dhcp-match on %s "
+                     "is Kea client class '%s', which only the --kea-config "
+                     "output defines", f[1], cls);
+            rc = pxe_im_params_note(dm->im, dm->file, dm->line, msg);
+            if (rc != PXE_OK) {
+                return rc;
+            }
         }
         return dm_set_atom(dm, f[0] + 4, atom);
     }
@@ -678,6 +728,11 @@ dm_line(dm_t *dm, char *key, char *val)
                 return PXE_ENOMEM;
             }
         }
+        for (i = 0; i < t.nsets; i++) {
+            if ((rc = dm_late(dm, t.sets[i])) != PXE_OK) {
+                return rc;
+            }
+        }
         t.line = dm->line;
         t.file = dm->file;
         if (dm->ntagifs == dm->captagifs) {
@@ -694,17 +749,22 @@ dm_line(dm_t *dm, char *key, char *val)
         return PXE_OK;
     }
     if (strcmp(key, "dhcp-host") == 0) {
-        int       have_mac = 0, have_ip = 0;
-        char     *set = NULL;
-        uint32_t  ip = 0;
+        dm_host_t  h;
+        uint32_t   ip = 0;
+        int        have_mac = 0;
 
+        memset(&h, 0, sizeof(h));
         for (i = 0; i < n; i++) {
-            if (dm_mac(f[i], mac) == 0 && !have_mac) {
+            if (dm_mac(f[i], h.mac) == 0 && !have_mac) {
                 have_mac = 1;
             } else if (strncmp(f[i], "set:", 4) == 0) {
-                set = f[i] + 4;
+                h.set = f[i] + 4;
             } else if (dm_ipv4(f[i], &ip) == 0) {
-                have_ip = 1;
+                h.have_ip = 1;
+            } else if (strncmp(f[i], "tag:", 4) == 0 && h.ntags < 8
+                       && f[i][4] != '\0' && strchr(f[i], '*') == NULL)
+            {
+                h.tags[h.ntags++] = f[i] + 4;
             } else if (strcmp(f[i], "ignore") == 0
                        || strncmp(f[i], "tag:", 4) == 0
                        || strchr(f[i], '*') != NULL)
@@ -717,15 +777,26 @@ dm_line(dm_t *dm, char *key, char *val)
             return dm_note(dm, "not translated: dhcp-host without one "
                            "Ethernet address%s", "");
         }
-        if (set != NULL) {
-            rc = dm_set_atom(dm, set, pxe_im_atom(dm->im, IM_A_MAC, 0,
-                                                  (const char *) mac, 6));
+        memcpy(mac, h.mac, 6);
+        rc = dm_push_host(dm, &h);
+        if (rc != PXE_OK || h.ntags > 0) {
+            return rc;      /* a filtered host: dm_tagged_hosts */
+        }
+        if (h.set != NULL) {
+            rc = dm_set_atom(dm, h.set, pxe_im_atom(dm->im, IM_A_MAC, 0,
+                                                    (const char *) mac, 6));
+        }
+        if (rc == PXE_OK && h.set != NULL) {
+            rc = dm_late(dm, h.set);
         }
         if (rc == PXE_OK) {
             rc = dm_set_atom(dm, "known", pxe_im_atom(dm->im, IM_A_MAC, 0,
                                                       (const char *) mac, 6));
         }
-        if (rc == PXE_OK && have_ip) {
+        if (rc == PXE_OK) {
+            rc = dm_late(dm, "known");
+        }
+        if (rc == PXE_OK && h.have_ip) {
             rc = pxe_im_kea_host_any(dm->im, mac, ip);
         }
         return rc;
@@ -795,6 +866,9 @@ dm_line(dm_t *dm, char *key, char *val)
             if (rc == PXE_OK && set != NULL) {
                 rc = dm_set_atom(dm, set, pxe_im_atom(dm->im, IM_A_SUBNET, 0,
                                                       (const char *) net, 5));
+            }
+            if (rc == PXE_OK && set != NULL) {
+                rc = dm_late(dm, set);
             }
         }
         return rc;
@@ -1126,6 +1200,89 @@ dm_run_tag_ifs(dm_t *dm)
     return rc;
 }
 
+/*
+ * dhcp-host lines with tag: filters.  dnsmasq looks up the client's host
+ * once its dhcp-match, dhcp-userclass and dhcp-vendorclass tags are set
+ * (and tag-if run over them), before a range's, a host's or "known": a
+ * filtered host then holds for its MAC when the filter does, and so do
+ * its set: tag and "known".  Reported: a filter on a tag set later, a
+ * MAC another dhcp-host names too (dnsmasq takes one of them), an
+ * address (a Kea reservation holds for the MAC whatever the filter).
+ * Run before the tag-if lines, which see the host's tags.
+ */
+static int
+dm_tagged_hosts(dm_t *dm)
+{
+    size_t  i, j;
+    int     rc = PXE_OK;
+
+    for (i = 0; rc == PXE_OK && i < dm->nhosts; i++) {
+        dm_host_t  *h = &dm->hosts[i];
+        im_dl_t     c, m;
+        const char *late = NULL;
+
+        if (h->ntags == 0) {
+            continue;
+        }
+        dm->line = h->line;
+        dm->file = h->file;
+        for (j = 0; j < dm->nhosts; j++) {
+            if (j != i && memcmp(dm->hosts[j].mac, h->mac, 6) == 0) {
+                break;
+            }
+        }
+        if (j < dm->nhosts) {
+            rc = dm_note(dm, "not translated: dhcp-host with tag: for a "
+                         "MAC another dhcp-host names (line %u)",
+                         dm->hosts[j].line);
+            continue;
+        }
+        for (j = 0; j < h->ntags && late == NULL; j++) {
+            dm_tag_t  *t = dm_tag(dm, h->tags[j] + (h->tags[j][0] == '!'));
+
+            if (t == NULL) {
+                return dm_syntax(dm, "too many tags");
+            }
+            late = t->late ? t->name : NULL;
+        }
+        if (late != NULL) {
+            rc = dm_note(dm, "not translated: dhcp-host with tag:%s (dnsmasq "
+                         "looks up hosts before it sets that tag)", late);
+            continue;
+        }
+        pxe_im_dl_init(&c);
+        pxe_im_dl_init(&m);
+        rc = dm_tags_cond(dm, h->tags, h->ntags, &c);
+        if (rc == PXE_OK) {
+            rc = pxe_im_dl_atom(&m, pxe_im_atom(dm->im, IM_A_MAC, 0,
+                                                (const char *) h->mac, 6));
+        }
+        if (rc == PXE_OK) {
+            rc = pxe_im_dl_logic(dm->im, &c, &m, 1);
+        }
+        if (rc == PXE_OK && h->set != NULL) {
+            rc = dm_set(dm, h->set, &c);
+        }
+        if (rc == PXE_OK && h->set != NULL) {
+            rc = dm_late(dm, h->set);
+        }
+        if (rc == PXE_OK) {
+            rc = dm_set(dm, "known", &c);
+        }
+        if (rc == PXE_OK) {
+            rc = dm_late(dm, "known");
+        }
+        if (rc == PXE_OK && h->have_ip) {
+            rc = dm_note(dm, "not translated: dhcp-host with tag: and an "
+                         "address (a Kea reservation holds for the MAC "
+                         "whatever the tags)%s", "");
+        }
+        pxe_im_dl_free(&c);
+        pxe_im_dl_free(&m);
+    }
+    return rc;
+}
+
 /* A Kea class named PREFIXNUM with dl's test (allocated in im). */
 static int
 dm_kea_class(dm_t *dm, const char *prefix, unsigned num, const im_dl_t *dl,
@@ -1306,6 +1463,9 @@ pxe_import_dnsmasq(pxe_import_t **out, size_t nfiles,
     }
     pxe_im_dl_init(&dl);
     if (rc == PXE_OK) {
+        rc = dm_tagged_hosts(&dm);
+    }
+    if (rc == PXE_OK) {
         rc = dm_run_tag_ifs(&dm);
     }
     if (rc == PXE_OK) {
@@ -1332,6 +1492,7 @@ pxe_import_dnsmasq(pxe_import_t **out, size_t nfiles,
     }
     free(dm.boots);
     free(dm.svcs);
+    free(dm.hosts);
     free(dm.ranges);
     free(dm.tagifs);
     if (rc != PXE_OK) {

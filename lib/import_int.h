@@ -7,6 +7,7 @@
 #ifndef PXEKIT_IMPORT_INT_H
 #define PXEKIT_IMPORT_INT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "pxekit.h"
@@ -26,7 +27,9 @@ enum {
     IM_A_MAC,                   /* chaddr is these 6 bytes */
     IM_A_SUBNET,                /* the selected subnet: 4 bytes + length */
     IM_A_UC_SUB,                /* option 77 contains these bytes */
-    IM_A_VCI_SUB                /* option 60 contains these bytes */
+    IM_A_VCI_SUB,               /* option 60 contains these bytes */
+    IM_A_CLASS                  /* in the Kea client class named s (its
+                                 * test written with --kea-config) */
 };
 
 /* What a client is given. */
@@ -93,6 +96,17 @@ int pxe_im_kea_range(pxe_import_t *im, int subnet, uint32_t lo, uint32_t hi,
     const char *cls);
 /* A Kea client class (test NULL: none); a name already defined is kept. */
 int pxe_im_kea_class(pxe_import_t *im, const char *name, const char *test);
+/* A test only Kea's own classification can make: an atom of kind
+ * IM_A_CLASS for a class with this test, named name (or name-2, -3, ...
+ * when name is taken by another test; the class of an identical test is
+ * shared).  name and test are copied. */
+int pxe_im_class_atom(pxe_import_t *im, const char *name, const char *test);
+/* dnsmasq's dhcp-match=set:TAG,SPEC[,VALUE] (value NULL: none) as an
+ * atom (import_dnsmasq_match.c); -1 with why set when it has none. */
+int pxe_im_dm_match(pxe_import_t *im, const char *tag, const char *spec,
+    const char *value, char *why, size_t whylen);
+/* The name of a class atom's class. */
+const char *pxe_im_atom_class(const pxe_import_t *im, int atom);
 /* A list of truths as a Kea test (allocated in im); *test NULL when it
  * always holds; PXE_EINVAL when a test has no Kea expression. */
 int pxe_im_kea_expr(pxe_import_t *im, const im_dl_t *dl, const char **test);

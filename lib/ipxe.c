@@ -21,8 +21,15 @@
 #define HASH_ARGS       "type=hash name=ramdisk"
 #define LABEL_RESERVED  "pxekit-"
 #define LABEL_RESCUE    "rescue-"
-/* What a rescue entry adds to -B in an iPXE menu. */
-#define RESCUE_ARGS     "noimport=true,smartos=false"
+#define LABEL_KMDB      "-kmdb"
+
+/* What an entry of a build boots (menu variants). */
+enum {
+    ENTRY_NORMAL = 0,
+    ENTRY_RESCUE,
+    ENTRY_KMDB,             /* kernel flag -k: kmdb loaded at boot */
+    ENTRY_KINDS
+};
 
 static const char *const console_names[PXE_CONSOLE_COUNT] = {
     [PXE_CONSOLE_TEXT] = "text",
@@ -34,11 +41,15 @@ static const char *const console_names[PXE_CONSOLE_COUNT] = {
 
 static int charset_ok(const char *s, size_t len, const char *extra);
 static int cmdline_len(const pxe_build_t *b, const pxe_ipxe_opts_t *opts,
-    size_t base_len, int rescue, size_t *len);
+    size_t base_len, int kind, size_t *len);
 static int add_stanza(pxe_buf_t *out, const char *up,
-    const pxe_build_t *b, const pxe_ipxe_opts_t *opts, int rescue);
+    const pxe_build_t *b, const pxe_ipxe_opts_t *opts, int kind);
 static int add_entry(pxe_buf_t *out, const pxe_build_t *b,
-    const pxe_ipxe_opts_t *opts, int rescue);
+    const pxe_ipxe_opts_t *opts, int kind);
+static int add_variant_items(pxe_buf_t *out, const pxe_build_t *b,
+    const pxe_ipxe_opts_t *opts);
+static int add_variant_entries(pxe_buf_t *out, const pxe_build_t *b,
+    const pxe_ipxe_opts_t *opts);
 static size_t include_items_len(const char *s, size_t len);
 static const char *line_text(const char *p, const char *end,
     const char **nl);
@@ -114,6 +125,33 @@ pxe_ipxe_check_root_shadow(const char *s, size_t len)
     }
     /* No '{' is admitted, so "${" can never appear. */
     return charset_ok(s, len, "./$=") ? PXE_OK : PXE_EUNSAFE;
+}
+
+int
+pxe_ipxe_check_efi_chain(const char *s, size_t len)
+{
+    static const char *const  schemes[] = {
+        "http://", "https://", "tftp://", "/",
+    };
+    size_t                    i, n;
+
+    if (len > PXE_EFI_CHAIN_MAX) {
+        return PXE_ETOOBIG;
+    }
+    if (!charset_ok(s, len, "_.,:=/+@%?&~-")) {
+        return PXE_EUNSAFE;
+    }
+    /*
+     * Absolute only: the menu (P/menu.ipxe) and a build's script
+     * (P/<build>/smartos.ipxe) would resolve a relative URL differently.
+     */
+    for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
+        n = strlen(schemes[i]);
+        if (len > n && memcmp(s, schemes[i], n) == 0) {
+            return PXE_OK;
+        }
+    }
+    return PXE_EUNSAFE;
 }
 
 /*
@@ -215,9 +253,16 @@ int
 pxe_ipxe_check_opts(const pxe_ipxe_opts_t *opts)
 {
     if ((unsigned) opts->console >= PXE_CONSOLE_COUNT
-        || opts->timeout_ms > PXE_TIMEOUT_MAX)
+        || opts->timeout_ms > PXE_TIMEOUT_MAX
+        || opts->consoles >= (1u << PXE_CONSOLE_COUNT) || opts->kmdb > 1)
     {
         return PXE_EINVAL;
+    }
+    if (opts->efi_chain != NULL
+        && pxe_ipxe_check_efi_chain(opts->efi_chain, opts->efi_chain_len)
+           != PXE_OK)
+    {
+        return PXE_EUNSAFE;
     }
     if (opts->kernel_args != NULL
         && pxe_ipxe_check_kernel_args(opts->kernel_args,
@@ -282,15 +327,19 @@ pxe_ipxe_bootargs(pxe_buf_t *out, const pxe_ipxe_opts_t *opts,
  */
 static int
 add_stanza(pxe_buf_t *out, const char *up, const pxe_build_t *b,
-    const pxe_ipxe_opts_t *opts, int rescue)
+    const pxe_ipxe_opts_t *opts, int kind)
 {
-    int  rc;
+    int  rc, rescue;
 
-    rc = pxe_buf_printf(out, "imgfree\nkernel %s%s/" KERNEL_URL " ", up,
-                        b->name);
+    rescue = kind == ENTRY_RESCUE;
+    rc = pxe_ipxe_efi_guard(out);
+    if (rc == PXE_OK) {
+        rc = pxe_buf_printf(out, "imgfree\nkernel %s%s/" KERNEL_URL " %s",
+                            up, b->name, kind == ENTRY_KMDB ? "-k " : "");
+    }
     if (rc == PXE_OK) {
         rc = pxe_ipxe_bootargs(out, opts,
-                               rescue ? RESCUE_ARGS : NULL);
+                               rescue ? PXE_RESCUE_ARGS : NULL);
     }
     if (rc == PXE_OK) {
         rc = pxe_buf_printf(out, " || goto pxekit-failed\n"
@@ -315,18 +364,19 @@ add_stanza(pxe_buf_t *out, const char *up, const pxe_build_t *b,
  */
 static int
 cmdline_len(const pxe_build_t *b, const pxe_ipxe_opts_t *opts,
-    size_t base_len, int rescue, size_t *len)
+    size_t base_len, int kind, size_t *len)
 {
     pxe_buf_t  m;
-    int        rc;
+    int        rc, rescue;
 
+    rescue = kind == ENTRY_RESCUE;
     pxe_buf_init_measure(&m, PXE_SCRIPT_MAX);
-    rc = pxe_ipxe_bootargs(&m, opts, rescue ? RESCUE_ARGS : NULL);
+    rc = pxe_ipxe_bootargs(&m, opts, rescue ? PXE_RESCUE_ARGS : NULL);
     if (rc != PXE_OK) {
         return rc;
     }
     *len = base_len + PXE_BUILDNAME_LEN + sizeof("/" KERNEL_URL " ")
-           + m.len
+           + (kind == ENTRY_KMDB ? sizeof("-k ") - 1 : 0) + m.len
            + base_len + PXE_BUILDNAME_LEN + sizeof("/" ARCHIVE_URL " "
                                                    ARCHIVE_ARGS);
     if (b->hash && !rescue) {
@@ -340,8 +390,9 @@ int
 pxe_ipxe_cmdline_max(const pxe_scan_t *scan, const pxe_ipxe_opts_t *opts,
     size_t base_len, size_t *len)
 {
-    size_t  i, n;
-    int     rc, rescue;
+    pxe_ipxe_opts_t  v;
+    size_t           i, n;
+    int              rc, kind, c;
 
     *len = 0;
     rc = pxe_ipxe_check_opts(opts);
@@ -355,8 +406,27 @@ pxe_ipxe_cmdline_max(const pxe_scan_t *scan, const pxe_ipxe_opts_t *opts,
         if (!pxe_build_usable(&scan->builds[i])) {
             continue;
         }
-        for (rescue = 0; rescue < 2; rescue++) {
-            rc = cmdline_len(&scan->builds[i], opts, base_len, rescue, &n);
+        for (kind = 0; kind < ENTRY_KINDS; kind++) {
+            if (kind == ENTRY_KMDB && !opts->kmdb) {
+                continue;
+            }
+            rc = cmdline_len(&scan->builds[i], opts, base_len, kind, &n);
+            if (rc != PXE_OK) {
+                return rc;
+            }
+            if (n > *len) {
+                *len = n;
+            }
+        }
+        /* Each console variant's -B differs in length (text is short). */
+        v = *opts;
+        for (c = 0; c < PXE_CONSOLE_COUNT; c++) {
+            if (!(opts->consoles & (1u << c))) {
+                continue;
+            }
+            v.console = (pxe_console_e) c;
+            rc = cmdline_len(&scan->builds[i], &v, base_len, ENTRY_NORMAL,
+                             &n);
             if (rc != PXE_OK) {
                 return rc;
             }
@@ -370,17 +440,72 @@ pxe_ipxe_cmdline_max(const pxe_scan_t *scan, const pxe_ipxe_opts_t *opts,
 
 static int
 add_entry(pxe_buf_t *out, const pxe_build_t *b, const pxe_ipxe_opts_t *opts,
-    int rescue)
+    int kind)
 {
-    int  rc;
+    int  rc, rescue;
 
-    rc = pxe_buf_printf(out, "\n:%s%s\nset pxekit-build %s%s\n",
-                        rescue ? LABEL_RESCUE : "", b->name, b->name,
-                        rescue ? " (rescue)" : "");
+    rescue = kind == ENTRY_RESCUE;
+    rc = pxe_buf_printf(out, "\n:%s%s%s\nset pxekit-build %s%s\n",
+                        rescue ? LABEL_RESCUE : "", b->name,
+                        kind == ENTRY_KMDB ? LABEL_KMDB : "", b->name,
+                        rescue ? " (rescue)"
+                        : kind == ENTRY_KMDB ? " (kmdb)" : "");
     if (rc != PXE_OK) {
         return rc;
     }
-    return add_stanza(out, "", b, opts, rescue);
+    return add_stanza(out, "", b, opts, kind);
+}
+
+/*
+ * The menu items of a build's variants: one per console of
+ * opts->consoles other than the menu's own (labels "<build>-<console>"),
+ * then kmdb ("<build>-kmdb").  Labels start with the build's digit, so an
+ * operator's include can never take one.
+ */
+static int
+add_variant_items(pxe_buf_t *out, const pxe_build_t *b,
+    const pxe_ipxe_opts_t *opts)
+{
+    int  rc = PXE_OK, c;
+
+    for (c = 0; rc == PXE_OK && c < PXE_CONSOLE_COUNT; c++) {
+        if ((opts->consoles & (1u << c)) && c != (int) opts->console) {
+            rc = pxe_buf_printf(out, "item %s-%s SmartOS %s console %s\n",
+                                b->name, console_names[c], b->name,
+                                console_names[c]);
+        }
+    }
+    if (rc == PXE_OK && opts->kmdb) {
+        rc = pxe_buf_printf(out, "item %s" LABEL_KMDB " SmartOS %s"
+                            " with kmdb (-k)\n", b->name, b->name);
+    }
+    return rc;
+}
+
+static int
+add_variant_entries(pxe_buf_t *out, const pxe_build_t *b,
+    const pxe_ipxe_opts_t *opts)
+{
+    pxe_ipxe_opts_t  v;
+    int              rc = PXE_OK, c;
+
+    v = *opts;
+    for (c = 0; rc == PXE_OK && c < PXE_CONSOLE_COUNT; c++) {
+        if (!(opts->consoles & (1u << c)) || c == (int) opts->console) {
+            continue;
+        }
+        v.console = (pxe_console_e) c;
+        rc = pxe_buf_printf(out, "\n:%s-%s\nset pxekit-build %s"
+                            " (console %s)\n", b->name, console_names[c],
+                            b->name, console_names[c]);
+        if (rc == PXE_OK) {
+            rc = add_stanza(out, "", b, &v, ENTRY_NORMAL);
+        }
+    }
+    if (rc == PXE_OK && opts->kmdb) {
+        rc = add_entry(out, b, opts, ENTRY_KMDB);
+    }
+    return rc;
 }
 
 int
@@ -436,6 +561,9 @@ pxe_ipxe_menu(const pxe_scan_t *scan, const char *default_build,
                             "item " LABEL_RESCUE "%s SmartOS %s rescue"
                             " (noimport)\n", b->name, b->name,
                             b == def ? " (default)" : "", b->name, b->name);
+        if (rc == PXE_OK) {
+            rc = add_variant_items(out, b, opts);
+        }
     }
     if (rc == PXE_OK && items > 0) {
         rc = pxe_buf_adds(out, "item --gap -- Other:\n");
@@ -466,9 +594,12 @@ pxe_ipxe_menu(const pxe_scan_t *scan, const char *default_build,
     for (i = 0; rc == PXE_OK && i < scan->nbuilds; i++) {
         b = &scan->builds[i];
         if (pxe_build_usable(b)) {
-            rc = add_entry(out, b, opts, 0);
+            rc = add_entry(out, b, opts, ENTRY_NORMAL);
             if (rc == PXE_OK) {
-                rc = add_entry(out, b, opts, 1);
+                rc = add_entry(out, b, opts, ENTRY_RESCUE);
+            }
+            if (rc == PXE_OK) {
+                rc = add_variant_entries(out, b, opts);
             }
         }
     }
@@ -503,6 +634,9 @@ pxe_ipxe_menu(const pxe_scan_t *scan, const char *default_build,
                             "prompt --timeout 10000 Press a key"
                             " || goto pxekit-menu\n"
                             "goto pxekit-menu\n", con);
+    }
+    if (rc == PXE_OK) {
+        rc = pxe_ipxe_efi_section(out, opts, 1);
     }
     if (rc == PXE_OK && opts->include != NULL && items < opts->include_len) {
         rc = pxe_buf_adds(out, "\n# operator items (pxekit_menu_include)\n");
@@ -541,7 +675,7 @@ pxe_ipxe_script(const pxe_build_t *build, const pxe_ipxe_opts_t *opts,
                         "# pxekit: SmartOS %s\n"
                         "set pxekit-build %s\n", build->name, build->name);
     if (rc == PXE_OK) {
-        rc = add_stanza(out, "../", build, opts, 0);
+        rc = add_stanza(out, "../", build, opts, ENTRY_NORMAL);
     }
     if (rc == PXE_OK) {
         rc = pxe_buf_adds(out, "\n:pxekit-failed\n"
@@ -549,6 +683,9 @@ pxe_ipxe_script(const pxe_build_t *build, const pxe_ipxe_opts_t *opts,
                           "imgfree\n"
                           "prompt --timeout 10000 Press a key || exit 1\n"
                           "exit 1\n");
+    }
+    if (rc == PXE_OK) {
+        rc = pxe_ipxe_efi_section(out, opts, 0);
     }
     return rc;
 }

@@ -288,6 +288,7 @@ int pxe_build_url(const char *name, pxe_file_e file, pxe_buf_t *out);
 #define PXE_ROOT_SHADOW_MAX  128        /* a crypt(3) hash */
 #define PXE_INCLUDE_MAX      (64 * 1024)    /* operator menu items */
 #define PXE_TIMEOUT_MAX      86400000u  /* menu timeout, ms (one day) */
+#define PXE_EFI_CHAIN_MAX    256        /* pxekit_efi_chain URL */
 #define PXE_MENU_MAX         (8 * 1024 * 1024)  /* menu of PXE_BUILDS_MAX */
 #define PXE_JSON_MAX         (32 * 1024 * 1024) /* builds.json */
 
@@ -315,6 +316,13 @@ int pxe_console_parse(const char *s, size_t len, pxe_console_e *out);
 int pxe_ipxe_check_kernel_args(const char *s, size_t len);
 int pxe_ipxe_check_root_shadow(const char *s, size_t len);
 int pxe_ipxe_check_include(const char *s, size_t len);
+/*
+ * The EFI loader a SmartOS entry chains on EFI iPXE (which has no
+ * multiboot2): an absolute http://, https:// or tftp:// URL, or a path
+ * from the server's root ("/..."), of [A-Za-z0-9_.,:=/+@%?&~-] only (no
+ * blank, quote, `$` or `#`).  PXE_OK, PXE_EUNSAFE or PXE_ETOOBIG.
+ */
+int pxe_ipxe_check_efi_chain(const char *s, size_t len);
 
 typedef struct pxe_ipxe_opts_s {
     pxe_console_e   console;
@@ -325,6 +333,13 @@ typedef struct pxe_ipxe_opts_s {
     size_t          root_shadow_len;
     const char     *include;        /* NULL: no operator items */
     size_t          include_len;
+    /* Menu variants: per build, an entry for each console in consoles
+     * (a bit per pxe_console_e; the main console's bit is ignored) and,
+     * with kmdb, one booting with -k. */
+    unsigned        consoles;
+    unsigned        kmdb;
+    const char     *efi_chain;      /* NULL: EFI iPXE is told why not */
+    size_t          efi_chain_len;
 } pxe_ipxe_opts_t;
 
 /*
@@ -406,6 +421,26 @@ int pxe_route(const char *path, size_t len, pxe_route_t *route);
 
 /* The HTTP status a route error maps to: 400 or 404. */
 int pxe_route_http_status(int status);
+
+/* Why a routed request found nothing (notfound.c): the 404's cause. */
+typedef enum {
+    PXE_NOTFOUND_ROUTE = 0,     /* "route": not one of the URLs */
+    PXE_NOTFOUND_BUILD,         /* "no-build": no build of that name (for
+                                   latest: no usable build) */
+    PXE_NOTFOUND_DISABLED,      /* "disabled": a `disable` file */
+    PXE_NOTFOUND_UNBOOTABLE,    /* "unbootable": no kernel or archive
+                                   inside the root */
+    PXE_NOTFOUND_FILE,          /* "no-file": the build has no such file */
+    PXE_NOTFOUND_COUNT
+} pxe_notfound_e;
+
+/*
+ * The cause of a 404 for route (NULL: the path did not route) against
+ * the scan that answered it.
+ */
+pxe_notfound_e pxe_notfound(const pxe_scan_t *scan, const pxe_route_t *route);
+/* Its label ("route", "no-build", ...); never NULL. */
+const char *pxe_notfound_name(pxe_notfound_e reason);
 
 /*
  * A fingerprint of what a scan depends on: the root's and every listed

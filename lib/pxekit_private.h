@@ -91,6 +91,27 @@ int pxe_ipxe_check_opts(const pxe_ipxe_opts_t *opts);
  */
 int pxe_ipxe_bootargs(pxe_buf_t *out, const pxe_ipxe_opts_t *opts,
     const char *rescue);
+/*
+ * What a rescue entry adds to -B: the SmartOS docs' rescue flags, shared
+ * by the iPXE menu and the PXELINUX config.
+ */
+#define PXE_RESCUE_ARGS  "standalone=true,noimport=true"
+
+/* ---- SmartOS on EFI iPXE (ipxe_efi.c) --------------------------------- */
+
+/*
+ * The first line of every SmartOS entry: on EFI iPXE, which cannot
+ * multiboot, jump to the pxekit-efi section instead of failing with
+ * "Exec format error".
+ */
+int pxe_ipxe_efi_guard(pxe_buf_t *out);
+/*
+ * The pxekit-efi section: chain opts->efi_chain, or say on the console
+ * why SmartOS cannot boot here and exit 1 so that the firmware moves on
+ * to its next boot option (in_menu: a key returns to the menu first).
+ */
+int pxe_ipxe_efi_section(pxe_buf_t *out, const pxe_ipxe_opts_t *opts,
+    int in_menu);
 
 /* ---- a DHCPv4 client as the policy sees it (dhcpopt.c) ---------------- */
 

@@ -18,8 +18,6 @@
 
 #define LABEL_PREFIX    "smartos-"
 #define LABEL_RESCUE    "-rescue"
-/* What the SmartOS docs' PXELINUX rescue entry adds to -B. */
-#define RESCUE_ARGS     "standalone=true,noimport=true"
 
 static int add_path(pxe_buf_t *out, const char *pfx, const char *name,
     pxe_file_e file);
@@ -59,7 +57,7 @@ add_label(pxe_buf_t *out, const char *pfx, const pxe_build_t *b,
         rc = pxe_buf_addc(out, ' ');
     }
     if (rc == PXE_OK) {
-        rc = pxe_ipxe_bootargs(out, opts, rescue ? RESCUE_ARGS : NULL);
+        rc = pxe_ipxe_bootargs(out, opts, rescue ? PXE_RESCUE_ARGS : NULL);
     }
     if (rc == PXE_OK) {
         rc = pxe_buf_adds(out, " ---");

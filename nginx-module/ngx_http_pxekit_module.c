@@ -17,6 +17,7 @@
 #include <ngx_http.h>
 
 #include "pxekit.h"
+#include "ngx_http_pxekit_status.h"
 
 
 #define NGX_HTTP_PXEKIT_MENUS  4
@@ -65,6 +66,9 @@ typedef struct {
     ngx_msec_t                  timeout;
     ngx_str_t                   root_shadow;
     ngx_str_t                   include;
+    ngx_uint_t                  consoles;
+    ngx_flag_t                  kmdb;
+    ngx_str_t                   efi_chain;
     ngx_http_pxekit_cache_t    *cache;
 } ngx_http_pxekit_loc_conf_t;
 
@@ -109,9 +113,17 @@ static char *ngx_http_pxekit_root_shadow(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_pxekit_menu_include(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_pxekit_menu_consoles(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_pxekit_efi_chain(ngx_conf_t *cf, void *post,
+    void *data);
 static void *ngx_http_pxekit_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_pxekit_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
+
+
+static ngx_conf_post_handler_pt  ngx_http_pxekit_efi_chain_post =
+    ngx_http_pxekit_efi_chain;
 
 
 static ngx_command_t  ngx_http_pxekit_commands[] = {
@@ -171,6 +183,27 @@ static ngx_command_t  ngx_http_pxekit_commands[] = {
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
+
+    { ngx_string("pxekit_menu_consoles"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_pxekit_menu_consoles,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("pxekit_menu_kmdb"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_pxekit_loc_conf_t, kmdb),
+      NULL },
+
+    { ngx_string("pxekit_efi_chain"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_pxekit_loc_conf_t, efi_chain),
+      &ngx_http_pxekit_efi_chain_post },
 
       ngx_null_command
 };
@@ -250,6 +283,9 @@ ngx_http_pxekit_handler(ngx_http_request_t *r)
 
     ngx_log_debug3(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "http pxekit route \"%*s\": %d", len, p, rc);
+
+    ngx_http_pxekit_status_route(r, &plcf->cache->scan,
+                                 rc == PXE_OK ? &route : NULL);
 
     if (rc != PXE_OK) {
         return pxe_route_http_status(rc);
@@ -331,6 +367,7 @@ ngx_http_pxekit_refresh(ngx_http_request_t *r,
     time_t                    now;
     uint64_t                  stamp;
     pxe_scan_t                scan;
+    struct timeval            start;
     ngx_http_pxekit_cache_t  *cache;
 
     cache = plcf->cache;
@@ -350,6 +387,8 @@ ngx_http_pxekit_refresh(ngx_http_request_t *r,
         return NGX_OK;
     }
 
+    ngx_gettimeofday(&start);
+
     rc = pxe_scan((char *) plcf->root.data, 0, &scan);
 
     if (rc != PXE_OK) {
@@ -368,6 +407,8 @@ ngx_http_pxekit_refresh(ngx_http_request_t *r,
     if (!cache->scanned || stamp != cache->stamp) {
         ngx_http_pxekit_log_layouts(r->connection->log, plcf, &scan);
     }
+
+    ngx_http_pxekit_status_scan(r, &plcf->root, &scan, &start);
 
     pxe_scan_free(&cache->scan);
 
@@ -442,6 +483,14 @@ ngx_http_pxekit_opts(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf,
     if (plcf->include.len) {
         opts->include = (char *) plcf->include.data;
         opts->include_len = plcf->include.len;
+    }
+
+    opts->consoles = (unsigned) plcf->consoles;
+    opts->kmdb = (unsigned) plcf->kmdb;
+
+    if (plcf->efi_chain.len) {
+        opts->efi_chain = (char *) plcf->efi_chain.data;
+        opts->efi_chain_len = plcf->efi_chain.len;
     }
 
     return NGX_OK;
@@ -1216,6 +1265,73 @@ ngx_http_pxekit_root_shadow(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
+/* "pxekit_menu_consoles text ttya ...;" or "off": a bit per console */
+
+static char *
+ngx_http_pxekit_menu_consoles(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_pxekit_loc_conf_t *plcf = conf;
+
+    ngx_str_t      *value;
+    ngx_uint_t      i;
+    pxe_console_e   console;
+
+    if (plcf->consoles != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+    plcf->consoles = 0;
+
+    if (cf->args->nelts == 2 && ngx_strcmp(value[1].data, "off") == 0) {
+        return NGX_CONF_OK;
+    }
+
+    for (i = 1; i < cf->args->nelts; i++) {
+        if (pxe_console_parse((char *) value[i].data, value[i].len, &console)
+            != PXE_OK)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "pxekit_menu_consoles \"%V\" is not one of "
+                               "text, ttya, ttyb, ttyc, ttyd (or off alone)",
+                               &value[i]);
+            return NGX_CONF_ERROR;
+        }
+
+        if (plcf->consoles & (1u << console)) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "pxekit_menu_consoles \"%V\" is listed twice",
+                               &value[i]);
+            return NGX_CONF_ERROR;
+        }
+
+        plcf->consoles |= 1u << console;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* the post handler of pxekit_efi_chain (ngx_conf_set_str_slot) */
+
+static char *
+ngx_http_pxekit_efi_chain(ngx_conf_t *cf, void *post, void *data)
+{
+    ngx_str_t  *url = data;
+
+    if (pxe_ipxe_check_efi_chain((char *) url->data, url->len) != PXE_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "pxekit_efi_chain \"%V\" is not an absolute "
+                           "http://, https:// or tftp:// URL or /path of "
+                           "at most %d characters [A-Za-z0-9_.,:=/+@%%?&~-]",
+                           url, PXE_EFI_CHAIN_MAX);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
 static char *
 ngx_http_pxekit_menu_include(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
@@ -1336,12 +1452,15 @@ ngx_http_pxekit_create_loc_conf(ngx_conf_t *cf)
      *     conf->kernel_args = NULL;
      *     conf->root_shadow = { 0, NULL };
      *     conf->include = { 0, NULL };
+     *     conf->efi_chain = { 0, NULL };
      *     conf->cache = NULL;
      */
 
     conf->enable = NGX_CONF_UNSET;
     conf->console = NGX_CONF_UNSET_UINT;
     conf->timeout = NGX_CONF_UNSET_MSEC;
+    conf->consoles = NGX_CONF_UNSET_UINT;
+    conf->kmdb = NGX_CONF_UNSET;
 
     return conf;
 }
@@ -1371,6 +1490,9 @@ ngx_http_pxekit_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_msec_value(conf->timeout, prev->timeout, 10000);
     ngx_conf_merge_str_value(conf->root_shadow, prev->root_shadow, "");
     ngx_conf_merge_str_value(conf->include, prev->include, "");
+    ngx_conf_merge_uint_value(conf->consoles, prev->consoles, 0);
+    ngx_conf_merge_value(conf->kmdb, prev->kmdb, 0);
+    ngx_conf_merge_str_value(conf->efi_chain, prev->efi_chain, "");
 
     if (conf->timeout > PXE_TIMEOUT_MAX) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,

@@ -10,14 +10,17 @@
 
 
 extern ngx_module_t  ngx_http_pxekit_module;
+extern ngx_module_t  ngx_http_pxekit_status_module;
 
 ngx_module_t *ngx_modules[] = {
     &ngx_http_pxekit_module,
+    &ngx_http_pxekit_status_module,
     NULL
 };
 
 char *ngx_module_names[] = {
     "ngx_http_pxekit_module",
+    "ngx_http_pxekit_status_module",
     NULL
 };
 

@@ -10,13 +10,14 @@ PXE_PACKAGES=(
     kea-dev libboost-dev
     nginx nginx-dev
     # servers and clients the tests drive
-    kea-dhcp4-server kea-dhcp6-server kea-admin kea-common
+    kea-dhcp4-server kea-dhcp6-server kea-admin kea-common kea-ctrl-agent
     tftpd-hpa tftp-hpa
     python3 python3-scapy curl ca-certificates wrk
     isc-dhcp-server dnsmasq
+    jq                  # examples/kea/pxekit-stats.jq (integration/kea/prometheus.test)
     # fuzzing, memory checks, end-to-end boot
     clang libclang-rt-14-dev valgrind
-    ipxe ipxe-qemu qemu-system-x86 qemu-utils pxelinux syslinux-common
+    ipxe ipxe-qemu qemu-system-x86 qemu-utils pxelinux syslinux-common ovmf
     iproute2 procps psmisc
     # manual pages: tests/unit/manpages.test formats them
     man-db groff-base

@@ -34,6 +34,7 @@
 #            disabled here too, so the config's default is the LEGACY
 #            build; mboot.c32 loads its kernel and modules by their
 #            canonical paths and the generated remap rules serve them.
+#   uefi, uefi-http  OVMF's own PXE and HTTP boot (e2e/uefi.sh).
 
 # What the shipped examples say, as the kernel must see it: the nginx
 # example's pxekit_console ttyb and pxekit_kernel_args "smartos=true".
@@ -61,7 +62,8 @@ e2e_prepare() {
     disabled) E2E_BOOT_URL="http://$E2E_ADDR/smartos/$E2E_DISABLED/smartos.ipxe" ;;
     pxelinux) E2E_BUILD=$E2E_LEGACY E2E_BOOT_URL=pxelinux.0
         PIN_RULE="{ \"mac\": \"^$E2E_MAC\$\", \"boot-file\": \"pxelinux.0\" }" ;;
-    *) echo "unknown chain $E2E_CHAIN (ipxe, legacy, tftp, sanboot, disabled, pxelinux)" >&2; return 2 ;;
+    uefi|uefi-http) ;;
+    *) echo "unknown chain $E2E_CHAIN (ipxe, legacy, tftp, sanboot, disabled, pxelinux, uefi, uefi-http)" >&2; return 2 ;;
     esac
     # What each module's command line holds after its path: iPXE's module
     # lines name them; mboot.c32 passes the path alone (the docs' entries).
@@ -96,6 +98,7 @@ e2e_prepare() {
     if [ "$E2E_CHAIN" = pxelinux ]; then
         e2e_pxelinux_site "$www" || return 1
     fi
+    case $E2E_CHAIN in uefi|uefi-http) e2e_uefi_site "$www" || return 1 ;; esac
     chmod -R a+rX "$www"
     e2e_site_configs || return 1
     e2e_subst "$E2E_DIR/conf/nginx.conf.in" "$PXE_WORK/nginx.conf" || return 1
@@ -168,15 +171,20 @@ e2e_rewrite() {
 #     Test-only additions: the per-MAC PIN_RULE first in "rules", and
 #     iPXE's option 175 with 176 (no-pxedhcp) = 1, which spares each iPXE
 #     DHCP a ~3 s ProxyDHCP wait.
-#   examples/nginx/pxekit.conf: listen on br0:80, root, menu timeout 1 s.
+#   examples/nginx/pxekit.conf: listen on br0:80, roots, menu timeout 1 s;
+#     for uefi-http the commented pxekit_efi_chain set to snponly.efi.
 #   examples/tftp/tftpd-hpa: directory, address and map file; the rules
 #     made as the example's comment says (generate, then check).
 E2E_PLACEHOLDERS='192\.0\.2\.|"eth0"|/srv/|/var/lib/kea|/run/kea/|/usr/lib/x86_64-linux-gnu/kea|"stdout"|/etc/tftpd-hpa|"INFO"|menu_timeout 10s|listen 80;|":69"'
 e2e_site_configs() {
+    local chain="# pxekit_efi_chain"
+    [ "${E2E_CHAIN:-}" = uefi-http ] && chain="pxekit_efi_chain http://$E2E_ADDR$E2E_EFI_CHAIN; #"
     e2e_kea_config || return 1
     e2e_rewrite "$E2E_EXAMPLES/nginx/pxekit.conf" "$PXE_WORK/pxekit-server.conf" \
         -e "s|listen 80;|listen $E2E_ADDR:80;|" \
         -e "s|/srv/smartos|$PXE_WORK/www/smartos|" \
+        -e "s|/srv/tftp|$PXE_WORK/www|" \
+        -e "s|# pxekit_efi_chain|$chain|" \
         -e "s|pxekit_menu_timeout 10s;|pxekit_menu_timeout 1s;|" || return 1
     e2e_rewrite "$E2E_EXAMPLES/tftp/tftpd-hpa" "$PXE_WORK/tftpd-hpa" \
         -e "s|/srv/tftp|$PXE_WORK/www|g" \
@@ -431,3 +439,5 @@ e2e_is() {
     tap_is "$@"
     [ "$2" = "$3" ]
 }
+
+. "$E2E_DIR/uefi.sh"

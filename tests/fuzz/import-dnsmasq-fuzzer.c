@@ -1,6 +1,7 @@
 /*
- * import-dnsmasq-fuzzer.c: lib/import_dnsmasq.c and lib/import.c (dnsmasq
- * lines, tags as conditions, decision lists, the JSON writers).  The
+ * import-dnsmasq-fuzzer.c: lib/import_dnsmasq.c, import_dnsmasq_match.c
+ * and lib/import.c (dnsmasq lines, dhcp-match values and their Kea class
+ * tests, tags as conditions, decision lists, the JSON writers).  The
  * input is the file.  Bounds under test: length (the .options max_len,
  * 4095-byte lines), tags (256), combinations (PXE_IMPORT_ENTRIES_MAX).
  * On success both outputs must be written; on failure the message must

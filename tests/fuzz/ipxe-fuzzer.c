@@ -4,7 +4,9 @@
  * build lists.
  *
  * Input: a flags byte, then fields separated by 0xff: kernel args, root
- * shadow, include, default build, then 16-byte build names.  Whatever
+ * shadow, include, default build, EFI chain URL, then 16-byte build
+ * names.  The flags byte also picks the console, the console variants
+ * and kmdb.  Whatever
  * the checks let through must never put a line break, a quote or a
  * "${" of its own into a script: the same script made with every
  * accepted value replaced by as many 'x' has exactly as many of each.
@@ -42,7 +44,10 @@ field(const uint8_t **p, const uint8_t *end, size_t *len)
     return start;
 }
 
-/* Without an include, every "${" in a script is one of pxekit's own. */
+/*
+ * Without an include, every "${" in a script is one of pxekit's own, or
+ * the platform test of a SmartOS entry.
+ */
 static void
 check_expansions(const pxe_buf_t *b)
 {
@@ -50,7 +55,8 @@ check_expansions(const pxe_buf_t *b)
 
     while ((s = memchr(s, '$', (size_t) (end - s))) != NULL) {
         if (s + 1 < end && s[1] == '{'
-            && (size_t) (end - s) >= 9 && memcmp(s, "${pxekit-", 9) != 0)
+            && (size_t) (end - s) >= 9 && memcmp(s, "${pxekit-", 9) != 0
+            && ((size_t) (end - s) < 11 || memcmp(s, "${platform}", 11) != 0))
         {
             abort();
         }
@@ -85,7 +91,7 @@ check_neutral(const pxe_buf_t *got, const pxe_ipxe_opts_t *o,
     pxe_ipxe_opts_t  n = *o;
     pxe_buf_t        b;
     size_t           want[3], have[3];
-    char            *args = NULL, *shadow = NULL;
+    char            *args = NULL, *shadow = NULL, *chain = NULL;
     int              rc;
 
     if (o->kernel_args != NULL) {
@@ -105,6 +111,18 @@ check_neutral(const pxe_buf_t *got, const pxe_ipxe_opts_t *o,
         memset(shadow, 'x', o->root_shadow_len);
         n.root_shadow = shadow;
     }
+    if (o->efi_chain != NULL && o->efi_chain_len > 1) {
+        /* "/xxx" passes the URL check as the real one did */
+        chain = malloc(o->efi_chain_len + 1);
+        if (chain == NULL) {
+            free(args);
+            free(shadow);
+            return;
+        }
+        memset(chain, 'x', o->efi_chain_len);
+        chain[0] = '/';
+        n.efi_chain = chain;
+    }
     pxe_buf_init(&b, build ? PXE_SCRIPT_MAX : PXE_MENU_MAX, NULL);
     rc = build ? pxe_ipxe_script(build, &n, &b)
                : pxe_ipxe_menu(scan, def, &n, &b);
@@ -118,6 +136,7 @@ check_neutral(const pxe_buf_t *got, const pxe_ipxe_opts_t *o,
     pxe_buf_free(&b);
     free(args);
     free(shadow);
+    free(chain);
 }
 
 int
@@ -160,6 +179,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     f = field(&p, end, &len);
     memcpy(def, f, len < PXE_BUILDNAME_LEN ? len : PXE_BUILDNAME_LEN);
     def[len < PXE_BUILDNAME_LEN ? len : PXE_BUILDNAME_LEN] = '\0';
+    f = field(&p, end, &len);
+    if (data[0] & 0x08) {
+        o.efi_chain = (const char *) f;
+        o.efi_chain_len = len;
+    }
+    o.consoles = (data[0] >> 2) & 0x1f;
+    o.kmdb = (data[0] >> 6) & 1;
 
     memset(builds, 0, sizeof(builds));
     for (n = 0; n < FUZZ_BUILDS && end - p >= PXE_BUILDNAME_LEN + 1; n++) {

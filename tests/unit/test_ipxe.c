@@ -15,6 +15,7 @@
 #define BROKEN  "20200101T000000Z"
 
 #define STANZA_NEW                                                         \
+    "iseq ${platform} efi && goto pxekit-efi ||\n"                         \
     "imgfree\n"                                                            \
     "kernel " NEW "/platform/i86pc/kernel/amd64/unix -B console=ttyb,"     \
     "ttyb-mode=\"115200,8,n,1,-\",smartos=true || goto pxekit-failed\n"    \
@@ -141,7 +142,7 @@ test_menu_rescue_and_hash(void **state)
     assert_non_null(r);
     assert_non_null(strstr(r, "kernel " NEW "/platform/i86pc/kernel/amd64/"
                             "unix -B console=ttyb,ttyb-mode=\"115200,8,n,1,"
-                            "-\",noimport=true,smartos=false,root_shadow="
+                            "-\",standalone=true,noimport=true,root_shadow="
                             "'$5$salt$hash.x/Y' || goto pxekit-failed\n"
                             "module " NEW "/platform/i86pc/amd64/"
                             "boot_archive type=rootfs name=ramdisk"
@@ -212,6 +213,7 @@ test_script_relative_urls(void **state)
         "#!ipxe\n"
         "# pxekit: SmartOS " NEW "\n"
         "set pxekit-build " NEW "\n"
+        "iseq ${platform} efi && goto pxekit-efi ||\n"
         "imgfree\n"
         "kernel ../" NEW "/platform/i86pc/kernel/amd64/unix -B console=ttyb,"
         "ttyb-mode=\"115200,8,n,1,-\",smartos=true || goto pxekit-failed\n"
@@ -224,6 +226,14 @@ test_script_relative_urls(void **state)
         "echo pxekit: booting ${pxekit-build} failed.\n"
         "imgfree\n"
         "prompt --timeout 10000 Press a key || exit 1\n"
+        "exit 1\n"
+        "\n:pxekit-efi\n"
+        "echo pxekit: ${pxekit-build}: this is EFI iPXE, which cannot start"
+        " SmartOS (no multiboot2).\n"
+        "echo pxekit: boot this machine in BIOS/CSM mode, or set"
+        " pxekit_efi_chain to an EFI loader that can.\n"
+        "echo pxekit: leaving iPXE: the firmware goes on with its next boot"
+        " option.\n"
         "exit 1\n");
     pxe_buf_free(&b);
 

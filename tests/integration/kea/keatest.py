@@ -116,6 +116,14 @@ def preload_env():
     return env
 
 
+def private_env(d):
+    """The environment of a private Kea daemon: PID and lock files in d."""
+    env = preload_env()
+    env["KEA_PIDFILE_DIR"] = d
+    env["KEA_LOCKFILE_DIR"] = d
+    return env
+
+
 class Kea:
     """A private kea-dhcp4: temp dir, loopback ports, stopped by PID."""
 
@@ -157,9 +165,7 @@ class Kea:
         path = os.path.join(self.dir, os.path.basename(self.binary) + ".conf")
         with open(path, "w") as f:
             json.dump(config, f, indent=2)
-        env = preload_env()
-        env["KEA_PIDFILE_DIR"] = self.dir
-        env["KEA_LOCKFILE_DIR"] = self.dir
+        env = private_env(self.dir)
         self.out = open(self.out_path, "w")
         self.proc = subprocess.Popen(
             [self.binary, "-p", str(self.sport), "-P", str(self.cport), "-c", path],
