@@ -9,12 +9,15 @@
 #include <cc/command_interpreter.h>
 #include <dhcp/dhcp4.h>
 #include <dhcp/pkt4.h>
+#include <dhcp/pkt6.h>
 #include <hooks/hooks.h>
+#include <hooks/server_hooks.h>
 #include <asiolink/interval_timer.h>
 #include <dhcpsrv/timer_mgr.h>
 
 #include "pxekit_impl.h"
 #include "pxekit_log.h"
+#include "pxekit_send.h"
 
 using namespace isc;
 using namespace isc::config;
@@ -51,6 +54,40 @@ stopPublishing() {
     }
 }
 
+/// @brief (Re)starts the timer that publishes the counts, on TimerMgr,
+/// the server's timers on its own IOService (the one the "io_context"
+/// argument of dhcpX_srv_configured names): not an IntervalTimer of
+/// ours, because an IntervalTimer's state, with our callback in it,
+/// outlives cancel() until the IOService runs the aborted wait, which can
+/// be after Kea has unloaded the library.  TimerMgr::unregisterTimer
+/// destroys our callback at once, in unload(), and the pending wait holds
+/// only Kea's.
+void
+startPublishing() {
+    try {
+        stopPublishing();
+        const TimerMgrPtr& timers = TimerMgr::instance();
+        timers->registerTimer(PUBLISH_TIMER, publishTick,
+                              STATS_PUBLISH_INTERVAL_MS,
+                              asiolink::IntervalTimer::REPEATING);
+        timers->setup(PUBLISH_TIMER);
+    } catch (const std::exception& ex) {
+        // Without the timer the counts stay unpublished: an error, not
+        // a refused config (the replies are right all the same).
+        LOG_ERROR(pxekit_logger, PXEKIT_STATS_TIMER_ERROR).arg(ex.what());
+    }
+}
+
+/// @brief 6 inside kea-dhcp6, else 4.  A server registers the hook
+/// points it calls: only kea-dhcp6 has pkt6_send.  (A library loaded
+/// into the other server is never called there without a word, so
+/// load() must know which it is in.)
+int
+serverFamily() {
+    return (ServerHooks::getServerHooks().findIndex("pkt6_send") >= 0 ?
+            6 : 4);
+}
+
 } // end of namespace isc::pxekit
 } // end of namespace isc
 
@@ -62,45 +99,8 @@ extern "C" {
 /// reservations), so the hook has the final word on the boot fields.
 int
 pkt4_send(CalloutHandle& handle) {
-    CalloutHandle::CalloutNextStep status = handle.getStatus();
-    if (status == CalloutHandle::NEXT_STEP_DROP) {
-        return (0);
-    }
-    PxekitImplPtr current = impl;
-    if (!current) {
-        return (0);
-    }
-    Pkt4Ptr query;
-    Pkt4Ptr response;
-    try {
-        if (status == CalloutHandle::NEXT_STEP_SKIP) {
-            // Packed already (libdhcp_bootp.so does so for BOOTP): a
-            // change now would not reach the wire.  Said once: it is a
-            // config fix, not a per-packet event.
-            if (!current->warnedPacked().exchange(true)) {
-                handle.getArgument("query4", query);
-                LOG_WARN(pxekit_logger, PXEKIT_REPLY_PACKED)
-                    .arg(query ? query->getLabel()
-                               : std::string("(no query)"));
-            }
-            return (0);
-        }
-        handle.getArgument("query4", query);
-        handle.getArgument("response4", response);
-        if (!query || !response) {
-            return (0);
-        }
-        current->process(query, response);
-    } catch (const std::exception& ex) {
-        LOG_ERROR(pxekit_logger, PXEKIT_PROCESS_ERROR)
-            .arg(query ? query->getLabel() : std::string("(no query)"))
-            .arg(ex.what());
-    } catch (...) {
-        LOG_ERROR(pxekit_logger, PXEKIT_PROCESS_ERROR)
-            .arg(query ? query->getLabel() : std::string("(no query)"))
-            .arg("unknown exception");
-    }
-    return (0);
+    return (sendCallout<Pkt4Ptr>(handle, "query4", "response4", 4,
+                                 &PxekitImpl::process));
 }
 
 /// @brief The pxekit-explain command.
@@ -139,29 +139,12 @@ pxekit_explain(CalloutHandle& handle) {
     return (0);
 }
 
-/// @brief Starts publishing the counts once the server is configured.
-///
-/// On TimerMgr, the server's timers on its own IOService (the one the
-/// "io_context" argument names): not an IntervalTimer of ours, because
-/// an IntervalTimer's state, with our callback in it, outlives cancel()
-/// until the IOService runs the aborted wait, which can be after Kea
-/// has unloaded the library.  TimerMgr::unregisterTimer destroys our
-/// callback at once, in unload(), and the pending wait holds only Kea's.
-/// Called after every successful (re)configuration, after load().
+/// @brief Starts publishing the counts once the server is configured
+/// (see startPublishing()).  Called after every successful
+/// (re)configuration, after load().
 int
 dhcp4_srv_configured(CalloutHandle&) {
-    try {
-        stopPublishing();
-        const TimerMgrPtr& timers = TimerMgr::instance();
-        timers->registerTimer(PUBLISH_TIMER, publishTick,
-                              STATS_PUBLISH_INTERVAL_MS,
-                              asiolink::IntervalTimer::REPEATING);
-        timers->setup(PUBLISH_TIMER);
-    } catch (const std::exception& ex) {
-        // Without the timer the counts stay unpublished: an error, not
-        // a refused config (the replies are right all the same).
-        LOG_ERROR(pxekit_logger, PXEKIT_STATS_TIMER_ERROR).arg(ex.what());
-    }
+    startPublishing();
     return (0);
 }
 
@@ -170,12 +153,16 @@ int
 load(LibraryHandle& handle) {
     try {
         PxekitImplPtr fresh(new PxekitImpl());
-        fresh->configure(handle.getParameters());
+        fresh->configure(handle.getParameters(), serverFamily());
         fresh->initStats();
         handle.registerCommandCallout("pxekit-explain", pxekit_explain);
         impl = fresh;
-        LOG_INFO(pxekit_logger, PXEKIT_LOADED)
-            .arg(impl->ruleCount()).arg(impl->nextServer());
+        if (impl->family() == 6) {
+            LOG_INFO(pxekit_logger, PXEKIT_LOADED6).arg(impl->ruleCount());
+        } else {
+            LOG_INFO(pxekit_logger, PXEKIT_LOADED)
+                .arg(impl->ruleCount()).arg(impl->nextServer());
+        }
     } catch (const std::exception& ex) {
         LOG_ERROR(pxekit_logger, PXEKIT_LOAD_ERROR).arg(ex.what());
         impl.reset();

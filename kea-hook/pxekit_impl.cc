@@ -12,6 +12,7 @@
 
 #include "pxekit_impl.h"
 #include "pxekit_log.h"
+#include "pxekit_pkt.h"
 
 using namespace isc::asiolink;
 using namespace isc::data;
@@ -28,6 +29,8 @@ const uint16_t QUERY_OPTIONS[] = {
     PXE_OPT_CLIENT_ARCH, PXE_OPT_USER_CLASS, PXE_OPT_VENDOR_CLASS,
     PXE_OPT_IPXE_ENCAP, PXE_OPT_PRL, PXE_OPT_HOSTNAME
 };
+
+} // end of anonymous namespace
 
 const char*
 kindName(pxe_kind_e kind) {
@@ -58,6 +61,8 @@ kindCounter(pxe_kind_e kind) {
     }
 }
 
+namespace {
+
 /// @brief From the core's network-order bytes.  (IOAddress::fromBytes
 /// goes through inet_ntop and a text parse: 2.6k instructions a reply.)
 IOAddress
@@ -66,33 +71,6 @@ toAddress(const uint8_t ip[4]) {
                       (static_cast<uint32_t>(ip[1]) << 16) |
                       (static_cast<uint32_t>(ip[2]) << 8) | ip[3]));
 }
-
-/// @brief Reads a packet's options as they are, for as long as it lives.
-///
-/// Around pkt4_send Kea turns on Pkt::setCopyRetrievedOptions(): every
-/// getOption then clones the option (~500 instructions) and puts the
-/// clone in the packet, so that a hook that modifies what it got cannot
-/// change the option instance Kea's configuration shares.  pxekit never
-/// modifies a retrieved option (it reads them, and replaces reply
-/// options with delOption/addOption), so it reads with copying off and
-/// gives Kea its setting back on the way out, exceptions included.
-class ReadOptionsInPlace {
-public:
-    explicit ReadOptionsInPlace(Pkt4& pkt)
-        : pkt_(pkt), copy_(pkt.isCopyRetrievedOptions()) {
-        pkt_.setCopyRetrievedOptions(false);
-    }
-    ~ReadOptionsInPlace() {
-        pkt_.setCopyRetrievedOptions(copy_);
-    }
-
-private:
-    ReadOptionsInPlace(const ReadOptionsInPlace&);
-    ReadOptionsInPlace& operator=(const ReadOptionsInPlace&);
-
-    Pkt4& pkt_;
-    const bool copy_;
-};
 
 /// @brief The payload of option 55 (Kea decodes it as an array of uint8)
 /// or 93 (of uint16) as wire bytes, without Option::toBinary()'s buffer
@@ -268,10 +246,12 @@ PxekitImpl::~PxekitImpl() {
 }
 
 void
-PxekitImpl::configure(const ConstElementPtr& params) {
+PxekitImpl::configure(const ConstElementPtr& params, int family) {
     ValueTree tree(params);
     pxe_policy_err_t err;
-    if (pxe_policy_load(&policy_, tree.root(), &err) != PXE_OK) {
+    int rc = family == 6 ? pxe_policy_load6(&policy_, tree.root(), &err) :
+        pxe_policy_load(&policy_, tree.root(), &err);
+    if (rc != PXE_OK) {
         isc_throw(BadValue, err.msg);
     }
     counters_.reset(new Counters(policy_.nrules));
@@ -355,18 +335,8 @@ PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
                 .arg(query->getLabel()).arg(code).arg(pxe_strerror(rc));
         }
     }
-    // The class names stay in the query while we decide: point at them.
     pxe_str_t classes[PXE_CLASSES_MAX];
-    size_t nclasses = 0;
-    for (auto const& name : query->getClasses()) {
-        if (nclasses == PXE_CLASSES_MAX) {
-            break;
-        }
-        classes[nclasses].data = name.data();
-        classes[nclasses].len = name.size();
-        ++nclasses;
-    }
-    pxe_client_set_classes(&client, classes, nclasses);
+    pxe_client_set_classes(&client, classes, pointClasses(*query, classes));
     // The subnet costs a lookup and a packed copy of option 1 (~700
     // instructions): found only when a rule has the key.
     if (policy_.needs_subnet) {
@@ -375,22 +345,10 @@ PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
 
     pxe_decision_t d;
     int rc = pxe_policy_decide(&policy_, &client, &d);
-    Counters& stats = *counters_;
-    stats.add(kindCounter(d.kind));
-    if (d.kind == PXE_KIND_NONE) {
-        if (debug) {
-            LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_NOT_NETBOOT)
-                .arg(query->getLabel());
-        }
+    if (!countKind(d, *query, debug)) {
         return;
     }
-    if (d.skipped > 0) {
-        stats.add(Counters::SKIPPED, d.skipped);
-        if (debug) {
-            LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_RULE_SKIPPED)
-                .arg(query->getLabel()).arg(d.skipped);
-        }
-    }
+    Counters& stats = *counters_;
 
     // The decision's file stays in d: a std::string per reply showed in
     // profiles (the URLs are past the small-string buffer).
@@ -446,6 +404,43 @@ PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
     }
 }
 
+size_t
+PxekitImpl::pointClasses(const Pkt& query, pxe_str_t* out) {
+    // The class names stay in the query while we decide: point at them.
+    size_t n = 0;
+    for (auto const& name : query.getClasses()) {
+        if (n == PXE_CLASSES_MAX) {
+            break;
+        }
+        out[n].data = name.data();
+        out[n].len = name.size();
+        ++n;
+    }
+    return (n);
+}
+
+bool
+PxekitImpl::countKind(const pxe_decision_t& d, const Pkt& query,
+                      bool debug) const {
+    Counters& stats = *counters_;
+    stats.add(kindCounter(d.kind));
+    if (d.kind == PXE_KIND_NONE) {
+        if (debug) {
+            LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_NOT_NETBOOT)
+                .arg(query.getLabel());
+        }
+        return (false);
+    }
+    if (d.skipped > 0) {
+        stats.add(Counters::SKIPPED, d.skipped);
+        if (debug) {
+            LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_RULE_SKIPPED)
+                .arg(query.getLabel()).arg(d.skipped);
+        }
+    }
+    return (true);
+}
+
 ElementPtr
 PxekitImpl::explain(const ConstElementPtr& args) const {
     ValueTree tree(args);
@@ -471,8 +466,12 @@ PxekitImpl::explain(const ConstElementPtr& args) const {
         out->set("rule", Element::create());
         return (out);
     }
-    std::string file(d.file, d.file_len);
     out->set("rule", Element::create(static_cast<int64_t>(d.rule)));
+    if (policy_.family == 6) {
+        explain6(d, out);
+        return (out);
+    }
+    std::string file(d.file, d.file_len);
     out->set("next-server",
              Element::create(toAddress(d.next_server).toText()));
     out->set("file", Element::create(d.file_field ? file : std::string()));

@@ -9,6 +9,7 @@
 
 #include <cc/data.h>
 #include <dhcp/pkt4.h>
+#include <dhcp/pkt6.h>
 
 #include <boost/shared_ptr.hpp>
 
@@ -56,11 +57,17 @@ public:
     PxekitImpl();
     ~PxekitImpl();
 
-    /// @brief Validates and loads the hook parameters.
+    /// @brief Validates and loads the hook parameters, for a DHCPv4
+    /// (family 4) or DHCPv6 (6) server.
     ///
     /// @throw isc::BadValue with the core's message, which names the rule
     /// index and the key ("rule 2, key 'arch': ...").
-    void configure(const isc::data::ConstElementPtr& params);
+    void configure(const isc::data::ConstElementPtr& params, int family = 4);
+
+    /// @brief 4 or 6: the server the configuration was loaded for.
+    int family() const {
+        return (policy_.family);
+    }
 
     /// @brief Creates this library's statistics at zero.
     void initStats() const;
@@ -76,6 +83,11 @@ public:
     /// ACK or BOOTP reply; any other (NAK) is left alone.
     void process(const isc::dhcp::Pkt4Ptr& query,
                  const isc::dhcp::Pkt4Ptr& response) const;
+
+    /// @brief The same for DHCPv6 (pxekit_v6.cc): an ADVERTISE or REPLY
+    /// gets option 59, and 60 and the option 16 echo as decided.
+    void process6(const isc::dhcp::Pkt6Ptr& query,
+                  const isc::dhcp::Pkt6Ptr& response) const;
 
     /// @brief The pxekit-explain answer for a described client.
     ///
@@ -96,6 +108,20 @@ public:
     }
 
 private:
+    /// @brief Points out[] (PXE_CLASSES_MAX) at the query's class names,
+    /// which outlive the decision; how many.
+    static size_t pointClasses(const isc::dhcp::Pkt& query, pxe_str_t* out);
+
+    /// @brief Counts the kind of client and the rules skipped, logs them;
+    /// false when the client is not netbooting (reply left alone).
+    bool countKind(const pxe_decision_t& d, const isc::dhcp::Pkt& query,
+                   bool debug) const;
+
+    /// @brief explain()'s fields of a DHCPv6 decision that matched a
+    /// rule (pxekit_v6.cc): bootfile-url and bootfile-param.
+    static void explain6(const pxe_decision_t& d,
+                         const isc::data::ElementPtr& out);
+
     PxekitImpl(const PxekitImpl&);
     PxekitImpl& operator=(const PxekitImpl&);
 
@@ -103,6 +129,12 @@ private:
     std::unique_ptr<Counters> counters_;    // made by configure()
     mutable std::atomic<bool> warned_packed_;
 };
+
+/// @brief "pxe", "http", "ipxe" or "none": logs and pxekit-explain.
+const char* kindName(pxe_kind_e kind);
+
+/// @brief The Counters index of a kind of client.
+size_t kindCounter(pxe_kind_e kind);
 
 /// @brief Pointer to the loaded configuration.
 typedef boost::shared_ptr<PxekitImpl> PxekitImplPtr;

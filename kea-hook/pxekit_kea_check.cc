@@ -2,8 +2,9 @@
 //
 // kea-dhcp4 -t never calls a hook's load(), so bad pxekit parameters pass
 // it and only fail when Kea (re)loads.  This reads the Kea config the way
-// Kea does (comments allowed), finds every libdhcp_pxekit.so entry and
-// runs the hook's own configure() on its parameters.
+// Kea does (comments allowed), finds every libdhcp_pxekit.so entry of its
+// Dhcp4 and Dhcp6 sections and runs the hook's own configure() on its
+// parameters, for the server family the section is for.
 
 #include <cc/data.h>
 #include <exceptions/exceptions.h>
@@ -79,6 +80,47 @@ stripComments(std::istream& in) {
     return (out);
 }
 
+/// @brief Checks the pxekit entries of one server section; how many.
+///
+/// @throw isc::BadValue with the core's message, prefixed "Dhcp6: " for
+/// a DHCPv6 section (a v4 one keeps the message load() logs, as is).
+int
+checkSection(const std::string& file, const ConstElementPtr& config,
+             const std::string& section, int family) {
+    ConstElementPtr server = config->getType() == Element::map ?
+        config->get(section) : ConstElementPtr();
+    ConstElementPtr hooks = server && server->getType() == Element::map ?
+        server->get("hooks-libraries") : ConstElementPtr();
+    int found = 0;
+    if (!hooks || hooks->getType() != Element::list) {
+        return (0);
+    }
+    for (auto const& entry : hooks->listValue()) {
+        if (entry->getType() != Element::map) {
+            continue;
+        }
+        ConstElementPtr library = entry->get("library");
+        if (!library || library->getType() != Element::string ||
+            !isPxekit(library->stringValue())) {
+            continue;
+        }
+        ++found;
+        isc::pxekit::PxekitImpl impl;
+        try {
+            impl.configure(entry->get("parameters"), family);
+        } catch (const std::exception& ex) {
+            if (family == 4) {
+                throw;
+            }
+            isc_throw(isc::BadValue, section << ": " << ex.what());
+        }
+        std::cout << file << ": " << library->stringValue()
+                  << (family == 6 ? " (Dhcp6)" : "")
+                  << ": ok, " << impl.ruleCount() << " rules" << std::endl;
+    }
+    return (found);
+}
+
 } // end of anonymous namespace
 
 int
@@ -86,7 +128,8 @@ main(int argc, char* argv[]) {
     if (argc != 2 || argv[1][0] == '-') {
         std::cerr << "usage: pxekit-kea-check KEA-CONFIG.json" << std::endl
                   << "Validates the parameters of every " << HOOK_NAME
-                  << " entry in Dhcp4 hooks-libraries." << std::endl;
+                  << " entry in Dhcp4 and Dhcp6 hooks-libraries."
+                  << std::endl;
         return (argc == 2 && std::string(argv[1]) == "--help" ? 0 : 2);
     }
     const std::string file(argv[1]);
@@ -97,32 +140,11 @@ main(int argc, char* argv[]) {
         }
         std::istringstream text(stripComments(in));
         ConstElementPtr config = Element::fromJSON(text, file, false);
-        ConstElementPtr dhcp4 = config->getType() == Element::map ?
-            config->get("Dhcp4") : ConstElementPtr();
-        ConstElementPtr hooks = dhcp4 && dhcp4->getType() == Element::map ?
-            dhcp4->get("hooks-libraries") : ConstElementPtr();
-        int found = 0;
-        if (hooks && hooks->getType() == Element::list) {
-            for (auto const& entry : hooks->listValue()) {
-                if (entry->getType() != Element::map) {
-                    continue;
-                }
-                ConstElementPtr library = entry->get("library");
-                if (!library || library->getType() != Element::string ||
-                    !isPxekit(library->stringValue())) {
-                    continue;
-                }
-                ++found;
-                isc::pxekit::PxekitImpl impl;
-                impl.configure(entry->get("parameters"));
-                std::cout << file << ": " << library->stringValue()
-                          << ": ok, " << impl.ruleCount() << " rules"
-                          << std::endl;
-            }
-        }
+        int found = checkSection(file, config, "Dhcp4", 4) +
+            checkSection(file, config, "Dhcp6", 6);
         if (found == 0) {
             std::cerr << file << ": no " << HOOK_NAME
-                      << " in Dhcp4 hooks-libraries" << std::endl;
+                      << " in Dhcp4 or Dhcp6 hooks-libraries" << std::endl;
             return (1);
         }
     } catch (const std::exception& ex) {

@@ -9,9 +9,12 @@ namespace pxekit {
 
 extern const isc::log::MessageID PXEKIT_BAD_OPTION = "PXEKIT_BAD_OPTION";
 extern const isc::log::MessageID PXEKIT_DECISION = "PXEKIT_DECISION";
+extern const isc::log::MessageID PXEKIT_DECISION6 = "PXEKIT_DECISION6";
 extern const isc::log::MessageID PXEKIT_EXPLAIN_ERROR = "PXEKIT_EXPLAIN_ERROR";
 extern const isc::log::MessageID PXEKIT_HTTP_ECHO = "PXEKIT_HTTP_ECHO";
+extern const isc::log::MessageID PXEKIT_HTTP_ECHO6 = "PXEKIT_HTTP_ECHO6";
 extern const isc::log::MessageID PXEKIT_LOADED = "PXEKIT_LOADED";
+extern const isc::log::MessageID PXEKIT_LOADED6 = "PXEKIT_LOADED6";
 extern const isc::log::MessageID PXEKIT_LOAD_ERROR = "PXEKIT_LOAD_ERROR";
 extern const isc::log::MessageID PXEKIT_NOT_NETBOOT = "PXEKIT_NOT_NETBOOT";
 extern const isc::log::MessageID PXEKIT_NO_MATCH = "PXEKIT_NO_MATCH";
@@ -29,9 +32,12 @@ namespace {
 const char* values[] = {
     "PXEKIT_BAD_OPTION", "%1: malformed option %2 ignored: %3",
     "PXEKIT_DECISION", "%1: rule %2 (%3): file '%4' (file field %5, option 67 %6), next-server %7, address %8",
+    "PXEKIT_DECISION6", "%1: rule %2 (%3): bootfile-url '%4', bootfile-param %5, address %6",
     "PXEKIT_EXPLAIN_ERROR", "pxekit-explain failed: %1",
     "PXEKIT_HTTP_ECHO", "%1: UEFI HTTP boot, option 60 HTTPClient added for '%2'",
+    "PXEKIT_HTTP_ECHO6", "%1: UEFI HTTP boot over IPv6, option 16 HTTPClient (enterprise 343) added for '%2'",
     "PXEKIT_LOADED", "pxekit hooks library loaded: %1 rules, next-server %2",
+    "PXEKIT_LOADED6", "pxekit hooks library loaded into kea-dhcp6: %1 rules",
     "PXEKIT_LOAD_ERROR", "loading pxekit hooks library failed: %1",
     "PXEKIT_NOT_NETBOOT", "%1: not a network-boot client, reply left as is",
     "PXEKIT_NO_MATCH", "%1: %2 client matched no rule, reply left as is",

@@ -10,9 +10,12 @@ namespace pxekit {
 
 extern const isc::log::MessageID PXEKIT_BAD_OPTION;
 extern const isc::log::MessageID PXEKIT_DECISION;
+extern const isc::log::MessageID PXEKIT_DECISION6;
 extern const isc::log::MessageID PXEKIT_EXPLAIN_ERROR;
 extern const isc::log::MessageID PXEKIT_HTTP_ECHO;
+extern const isc::log::MessageID PXEKIT_HTTP_ECHO6;
 extern const isc::log::MessageID PXEKIT_LOADED;
+extern const isc::log::MessageID PXEKIT_LOADED6;
 extern const isc::log::MessageID PXEKIT_LOAD_ERROR;
 extern const isc::log::MessageID PXEKIT_NOT_NETBOOT;
 extern const isc::log::MessageID PXEKIT_NO_MATCH;

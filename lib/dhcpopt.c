@@ -39,6 +39,10 @@ pxe_client_init(pxe_client_t *c)
     c->wants_bootfile = 0;
     c->has_subnet = 0;
     c->subnet_len = 0;
+    c->v6 = 0;
+    c->has_ip6 = 0;
+    c->has_enterprise = 0;
+    c->mac_src = PXE_MAC6_NONE;
 }
 
 int

@@ -35,8 +35,13 @@ static const char *type_name(const pxe_value_t *v);
 static int key_is(const pxe_value_t *v, const char *key);
 static int key_repeated(const pxe_value_t *map, size_t i);
 static int parse_ipv4(const pxe_value_t *v, uint8_t out[4]);
+static int parse_ipv6(const pxe_value_t *v, uint8_t out[16]);
 static int parse_sname(const pxe_value_t *v, char *out, size_t *len);
 static int load_rule(struct pxe_rule_s *r, long idx, const pxe_value_t *map,
+    int family, pxe_policy_err_t *err);
+static int load_family(pxe_policy_t *p, const pxe_value_t *params,
+    int family, pxe_policy_err_t *err);
+static int load_rule6(const struct pxe_rule_s *r, long idx,
     pxe_policy_err_t *err);
 static int load_arch(struct pxe_rule_s *r, long idx, const pxe_value_t *v,
     pxe_policy_err_t *err);
@@ -169,6 +174,21 @@ parse_ipv4(const pxe_value_t *v, uint8_t out[4])
 
 /* sname is a NUL-terminated 64-byte field: at most 63 printable bytes. */
 static int
+parse_ipv6(const pxe_value_t *v, uint8_t out[16])
+{
+    char  text[48];
+
+    if (v->type != PXE_VALUE_STRING || v->string.len >= sizeof(text)
+        || memchr(v->string.data, '\0', v->string.len) != NULL)
+    {
+        return PXE_EINVAL;
+    }
+    memcpy(text, v->string.data, v->string.len);
+    text[v->string.len] = '\0';
+    return inet_pton(AF_INET6, text, out) == 1 ? PXE_OK : PXE_EINVAL;
+}
+
+static int
 parse_sname(const pxe_value_t *v, char *out, size_t *len)
 {
     size_t  i;
@@ -230,6 +250,7 @@ rule_free(struct pxe_rule_s *r)
     free(r->subnets);
     free(r->boot_file);
     free(r->pieces);
+    free(r->param);
     memset(r, 0, sizeof(*r));
 }
 
@@ -237,7 +258,22 @@ int
 pxe_policy_load(pxe_policy_t *p, const pxe_value_t *params,
     pxe_policy_err_t *err)
 {
+    return load_family(p, params, 4, err);
+}
+
+int
+pxe_policy_load6(pxe_policy_t *p, const pxe_value_t *params,
+    pxe_policy_err_t *err)
+{
+    return load_family(p, params, 6, err);
+}
+
+static int
+load_family(pxe_policy_t *p, const pxe_value_t *params, int family,
+    pxe_policy_err_t *err)
+{
     const pxe_value_t  *rules = NULL;
+    const char         *why;
     size_t              i;
     int                 have_ns = 0, rc;
 
@@ -260,6 +296,13 @@ pxe_policy_load(pxe_policy_t *p, const pxe_value_t *params,
             snprintf(key, sizeof(key), "%.*s",
                      (int) (v->key.len < 31 ? v->key.len : 31), v->key.data);
             rc = policy_error(err, PXE_EINVAL, -1, key, "given twice");
+            goto fail;
+        }
+        if (family == 6 && (why = pxe_policy6_refused(v, 1)) != NULL) {
+            char  key[32];
+
+            snprintf(key, sizeof(key), "%.*s", (int) v->key.len, v->key.data);
+            rc = policy_error(err, PXE_EINVAL, -1, key, "%s", why);
             goto fail;
         }
         if (key_is(v, "next-server")) {
@@ -310,7 +353,7 @@ pxe_policy_load(pxe_policy_t *p, const pxe_value_t *params,
             goto fail;
         }
     }
-    if (!have_ns) {
+    if (!have_ns && family == 4) {
         rc = policy_error(err, PXE_EINVAL, -1, "next-server",
                           "missing (an IPv4 address string is required)");
         goto fail;
@@ -340,7 +383,7 @@ pxe_policy_load(pxe_policy_t *p, const pxe_value_t *params,
     for (i = 0; i < rules->nitems; i++) {
         struct pxe_rule_s  *r = &p->rules[i];
 
-        rc = load_rule(r, (long) i, &rules->items[i], err);
+        rc = load_rule(r, (long) i, &rules->items[i], family, err);
         if (rc != PXE_OK) {
             goto fail;
         }
@@ -364,6 +407,7 @@ pxe_policy_load(pxe_policy_t *p, const pxe_value_t *params,
     }
     /* Exact-MAC rules by hash (then the index does not apply), else
      * NULL past PXE_INDEX_RULES (or out of memory): rule by rule. */
+    p->family = family;
     p->machash = pxe_policy_machash_build(p->rules, p->nrules);
     if (p->machash == NULL) {
         if (p->nrules > PXE_RULES_MAX) {
@@ -379,12 +423,34 @@ fail:
     return rc;
 }
 
+/* A DHCPv6 rule answers with a URL: option 59 is all it can set. */
+static int
+load_rule6(const struct pxe_rule_s *r, long idx, pxe_policy_err_t *err)
+{
+    if (!r->has_boot_file) {
+        return policy_error(err, PXE_EINVAL, idx, NULL,
+                            "no action (boot-file; in DHCPv6 a URL)");
+    }
+    if (!pxe_policy6_url_ok(r->boot_file, r->boot_file_len)) {
+        return policy_error(err, PXE_EINVAL, idx, "boot-file",
+                            "in DHCPv6 the boot file is a URL: tftp://, "
+                            "http:// or https:// and a server, e.g. "
+                            "\"tftp://[2001:db8::1]/ipxe.efi\"");
+    }
+    if (r->boot_file_vars & (1u << PXE_VAR_NEXT_SERVER)) {
+        return policy_error(err, PXE_EINVAL, idx, "boot-file",
+                            "${next-server} has no meaning in DHCPv6");
+    }
+    return PXE_OK;
+}
+
 static int
 load_rule(struct pxe_rule_s *r, long idx, const pxe_value_t *map,
-    pxe_policy_err_t *err)
+    int family, pxe_policy_err_t *err)
 {
-    size_t  i;
-    int     rc;
+    const char  *why;
+    size_t       i;
+    int          rc;
 
     if (map->type != PXE_VALUE_MAP) {
         return policy_error(err, PXE_EINVAL, idx, NULL,
@@ -399,6 +465,12 @@ load_rule(struct pxe_rule_s *r, long idx, const pxe_value_t *map,
             snprintf(key, sizeof(key), "%.*s",
                      (int) (v->key.len < 31 ? v->key.len : 31), v->key.data);
             return policy_error(err, PXE_EINVAL, idx, key, "given twice");
+        }
+        if (family == 6 && (why = pxe_policy6_refused(v, 0)) != NULL) {
+            char  key[32];
+
+            snprintf(key, sizeof(key), "%.*s", (int) v->key.len, v->key.data);
+            return policy_error(err, PXE_EINVAL, idx, key, "%s", why);
         }
         if (key_is(v, "ipxe")) {
             if (v->type != PXE_VALUE_BOOL) {
@@ -459,6 +531,14 @@ load_rule(struct pxe_rule_s *r, long idx, const pxe_value_t *map,
                                     "expected a string of 1 to %d printable "
                                     "characters", PXE_SNAME_MAX - 1);
             }
+        } else if (family == 6 && key_is(v, "bootfile-param")) {
+            rc = pxe_policy6_load_param(r, v);
+            if (rc != PXE_OK) {
+                return policy_error(err, rc, idx, "bootfile-param",
+                                    "expected a string or a non-empty list "
+                                    "of strings, each 1 to %d bytes",
+                                    PXE_OPTION_MAX);
+            }
         } else {
             char  key[32];
 
@@ -471,6 +551,9 @@ load_rule(struct pxe_rule_s *r, long idx, const pxe_value_t *map,
                                 "action: "
                                 "boot-file, next-server, server-hostname)");
         }
+    }
+    if (family == 6) {
+        return load_rule6(r, idx, err);
     }
     if (!r->has_boot_file && !r->has_next_server && r->sname_len == 0) {
         return policy_error(err, PXE_EINVAL, idx, NULL,
@@ -1055,6 +1138,8 @@ decide(const pxe_policy_t *p, const pxe_client_t *c, pxe_decision_t *d,
     d->option67 = 0;
     d->vendor_echo = 0;
     d->skipped = 0;
+    d->param = NULL;
+    d->param_len = 0;
     d->kind = pxe_client_kind(c);
     if (d->kind == PXE_KIND_NONE || p->nrules == 0) {
         return PXE_ENOMATCH;
@@ -1160,6 +1245,8 @@ take_rule(const pxe_policy_t *p, size_t i, struct decide_s *ds,
         memcpy(d->sname, p->server_hostname, p->server_hostname_len);
         d->sname_len = p->server_hostname_len;
     }
+    d->param = r->param;
+    d->param_len = r->param_len;
     d->rule = (long) i;
     return 1;
 }
@@ -1175,7 +1262,7 @@ expand_boot_file(const struct pxe_rule_s *r, struct decide_s *ds,
 {
     const pxe_client_t  *c = ds->c;
     pxe_vars_t           vars;
-    char                 ip[16], arch[8];
+    char                 ip[48], arch[8];
     unsigned             use = r->boot_file_vars;
 
     if (use == 0) {
@@ -1194,6 +1281,9 @@ expand_boot_file(const struct pxe_rule_s *r, struct decide_s *ds,
     if ((use & (1u << PXE_VAR_IP)) && c->has_ip) {
         vars.v[PXE_VAR_IP].data = ip;
         vars.v[PXE_VAR_IP].len = format_ipv4(c->ip, ip);
+    } else if ((use & (1u << PXE_VAR_IP)) && c->has_ip6) {
+        vars.v[PXE_VAR_IP].data = ip;
+        vars.v[PXE_VAR_IP].len = pxe_ipv6_text(c->ip6, ip);
     }
     if ((use & (1u << PXE_VAR_ARCH)) && c->narch > 0) {
         vars.v[PXE_VAR_ARCH].data = arch;
@@ -1344,13 +1434,18 @@ pxe_client_from_value(pxe_client_t *c, const pxe_value_t *args,
                                     ? " of [A-Za-z0-9.-]" : "");
             }
         } else if (key_is(v, "ip")) {
-            uint8_t  ip[4];
+            uint8_t  ip[16];
 
-            if (parse_ipv4(v, ip) != PXE_OK) {
+            /* A DHCPv6 server's explain gives the address it assigns. */
+            if (parse_ipv4(v, ip) == PXE_OK) {
+                pxe_client_set_ip(c, ip);
+            } else if (parse_ipv6(v, ip) == PXE_OK) {
+                pxe_client_set_ip6(c, ip);
+            } else {
                 return policy_error(err, PXE_EINVAL, -1, "ip",
-                                    "expected an IPv4 address string");
+                                    "expected an IPv4 or IPv6 address "
+                                    "string");
             }
-            pxe_client_set_ip(c, ip);
         } else if (key_is(v, "subnet")) {
             uint8_t  net[5];
 

@@ -176,6 +176,8 @@ struct pxe_rule_s {
     unsigned     opt175:1;
     unsigned     has_boot_file:1;
     unsigned     has_next_server:1;
+    uint8_t     *param;                     /* DHCPv6 option 60 payload */
+    size_t       param_len;
 };
 
 /*
@@ -230,5 +232,13 @@ uint64_t pxe_policy_index_candidates(const pxe_index_t *ix,
 /* pxe_policy_decide() without the index: every rule in turn (tests). */
 int pxe_policy_decide_linear(const pxe_policy_t *p, const pxe_client_t *c,
     pxe_decision_t *d);
+
+/* policy6.c: the DHCPv6 side of loading.  Why key v (a rule's, or a
+ * top-level one when top) is refused in DHCPv6, or NULL. */
+const char *pxe_policy6_refused(const pxe_value_t *v, int top);
+/* 1 when a boot file template is a tftp/http/https URL with its host. */
+int pxe_policy6_url_ok(const char *s, size_t len);
+/* `bootfile-param` into r->param; PXE_EINVAL when v is not one. */
+int pxe_policy6_load_param(struct pxe_rule_s *r, const pxe_value_t *v);
 
 #endif /* PXEKIT_POLICY_INT_H */

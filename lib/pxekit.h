@@ -662,6 +662,8 @@ typedef struct pxe_client_s {
     pxe_str_t    kea_file;
     uint8_t      subnet[4];             /* the subnet the server selected */
     uint8_t      subnet_len;            /* its prefix length */
+    uint8_t      ip6[16];               /* DHCPv6: the address assigned */
+    uint32_t     enterprise;            /* DHCPv6: option 16's number */
     unsigned     has_ip:1;
     unsigned     has_arch:1;            /* option 93 present, even if bad */
     unsigned     has_vendor_class:1;
@@ -670,6 +672,11 @@ typedef struct pxe_client_s {
     unsigned     ipxe:1;                /* 77 is/contains "iPXE", or 175 */
     unsigned     wants_bootfile:1;      /* option 55 lists 67 */
     unsigned     has_subnet:1;
+    unsigned     v6:1;                  /* a DHCPv6 client (dhcp6opt.c) */
+    unsigned     has_ip6:1;
+    unsigned     has_enterprise:1;
+    unsigned     mac_src:2;             /* DHCPv6: where the MAC came from,
+                                           PXE_MAC6_* (the best wins) */
 } pxe_client_t;
 
 void pxe_client_init(pxe_client_t *c);
@@ -693,6 +700,59 @@ void pxe_client_set_classes(pxe_client_t *c, const pxe_str_t *classes,
  */
 int pxe_client_set_option(pxe_client_t *c, unsigned code,
     const uint8_t *data, size_t len);
+
+/* ---- a DHCPv6 client as the policy sees it (dhcp6opt.c) -------------- */
+
+/*
+ * The same pxe_client_t, filled from DHCPv6 options: 61 is the arch list
+ * (as v4's 93), 15 the user class (instances with 16-bit lengths), 16 the
+ * vendor class (an enterprise number, then instances: the first one is
+ * what `vendor-class` patterns and the kind see, as v4's option 60), the
+ * MAC from the relay's option 79 or else the client's DUID (LL, LLT).
+ */
+#define PXE_OPT6_CLIENTID       1
+#define PXE_OPT6_USER_CLASS     15
+#define PXE_OPT6_VENDOR_CLASS   16
+#define PXE_OPT6_BOOTFILE_URL   59
+#define PXE_OPT6_BOOTFILE_PARAM 60
+#define PXE_OPT6_CLIENT_ARCH    61
+#define PXE_OPT6_CLIENT_LLADDR  79
+/* The enterprise number UEFI firmware sends in option 16 (and expects
+ * back with "HTTPClient"): 343, Intel. */
+#define PXE_ENTERPRISE_UEFI     343
+/* Option 16 "HTTPClient" as the echo carries it: 4 + 2 + 10 bytes. */
+#define PXE_ECHO6_LEN           16
+
+/* Where a DHCPv6 client's MAC came from, worst to best. */
+#define PXE_MAC6_NONE           0
+#define PXE_MAC6_LINK_LOCAL     1   /* its EUI-64 link-local source */
+#define PXE_MAC6_DUID           2   /* DUID-LL or DUID-LLT */
+#define PXE_MAC6_RELAY          3   /* the relay's option 79 */
+
+/* pxe_client_init(), and marks c as a DHCPv6 client. */
+void pxe_client6_init(pxe_client_t *c);
+void pxe_client_set_ip6(pxe_client_t *c, const uint8_t ip[16]);
+/*
+ * Decodes one DHCPv6 option payload: 1 (the client's DUID), 15, 16, 61,
+ * 79 (the relay's: call it for the relay option, not the client's);
+ * others PXE_OK, ignored.  Trusts neither bytes nor length; a malformed
+ * payload returns PXE_EINVAL and decodes to nothing (a present 61 still
+ * marks the client as network booting, as v4's 93 does).  The MAC comes
+ * from the best source given (PXE_MAC6_*), whatever the order of calls.
+ */
+int pxe_client6_set_option(pxe_client_t *c, unsigned code,
+    const uint8_t *data, size_t len);
+/*
+ * The client's source address, for a client on the server's own link
+ * (no relay): an EUI-64 link-local address (fe80::/64, ff:fe in the
+ * middle) gives the MAC when neither 79 nor the DUID does.  iPXE's DHCPv6
+ * client sends a DUID-UUID, which has none.
+ */
+void pxe_client6_set_source(pxe_client_t *c, const uint8_t ip[16]);
+/* The option 16 payload of the HTTPClient echo into out; its length. */
+size_t pxe_reply6_http_echo(uint8_t out[PXE_ECHO6_LEN]);
+/* RFC 5952 text of an IPv6 address (at most 39 bytes + NUL); its length. */
+size_t pxe_ipv6_text(const uint8_t ip[16], char *out);
 
 /* ---- boot-file rules (policy.c) --------------------------------------- */
 
@@ -761,6 +821,7 @@ typedef struct pxe_policy_s {
     int                  needs_subnet;  /* a rule has `subnet`: only then
                                            must the adapter find the
                                            selected subnet for the client */
+    int                  family;        /* 4, or 6: pxe_policy_load6() */
 } pxe_policy_t;
 
 void pxe_policy_init(pxe_policy_t *p);
@@ -769,6 +830,14 @@ void pxe_policy_init(pxe_policy_t *p);
  * (with JIT) here, once.  On error p is left empty and err says where.
  */
 int pxe_policy_load(pxe_policy_t *p, const pxe_value_t *params,
+    pxe_policy_err_t *err);
+/*
+ * The same for a DHCPv6 server: boot files must be URLs (tftp://, http://,
+ * https://), a rule may set `bootfile-param` (option 60), and what has no
+ * meaning in DHCPv6 (next-server, server-hostname, option-67, the keys
+ * subnet and option-175, ${next-server}) is refused naming rule and key.
+ */
+int pxe_policy_load6(pxe_policy_t *p, const pxe_value_t *params,
     pxe_policy_err_t *err);
 void pxe_policy_free(pxe_policy_t *p);
 
@@ -788,6 +857,10 @@ typedef struct pxe_decision_s {
     unsigned     vendor_echo:1;         /* add option 60 "HTTPClient" */
     unsigned     skipped;               /* rules skipped: file too long */
     pxe_kind_e   kind;
+    /* DHCPv6 option 60 payload (RFC 5970: 16-bit length, parameter), the
+     * rule's, valid while the policy is; NULL when the rule sets none */
+    const uint8_t *param;
+    size_t       param_len;
 } pxe_decision_t;
 
 /*

@@ -128,6 +128,9 @@ int pxe_opt_requests(const uint8_t *data, size_t len, unsigned code);
 /* 1 if a hostname is non-empty and only [A-Za-z0-9.-], else 0. */
 int pxe_opt_hostname_valid(const uint8_t *data, size_t len);
 pxe_kind_e pxe_client_kind(const pxe_client_t *c);
+/* DHCPv6 instances (16-bit length, bytes), as pxe_opt_user_class(). */
+int pxe_opt6_instances(const uint8_t *data, size_t len, uint8_t *off,
+    uint8_t *ilen, size_t *n);
 /* "aa:bb:cc:dd:ee:ff" lowercase into out (at most PXE_MACSTR_MAX). */
 int pxe_client_mac_string(const pxe_client_t *c, pxe_buf_t *out);
 /* The same text into out (room for PXE_MACSTR_MAX); its length, no NUL. */

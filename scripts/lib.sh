@@ -10,7 +10,7 @@ PXE_PACKAGES=(
     kea-dev libboost-dev
     nginx nginx-dev
     # servers and clients the tests drive
-    kea-dhcp4-server kea-admin kea-common kea-ctrl-agent
+    kea-dhcp4-server kea-dhcp6-server kea-admin kea-common kea-ctrl-agent
     tftpd-hpa tftp-hpa
     python3 python3-scapy curl ca-certificates wrk
     isc-dhcp-server dnsmasq

@@ -1,7 +1,8 @@
-// kea-empty-hook.cc: a Kea hooks library whose pkt4_send callout returns
-// at once.  tests/bench/kea-bench.py loads it as "empty" to measure what
-// Kea itself spends calling any pkt4_send callout (argument setup, the
-// callout manager, its timing): the floor under libdhcp_pxekit's cost.
+// kea-empty-hook.cc: a Kea hooks library whose pkt4_send and pkt6_send
+// callouts return at once.  tests/bench/kea-bench.py (kea6-bench.py)
+// loads it as "empty" ("empty6") to measure what Kea itself spends
+// calling any such callout (argument setup, the callout manager, its
+// timing): the floor under libdhcp_pxekit's cost.
 
 #include <hooks/hooks.h>
 
@@ -31,6 +32,11 @@ multi_threading_compatible() {
 
 int
 pkt4_send(CalloutHandle&) {
+    return (0);
+}
+
+int
+pkt6_send(CalloutHandle&) {
     return (0);
 }
 

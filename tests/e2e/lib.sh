@@ -66,7 +66,7 @@ e2e_setup() {
             sleep 0.1; i=\$((i + 1))
         done
     " || return 1
-    ip netns exec "$E2E_NS" "$E2E_PY" "$E2E_DIR/ra.py" br0 "$E2E_ULA" \
+    ip netns exec "$E2E_NS" "$E2E_PY" "$E2E_DIR/ra.py" br0 "$E2E_ULA" ${E2E_RA_MANAGED:+managed} \
         >"$PXE_WORK/logs/ra.log" 2>&1 &
     pxe_track $!
 }

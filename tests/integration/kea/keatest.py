@@ -136,6 +136,7 @@ class Kea:
         self.log_path = os.path.join(self.dir, "kea.log")
         self.out_path = os.path.join(self.dir, "kea.out")
         self.proc = None
+        self.binary = KEA_DHCP4         # keatest6.Kea6 runs kea-dhcp6
 
     def localize(self, config, mt=False):
         """Points an example config at this instance's loopback and files."""
@@ -161,13 +162,13 @@ class Kea:
         return config
 
     def start(self, config, wait=True):
-        path = os.path.join(self.dir, "kea-dhcp4.conf")
+        path = os.path.join(self.dir, os.path.basename(self.binary) + ".conf")
         with open(path, "w") as f:
             json.dump(config, f, indent=2)
         env = private_env(self.dir)
         self.out = open(self.out_path, "w")
         self.proc = subprocess.Popen(
-            [KEA_DHCP4, "-p", str(self.sport), "-P", str(self.cport), "-c", path],
+            [self.binary, "-p", str(self.sport), "-P", str(self.cport), "-c", path],
             stdout=self.out, stderr=subprocess.STDOUT, env=env, cwd=self.dir)
         if not wait:
             return True
