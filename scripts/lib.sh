@@ -21,6 +21,9 @@ PXE_PACKAGES=(
     iproute2 procps psmisc
     # manual pages: tests/unit/manpages.test formats them
     man-db groff-base
+    # Debian packages: built, linted and installed in a clean root
+    # (tests/package/debs.test)
+    dpkg-dev debhelper lintian debootstrap
 )
 
 pxe_say() { printf '==> %s\n' "$*"; }
