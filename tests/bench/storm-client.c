@@ -18,7 +18,7 @@
  * makes the pool's addresses local to the client namespace).
  *
  * One line per client on stdout:
- *   MAC ok|fail DHCP_S TTLB_S RETRANSMITS BYTES REASON
+ *   MAC ok|fail DHCP_S TTLB_S RETRANSMITS BYTES REASON KERNEL_URL
  * BYTES counts the kernel and modules (not the menu).
  * DHCP_S is the first DISCOVER to the ACK, TTLB_S the first DISCOVER to
  * the last byte of the last file.  Event-driven (epoll), PROCS processes
@@ -799,12 +799,12 @@ run(const char *ifname, int procs, int me)
         if (c->reason == NULL) {
             continue;
         }
-        printf("%02x:%02x:%02x:%02x:%02x:%02x %s %.6f %.6f %d %lld %s\n",
+        printf("%02x:%02x:%02x:%02x:%02x:%02x %s %.6f %.6f %d %lld %s %s\n",
                c->mac[0], c->mac[1], c->mac[2], c->mac[3], c->mac[4],
                c->mac[5], c->ok ? "ok" : "fail",
                c->t_dhcp > 0 ? c->t_dhcp - c->t_first : -1.0,
                c->ok ? c->t_end - c->t_first : -1.0, c->retransmits,
-               c->bytes, c->reason);
+               c->bytes, c->reason, c->nfiles > 1 ? c->url[1] : "-");
     }
     return 0;
 }
