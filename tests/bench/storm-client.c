@@ -15,7 +15,10 @@
  * lines up to `boot`.  Each body is checked against Content-Length and
  * the archive's SHA-1 against the .hash; any HTTP failure fails the
  * boot, as in iPXE.  TCP leaves from the leased address (the harness
- * makes the pool's addresses local to the client namespace).
+ * makes the pool's addresses local to the client namespace).  tftp://
+ * URLs (the TFTP baseline) are fetched as iPXE does: RFC 2347 options
+ * blksize 1432 (iPXE's TFTP_MAX_BLKSIZE, include/ipxe/tftp.h) and tsize,
+ * lock-step ACKs, the last packet resent after 1 s, 5 times at most.
  *
  * One line per client on stdout:
  *   MAC ok|fail DHCP_S TTLB_S RETRANSMITS BYTES REASON KERNEL_URL
@@ -39,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -57,6 +61,8 @@
 #define DISC_TRIES    4         /* 1, 2, 4, 8 s */
 #define REQ_TRIES     3         /* 1, 2, 4 s */
 #define HTTP_TIMEOUT  30.0
+#define TFTP_BLKSIZE  1432
+#define TFTP_TRIES    5
 
 enum { S_WAIT, S_DISC, S_REQ, S_HTTP, S_DONE };
 
@@ -73,6 +79,11 @@ typedef struct {
     char          *body;         /* menu or hash text, else NULL */
     size_t         body_len, body_max;
     int            hashing;
+    /* TFTP: the last block received, the block size, resends */
+    int            tftp, tftp_tries, tftp_conn;
+    unsigned       block, blksize;
+    struct sockaddr_in  tsa;     /* the server's port 69, for the RRQ */
+    double         t_retry;
     storm_sha1_t   sha;
     char           archive_sha[41], want_sha[41];
     char           req[URL_MAX + 256];
@@ -268,16 +279,20 @@ dhcp_recv(void)
     }
 }
 
-/* "http://host[:port]/path" -> address, port, path; 0 if not such. */
+/* "http|tftp://host[:port]/path" -> address, port, path; 0 if not such. */
 static int
 url_split(const char *u, struct sockaddr_in *sa, const char **path)
 {
     char         host[64];
     const char  *h, *p, *colon;
     size_t       hl;
-    long         port = 80;
+    long         port;
 
-    if (strncmp(u, "http://", 7) != 0) {
+    if (strncmp(u, "http://", 7) == 0) {
+        port = 80;
+    } else if (strncmp(u, "tftp://", 7) == 0) {
+        port = 69;
+    } else {
         return 0;
     }
     h = u + 7;
@@ -307,6 +322,10 @@ url_split(const char *u, struct sockaddr_in *sa, const char **path)
     *path = p;
     return 1;
 }
+
+static void tftp_start(client_t *c, struct sockaddr_in *sa, const char *path);
+static int http_body(client_t *c, const char *p, size_t n);
+static void http_done(client_t *c);
 
 static void
 http_start(client_t *c)
@@ -345,7 +364,9 @@ http_start(client_t *c)
         fail(c, "oom");
         return;
     }
-    c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    c->tftp = strncmp(c->url[c->file], "tftp://", 7) == 0;
+    c->fd = socket(AF_INET, c->tftp ? SOCK_DGRAM | SOCK_NONBLOCK
+                   : SOCK_STREAM | SOCK_NONBLOCK, 0);
     if (c->fd < 0) {
         fail(c, "socket");
         return;
@@ -355,6 +376,10 @@ http_start(client_t *c)
     me.sin_addr.s_addr = c->yiaddr;
     if (bind(c->fd, (struct sockaddr *) &me, sizeof(me)) != 0) {
         fail(c, "bind-lease");
+        return;
+    }
+    if (c->tftp) {
+        tftp_start(c, &sa, path);
         return;
     }
     if (connect(c->fd, (struct sockaddr *) &sa, sizeof(sa)) != 0
@@ -379,7 +404,7 @@ url_resolve(const char *base, const char *ref, char *out)
     const char  *slash, *q;
     size_t       n;
 
-    if (strncmp(ref, "http://", 7) == 0) {
+    if (strncmp(ref, "http://", 7) == 0 || strncmp(ref, "tftp://", 7) == 0) {
         n = strlen(ref);
         if (n >= URL_MAX) {
             return 0;
@@ -677,6 +702,149 @@ http_io(client_t *c, uint32_t events)
     }
 }
 
+/* The RRQ: octet, blksize and tsize asked, as iPXE asks them. */
+static void
+tftp_start(client_t *c, struct sockaddr_in *sa, const char *path)
+{
+    struct epoll_event  ev;
+    char               *q = c->req;
+    size_t              n = strlen(path + 1);
+
+    if (n + 64 > sizeof(c->req)) {
+        fail(c, "bad-url");
+        return;
+    }
+    *q++ = 0; *q++ = 1;
+    memcpy(q, path + 1, n + 1);
+    q += n + 1;
+    memcpy(q, "octet\0blksize\0" "1432\0tsize\0" "0", 27);
+    q += 27;
+    c->req_len = (size_t) (q - c->req);
+    c->block = 0;
+    c->blksize = 512;
+    c->tftp_tries = 0;
+    c->tftp_conn = 0;
+    c->t_retry = now() + 1.0;
+    c->tsa = *sa;
+    ev.events = EPOLLIN;
+    ev.data.u32 = (uint32_t) (c - cl);
+    if (epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &ev) != 0) {
+        fail(c, "epoll");
+        return;
+    }
+    c->deadline = now() + HTTP_TIMEOUT * 20;   /* resends decide */
+    if (sendto(c->fd, c->req, c->req_len, 0, (struct sockaddr *) sa,
+               sizeof(*sa)) < 0)
+    {
+        fail(c, "send");
+    }
+}
+
+static void
+tftp_ack(client_t *c, unsigned block)
+{
+    c->req[0] = 0; c->req[1] = 4;
+    c->req[2] = (char) (block >> 8); c->req[3] = (char) block;
+    c->req_len = 4;
+    c->t_retry = now() + 1.0;
+    c->tftp_tries = 0;
+    (void) send(c->fd, c->req, 4, 0);
+}
+
+/* The OACK's options: blksize (at most what was asked) and tsize. */
+static int
+tftp_oack(client_t *c, const char *p, size_t n)
+{
+    const char  *end = p + n, *name, *val;
+    long         v;
+
+    while (p < end) {
+        name = p;
+        p = memchr(p, '\0', (size_t) (end - p));
+        if (p == NULL || ++p >= end) {
+            return -1;
+        }
+        val = p;
+        p = memchr(p, '\0', (size_t) (end - p));
+        if (p == NULL) {
+            return -1;
+        }
+        p++;
+        v = strtol(val, NULL, 10);
+        if (strcasecmp(name, "blksize") == 0) {
+            if (v < 8 || v > TFTP_BLKSIZE) {
+                return -1;
+            }
+            c->blksize = (unsigned) v;
+        } else if (strcasecmp(name, "tsize") == 0 && v >= 0) {
+            c->clen = v;
+        }
+    }
+    return 0;
+}
+
+static void
+tftp_io(client_t *c)
+{
+    unsigned char       pkt[4 + TFTP_BLKSIZE + 64];
+    struct sockaddr_in  from;
+    socklen_t           fl;
+    ssize_t             n;
+    unsigned            op, blk;
+
+    for (;;) {
+        fl = sizeof(from);
+        n = recvfrom(c->fd, pkt, sizeof(pkt), 0, (struct sockaddr *) &from,
+                     &fl);
+        if (n < 0) {
+            if (errno != EAGAIN) {
+                fail(c, "tftp-recv");
+            }
+            return;
+        }
+        if (n < 4) {
+            continue;
+        }
+        op = (unsigned) pkt[0] << 8 | pkt[1];
+        blk = (unsigned) pkt[2] << 8 | pkt[3];
+        if (!c->tftp_conn && (op == 3 || op == 6)) {
+            /* the server's transfer port, fixed from now on */
+            if (connect(c->fd, (struct sockaddr *) &from, fl) != 0) {
+                fail(c, "connect");
+                return;
+            }
+            c->tftp_conn = 1;
+        }
+        if (op == 5) {
+            fail(c, "tftp-error");
+            return;
+        }
+        if (op == 6 && c->block == 0) {
+            if (tftp_oack(c, (const char *) pkt + 2, (size_t) n - 2) != 0) {
+                fail(c, "tftp-oack");
+                return;
+            }
+            tftp_ack(c, 0);
+        } else if (op == 3 && blk == ((c->block + 1) & 0xffff)) {
+            if ((size_t) n - 4 > c->blksize) {
+                fail(c, "tftp-block");
+                return;
+            }
+            if (http_body(c, (const char *) pkt + 4, (size_t) n - 4) != 0) {
+                return;
+            }
+            c->block++;
+            tftp_ack(c, blk);
+            if ((size_t) n - 4 < c->blksize) {
+                http_done(c);
+                return;
+            }
+        } else if (op == 3 && blk == (c->block & 0xffff)) {
+            tftp_ack(c, blk);       /* our ACK was lost: say it again */
+        }
+    }
+}
+
 static void
 timers(double t)
 {
@@ -700,6 +868,15 @@ timers(double t)
             c->retransmits++;
             c->t_next = t + (double) (1 << c->tries);
             dhcp_send(c, c->state == S_DISC ? 1 : 3);
+        } else if (c->state == S_HTTP && c->tftp && t >= c->t_retry) {
+            if (++c->tftp_tries > TFTP_TRIES) {
+                fail(c, "tftp-timeout");
+                continue;
+            }
+            c->t_retry = t + 1.0;
+            (void) sendto(c->fd, c->req, c->req_len, 0,
+                          c->tftp_conn ? NULL : (struct sockaddr *) &c->tsa,
+                          c->tftp_conn ? 0 : sizeof(c->tsa));
         } else if (c->state == S_HTTP && t >= c->deadline) {
             fail(c, "http-timeout");
         }
@@ -789,7 +966,9 @@ run(const char *ifname, int procs, int me)
                 continue;
             }
             c = &cl[evs[i].data.u32];
-            if (c->state == S_HTTP && c->fd >= 0) {
+            if (c->state == S_HTTP && c->fd >= 0 && c->tftp) {
+                tftp_io(c);
+            } else if (c->state == S_HTTP && c->fd >= 0) {
                 http_io(c, evs[i].events);
             }
         }
@@ -856,7 +1035,7 @@ main(int argc, char **argv)
         if (pid == 0) {
             rc = run(argv[1], procs, i);
             fflush(stdout);
-            _exit(rc);
+            exit(rc);           /* flushed before the fork */
         }
         if (pid < 0) {
             perror("fork");
