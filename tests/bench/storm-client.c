@@ -358,7 +358,7 @@ http_start(client_t *c)
     c->in_body = 0;
     c->clen = -1;
     c->got = 0;
-    /* SHA-1 costs the pool ~2.5 s of CPU per GiB: with many clients
+    /* SHA-1 costs the pool ~6 s of CPU per GiB: with many clients
        and big archives only every verify_every-th client checks it
        (sizes are always checked) */
     c->hashing = strstr(path, "boot_archive") != NULL
