@@ -32,6 +32,11 @@ PxekitImplPtr impl;
 /// @brief The TimerMgr name of the timer that publishes the counts.
 const char* const PUBLISH_TIMER = "pxekit-statistics";
 
+/// @brief pkt4_send's argument names, made once: getArgument takes a
+/// std::string, and building one from a literal on every reply showed.
+const std::string QUERY4("query4");
+const std::string RESPONSE4("response4");
+
 /// @brief Publishes the loaded configuration's counts (TimerMgr calls
 /// it on Kea's main thread, from Kea's IOService).
 void
@@ -78,15 +83,15 @@ pkt4_send(CalloutHandle& handle) {
             // change now would not reach the wire.  Said once: it is a
             // config fix, not a per-packet event.
             if (!current->warnedPacked().exchange(true)) {
-                handle.getArgument("query4", query);
+                handle.getArgument(QUERY4, query);
                 LOG_WARN(pxekit_logger, PXEKIT_REPLY_PACKED)
                     .arg(query ? query->getLabel()
                                : std::string("(no query)"));
             }
             return (0);
         }
-        handle.getArgument("query4", query);
-        handle.getArgument("response4", response);
+        handle.getArgument(QUERY4, query);
+        handle.getArgument(RESPONSE4, response);
         if (!query || !response) {
             return (0);
         }

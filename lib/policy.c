@@ -349,6 +349,8 @@ pxe_policy_load(pxe_policy_t *p, const pxe_value_t *params,
         r->ns_text_len = format_ipv4(r->has_next_server ? r->next_server
                                      : p->next_server, r->ns_text);
         p->needs_subnet |= r->nsubnets > 0;
+        p->needs_hostname |= (r->boot_file_vars
+                              & (1u << PXE_VAR_HOSTNAME)) != 0;
     }
     /* Past PXE_RULES_MAX only exact-MAC rules (the hash's) may come. */
     if (p->nrules > PXE_RULES_MAX) {

@@ -583,6 +583,8 @@ typedef struct pxe_policy_s {
     int                  needs_subnet;  /* a rule has `subnet`: only then
                                            must the adapter find the
                                            selected subnet for the client */
+    int                  needs_hostname;    /* a boot file has ${hostname}:
+                                               only then is option 12 read */
 } pxe_policy_t;
 
 void pxe_policy_init(pxe_policy_t *p);
