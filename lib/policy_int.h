@@ -200,7 +200,7 @@ struct pxe_rule_s {
 
 typedef struct pxe_seqset_s {
     uint64_t     rules;                 /* bit i: rule i is decided here */
-    uint64_t     rule_alts[PXE_INDEX_RULES];    /* rule i's alternatives */
+    uint8_t      alt_rule[PXE_SEQSET_ALTS];     /* alternative bit -> rule */
     uint64_t     len_ok[PXE_SEQSET_LENS];   /* alternatives a length suits */
     uint64_t     len_nl[PXE_SEQSET_LENS];   /* ... if its last byte is \n */
     size_t       npos;                  /* the longest alternative */

@@ -99,7 +99,7 @@ pxe_seqset_build(const struct pxe_rule_s *rules, size_t n, int which)
         for (k = 0; k < q->nalt; k++) {
             uint64_t  bit = (uint64_t) 1 << nalt++;
 
-            ss->rule_alts[i] |= bit;
+            ss->alt_rule[nalt - 1] = (uint8_t) i;
             add_alt(ss, q, &q->alt[k], bit);
         }
     }
@@ -152,8 +152,8 @@ uint64_t
 pxe_seqset_rules(const pxe_seqset_t *ss, const uint8_t *s, size_t len,
     uint64_t cand)
 {
-    size_t    k, end = len < ss->npos ? len : ss->npos, i;
-    uint64_t  m, todo = cand & ss->rules, out = 0;
+    size_t    k, end = len < ss->npos ? len : ss->npos;
+    uint64_t  m, out = 0;
 
     m = ss->len_ok[len < PXE_SEQSET_LENS ? len : PXE_SEQSET_LENS - 1];
     if (len > 0 && s[len - 1] == '\n') {
@@ -162,12 +162,11 @@ pxe_seqset_rules(const pxe_seqset_t *ss, const uint8_t *s, size_t len,
     for (k = 0; m != 0 && k < end; k++) {
         m &= ss->pos[k][s[k]];
     }
-    while (m != 0 && todo != 0) {
-        i = (size_t) __builtin_ctzll(todo);
-        todo &= todo - 1;
-        if (m & ss->rule_alts[i]) {
-            out |= (uint64_t) 1 << i;
-        }
+    /* The alternatives left are the few that matched: by them, not by
+     * candidate rule. */
+    while (m != 0) {
+        out |= (uint64_t) 1 << ss->alt_rule[__builtin_ctzll(m)];
+        m &= m - 1;
     }
-    return out;
+    return out & cand;
 }
