@@ -35,6 +35,11 @@ PxekitImplPtr impl;
 /// @brief The TimerMgr name of the timer that publishes the counts.
 const char* const PUBLISH_TIMER = "pxekit-statistics";
 
+/// @brief pkt4_send's argument names, made once: getArgument takes a
+/// std::string, and building one from a literal on every reply showed.
+const std::string QUERY4("query4");
+const std::string RESPONSE4("response4");
+
 /// @brief Publishes the loaded configuration's counts (TimerMgr calls
 /// it on Kea's main thread, from Kea's IOService).
 void
@@ -99,7 +104,7 @@ extern "C" {
 /// reservations), so the hook has the final word on the boot fields.
 int
 pkt4_send(CalloutHandle& handle) {
-    return (sendCallout<Pkt4Ptr>(handle, "query4", "response4", 4,
+    return (sendCallout<Pkt4Ptr>(handle, QUERY4, RESPONSE4, 4,
                                  &PxekitImpl::process));
 }
 

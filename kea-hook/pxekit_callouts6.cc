@@ -14,6 +14,14 @@ using namespace isc::dhcp;
 using namespace isc::hooks;
 using namespace isc::pxekit;
 
+namespace {
+
+/// @brief pkt6_send's argument names, made once (as pkt4_send's).
+const std::string QUERY6("query6");
+const std::string RESPONSE6("response6");
+
+} // end of anonymous namespace
+
 namespace isc {
 namespace pxekit {
 
@@ -29,7 +37,7 @@ extern "C" {
 /// host reservations, so the hook has the final word, as in v4.
 int
 pkt6_send(CalloutHandle& handle) {
-    return (sendCallout<Pkt6Ptr>(handle, "query6", "response6", 6,
+    return (sendCallout<Pkt6Ptr>(handle, QUERY6, RESPONSE6, 6,
                                  &PxekitImpl::process6));
 }
 

@@ -21,8 +21,8 @@ extern PxekitImplPtr impl;
 /// label, and the callout always returns 0.
 template <typename PktPtrT>
 int
-sendCallout(isc::hooks::CalloutHandle& handle, const char* query_arg,
-            const char* response_arg, int family,
+sendCallout(isc::hooks::CalloutHandle& handle, const std::string& query_arg,
+            const std::string& response_arg, int family,
             void (PxekitImpl::*process)(const PktPtrT&, const PktPtrT&) const) {
     isc::hooks::CalloutHandle::CalloutNextStep status = handle.getStatus();
     if (status == isc::hooks::CalloutHandle::NEXT_STEP_DROP) {

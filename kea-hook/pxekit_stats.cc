@@ -20,6 +20,7 @@ const char* const STAT_SKIPPED = "pxekit.skipped-rules";
 
 Counters::Counters(size_t nrules)
     : counts_(new std::atomic<uint64_t>[RULES + nrules]()),
+      dirty_(new std::atomic<uint64_t>[(RULES + nrules + 63) / 64]()),
       published_(RULES + nrules, 0) {
     names_.push_back(STAT_IPXE);
     names_.push_back(STAT_PXE);
@@ -48,14 +49,19 @@ void
 Counters::publish() {
     std::lock_guard<std::mutex> lock(mutex_);
     StatsMgr& stats = StatsMgr::instance();
-    for (size_t i = 0; i < names_.size(); ++i) {
-        uint64_t now = counts_[i].load(std::memory_order_relaxed);
-        if (now != published_[i]) {
-            // A reset in between (statistic-reset) zeroed StatsMgr's
-            // value; adding only the delta keeps counting from there.
-            stats.addValue(names_[i],
-                           static_cast<int64_t>(now - published_[i]));
-            published_[i] = now;
+    for (size_t w = 0; w < (names_.size() + 63) / 64; ++w) {
+        uint64_t bits = dirty_[w].exchange(0, std::memory_order_acquire);
+        while (bits) {
+            size_t i = w * 64 + static_cast<size_t>(__builtin_ctzll(bits));
+            bits &= bits - 1;
+            uint64_t now = counts_[i].load(std::memory_order_relaxed);
+            if (now != published_[i]) {
+                // A reset in between (statistic-reset) zeroed StatsMgr's
+                // value; adding only the delta keeps counting from there.
+                stats.addValue(names_[i],
+                               static_cast<int64_t>(now - published_[i]));
+                published_[i] = now;
+            }
         }
     }
 }

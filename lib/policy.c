@@ -75,11 +75,13 @@ static int pattern_literal(const char *pat, size_t len, char *out,
 static POLICY_INLINE int keys_match(const struct pxe_rule_s *r,
     const pxe_client_t *c);
 static POLICY_INLINE int patterns_match(const pxe_policy_t *p,
-    const struct pxe_rule_s *r, struct decide_s *ds);
+    const struct pxe_rule_s *r, struct decide_s *ds, unsigned done);
 static int take_rule(const pxe_policy_t *p, size_t i, struct decide_s *ds,
     pxe_decision_t *d);
 static int decide(const pxe_policy_t *p, const pxe_client_t *c,
     pxe_decision_t *d, int use_index);
+static uint64_t seqsets_filter(const pxe_index_t *ix, uint64_t cand,
+    struct decide_s *ds, uint64_t *vdone, uint64_t *mdone);
 static POLICY_INLINE int pat_match(const pxe_policy_t *p, const struct pxe_rule_s *r,
     int which, const uint8_t *s, size_t len, struct decide_s *ds);
 static void decide_mac(struct decide_s *ds);
@@ -390,6 +392,8 @@ load_family(pxe_policy_t *p, const pxe_value_t *params, int family,
         r->ns_text_len = format_ipv4(r->has_next_server ? r->next_server
                                      : p->next_server, r->ns_text);
         p->needs_subnet |= r->nsubnets > 0;
+        p->needs_hostname |= (r->boot_file_vars
+                              & (1u << PXE_VAR_HOSTNAME)) != 0;
     }
     /* Past PXE_RULES_MAX only exact-MAC rules (the hash's) may come. */
     if (p->nrules > PXE_RULES_MAX) {
@@ -1021,9 +1025,11 @@ keys_match(const struct pxe_rule_s *r, const pxe_client_t *c)
     return 1;
 }
 
+/* done: bit 1u << PAT_*: that pattern has matched already (the index's
+ * seqset decided it for all candidates at once). */
 static POLICY_INLINE int
 patterns_match(const pxe_policy_t *p, const struct pxe_rule_s *r,
-    struct decide_s *ds)
+    struct decide_s *ds, unsigned done)
 {
     const pxe_client_t  *c = ds->c;
     size_t               i;
@@ -1043,6 +1049,7 @@ patterns_match(const pxe_policy_t *p, const struct pxe_rule_s *r,
         }
     }
     if (r->pat[PAT_VENDOR_CLASS] != NULL
+        && !(done & (1u << PAT_VENDOR_CLASS))
         && (!c->has_vendor_class
             || !pat_match(p, r, PAT_VENDOR_CLASS, c->vendor_class,
                           c->vendor_class_len, ds)))
@@ -1059,7 +1066,7 @@ patterns_match(const pxe_policy_t *p, const struct pxe_rule_s *r,
             return 0;
         }
     }
-    if (r->pat[PAT_MAC] != NULL) {
+    if (r->pat[PAT_MAC] != NULL && !(done & (1u << PAT_MAC))) {
         if (c->mac_len == 0) {
             return 0;
         }
@@ -1119,12 +1126,47 @@ pxe_policy_decide_linear(const pxe_policy_t *p, const pxe_client_t *c,
     return decide(p, c, d, 0);
 }
 
+/*
+ * The candidates whose vendor-class or MAC pattern the index's seqsets
+ * decide, tested in one pass per field; *vdone and *mdone: the rules whose
+ * pattern on that field is then known to match.
+ */
+static uint64_t
+seqsets_filter(const pxe_index_t *ix, uint64_t cand, struct decide_s *ds,
+    uint64_t *vdone, uint64_t *mdone)
+{
+    const pxe_seqset_t  *ss = ix->seqset[PAT_VENDOR_CLASS];
+    const pxe_client_t  *c = ds->c;
+    uint64_t             keep;
+
+    if (ss != NULL && (cand & ss->rules) != 0) {
+        keep = c->has_vendor_class
+               ? pxe_seqset_rules(ss, c->vendor_class, c->vendor_class_len,
+                                  cand)
+               : 0;
+        cand &= ~ss->rules | keep;
+        *vdone = ss->rules;
+    }
+    ss = ix->seqset[PAT_MAC];
+    if (ss != NULL && (cand & ss->rules) != 0) {
+        keep = 0;
+        if (c->mac_len > 0) {
+            decide_mac(ds);
+            keep = pxe_seqset_rules(ss, (const uint8_t *) ds->mac,
+                                    ds->mac_len, cand);
+        }
+        cand &= ~ss->rules | keep;
+        *mdone = ss->rules;
+    }
+    return cand;
+}
+
 static int
 decide(const pxe_policy_t *p, const pxe_client_t *c, pxe_decision_t *d,
     int use_index)
 {
     struct decide_s  ds;
-    uint64_t         cand;
+    uint64_t         cand, vdone = 0, mdone = 0;
     size_t           i;
     int              rc = PXE_ENOMATCH;
 
@@ -1166,7 +1208,7 @@ decide(const pxe_policy_t *p, const pxe_client_t *c, pxe_decision_t *d,
                 i = mh->others[b++];
             }
             if (keys_match(&p->rules[i], c)
-                && patterns_match(p, &p->rules[i], &ds)
+                && patterns_match(p, &p->rules[i], &ds, 0)
                 && take_rule(p, i, &ds, d))
             {
                 rc = PXE_OK;
@@ -1177,10 +1219,13 @@ decide(const pxe_policy_t *p, const pxe_client_t *c, pxe_decision_t *d,
         /* The candidates' cheap keys hold already: patterns only, in
          * rule order (lowest bit first). */
         cand = pxe_policy_index_candidates(p->index, c);
+        cand = seqsets_filter(p->index, cand, &ds, &vdone, &mdone);
         while (cand != 0) {
             i = (size_t) __builtin_ctzll(cand);
             cand &= cand - 1;
-            if (patterns_match(p, &p->rules[i], &ds)
+            if (patterns_match(p, &p->rules[i], &ds,
+                               (unsigned) (vdone >> i & 1) << PAT_VENDOR_CLASS
+                               | (unsigned) (mdone >> i & 1) << PAT_MAC)
                 && take_rule(p, i, &ds, d))
             {
                 rc = PXE_OK;
@@ -1190,7 +1235,7 @@ decide(const pxe_policy_t *p, const pxe_client_t *c, pxe_decision_t *d,
     } else {
         for (i = 0; i < p->nrules; i++) {
             if (keys_match(&p->rules[i], c)
-                && patterns_match(p, &p->rules[i], &ds)
+                && patterns_match(p, &p->rules[i], &ds, 0)
                 && take_rule(p, i, &ds, d))
             {
                 rc = PXE_OK;

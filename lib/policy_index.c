@@ -81,6 +81,10 @@ pxe_policy_index_build(const struct pxe_rule_s *rules, size_t n)
             }
         }
     }
+    /* Both tables NULL when too few rules have such patterns. */
+    ix->seqset[PAT_VENDOR_CLASS] = pxe_seqset_build(rules, n,
+                                                    PAT_VENDOR_CLASS);
+    ix->seqset[PAT_MAC] = pxe_seqset_build(rules, n, PAT_MAC);
     return ix;
 }
 
@@ -131,6 +135,8 @@ void
 pxe_policy_index_free(pxe_index_t *ix)
 {
     if (ix != NULL) {
+        pxe_seqset_free(ix->seqset[PAT_VENDOR_CLASS]);
+        pxe_seqset_free(ix->seqset[PAT_MAC]);
         free(ix->classes);
         free(ix->arch_other);
         free(ix);

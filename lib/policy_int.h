@@ -190,6 +190,33 @@ struct pxe_rule_s {
 #define PXE_INDEX_MIN_RULES  6          /* fewer: rule by rule is cheaper */
 #define PXE_INDEX_ARCH_DIRECT 64        /* arch codes below: a table */
 
+/*
+ * The anchored sequence patterns of up to PXE_INDEX_RULES rules on one
+ * field (vendor class, MAC), matched all at once (policy_seqset.c): one
+ * bit per alternative, a table per subject position from byte to the
+ * alternatives that take it there.
+ */
+#define PXE_SEQSET_ALTS      64
+#define PXE_SEQSET_MIN_RULES 4          /* fewer: a call per rule is cheaper */
+#define PXE_SEQSET_LENS      (PXE_SEQ_MAX + 3)  /* the last: any longer */
+
+typedef struct pxe_seqset_s {
+    uint64_t     rules;                 /* bit i: rule i is decided here */
+    uint8_t      alt_rule[PXE_SEQSET_ALTS];     /* alternative bit -> rule */
+    uint64_t     len_ok[PXE_SEQSET_LENS];   /* alternatives a length suits */
+    uint64_t     len_nl[PXE_SEQSET_LENS];   /* ... if its last byte is \n */
+    size_t       npos;                  /* the longest alternative */
+    uint64_t   (*pos)[256];             /* pos[k][c]: take byte c at k */
+} pxe_seqset_t;
+
+/* NULL when fewer than PXE_SEQSET_MIN_RULES rules fit, or no memory. */
+pxe_seqset_t *pxe_seqset_build(const struct pxe_rule_s *rules, size_t n,
+    int which);
+void pxe_seqset_free(pxe_seqset_t *ss);
+/* Of the rules in cand that ss decides, those whose pattern matches s. */
+uint64_t pxe_seqset_rules(const pxe_seqset_t *ss, const uint8_t *s,
+    size_t len, uint64_t cand);
+
 typedef struct pxe_index_arch_s {
     uint16_t     arch;
     uint64_t     rules;
@@ -219,6 +246,7 @@ typedef struct pxe_index_s {
     uint64_t             vendor_first[256];
     uint64_t             mac_any;
     uint64_t             mac_first[256];    /* by the MAC text's first char */
+    pxe_seqset_t        *seqset[PAT_COUNT]; /* vendor class, MAC; or NULL */
 } pxe_index_t;
 
 /* NULL outside PXE_INDEX_MIN_RULES..PXE_INDEX_RULES rules, or no memory. */

@@ -822,6 +822,8 @@ typedef struct pxe_policy_s {
                                            must the adapter find the
                                            selected subnet for the client */
     int                  family;        /* 4, or 6: pxe_policy_load6() */
+    int                  needs_hostname;    /* a boot file has ${hostname}:
+                                               only then is option 12 read */
 } pxe_policy_t;
 
 void pxe_policy_init(pxe_policy_t *p);

@@ -852,6 +852,7 @@ test_subnet_key(void **state)
         load_ok(&p, &v);
     }
     assert_false(p.needs_subnet);           /* no rule reads it */
+    assert_false(p.needs_hostname);         /* nor ${hostname} */
     pxe_policy_free(&p);
     assert_int_equal(pxe_subnet_inside(rack_b, 24, rack_b, 0), 1);
     assert_int_equal(pxe_subnet_inside(rack_b, 33, rack_b, 24), 0);
@@ -987,6 +988,7 @@ test_boot_file_variables(void **state)
 
     (void) state;
     load_ok(&p, &params);
+    assert_true(p.needs_hostname);          /* rule 1 has ${hostname} */
     client(&c, "\x00\x07", 2, NULL);
     assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_OK);
     assert_string_equal(d.file, "ipxe.efi");
