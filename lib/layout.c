@@ -62,6 +62,7 @@ static int probe_dir(int rootfd, const char *path, int *plain,
     pxe_build_t *b);
 static int stat_regular(int rootfd, const char *path, struct stat *st);
 static int cmp_build(const void *a, const void *b);
+static void changed_at(time_t *t, const struct stat *st);
 static int split_request(const char *path, size_t len, const char **name,
     const char **rest, size_t *restlen, pxe_layout_e *layout);
 static int inside_root(const char *root, const char *rel);
@@ -90,6 +91,7 @@ pxe_scan_init(pxe_scan_t *scan)
     scan->builds = NULL;
     scan->nbuilds = 0;
     scan->unversioned = PXE_STAMP_NONE;
+    scan->changed = 0;
 }
 
 void
@@ -97,6 +99,18 @@ pxe_scan_free(pxe_scan_t *scan)
 {
     free(scan->builds);
     pxe_scan_init(scan);
+}
+
+/* Later of mtime and ctime: ctime cannot be set back, mtime can. */
+static void
+changed_at(time_t *t, const struct stat *st)
+{
+    time_t  c;
+
+    c = st->st_ctime > st->st_mtime ? st->st_ctime : st->st_mtime;
+    if (c > *t) {
+        *t = c;
+    }
 }
 
 static int
@@ -155,8 +169,13 @@ scan_probe(int rootfd, const char *rroot, const char *dir,
     b->kernel_size = -1;
     b->archive_size = -1;
     b->mtime = 0;
+    b->changed = 0;
     b->files = 0;
     b->outside = 0;
+
+    if (fstatat(rootfd, dir, &st, 0) == 0) {
+        changed_at(&b->changed, &st);
+    }
 
     if (plain) {
         (void) snprintf(path, sizeof(path), "%s/i86pc", platform);
@@ -199,6 +218,7 @@ scan_probe(int rootfd, const char *rroot, const char *dir,
             continue;
         }
         b->files |= 1u << f;
+        changed_at(&b->changed, &st);
         if (f == PXE_FILE_KERNEL) {
             b->kernel_size = (int64_t) st.st_size;
         } else if (f == PXE_FILE_ARCHIVE) {
@@ -216,6 +236,9 @@ scan_probe(int rootfd, const char *rroot, const char *dir,
 
     (void) snprintf(path, sizeof(path), "%s/disable", dir);
     b->disabled = fstatat(rootfd, path, &st, 0) == 0;
+    if (b->disabled) {
+        changed_at(&b->changed, &st);
+    }
 
     b->bootable = (b->files >> PXE_FILE_KERNEL) & 1
                   && (b->files >> PXE_FILE_ARCHIVE) & 1;
@@ -300,6 +323,7 @@ pxe_scan(const char *root, size_t max_builds, pxe_scan_t *scan)
 {
     DIR            *dir;
     struct dirent  *de;
+    struct stat     st;
     pxe_build_t     b;
     size_t          cap = 0, i, j;
     int             rootfd, rc = PXE_OK, saved, plain;
@@ -314,6 +338,9 @@ pxe_scan(const char *root, size_t max_builds, pxe_scan_t *scan)
     rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0) {
         return errno == ENOENT || errno == ENOTDIR ? PXE_ENOENT : PXE_EIO;
+    }
+    if (fstat(rootfd, &st) == 0) {
+        changed_at(&scan->changed, &st);
     }
     dir = fdopendir(rootfd);
     if (dir == NULL) {
@@ -443,13 +470,11 @@ time_t
 pxe_scan_newest(const pxe_scan_t *scan)
 {
     size_t  i;
-    time_t  newest = 0;
+    time_t  newest = scan->changed;
 
     for (i = 0; i < scan->nbuilds; i++) {
-        if (pxe_build_usable(&scan->builds[i])
-            && scan->builds[i].mtime > newest)
-        {
-            newest = scan->builds[i].mtime;
+        if (scan->builds[i].changed > newest) {
+            newest = scan->builds[i].changed;
         }
     }
     return newest;

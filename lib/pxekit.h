@@ -194,6 +194,10 @@ typedef struct pxe_build_s {
     int64_t         kernel_size;    /* -1 when missing */
     int64_t         archive_size;   /* -1 when missing */
     time_t          mtime;          /* newest of kernel and archive */
+    time_t          changed;        /* latest mtime or ctime of its
+                                       directory, its files and its
+                                       `disable`: ctime moves when `tar x`
+                                       or `cp -p` write old mtimes */
     uint64_t        dev;            /* the platform directory's device */
     uint64_t        ino;            /* and inode: aliases are one tree */
 } pxe_build_t;
@@ -202,6 +206,7 @@ typedef struct pxe_scan_s {
     pxe_build_t    *builds;         /* newest first */
     size_t          nbuilds;
     pxe_stamp_e     unversioned;    /* what became of platform/ */
+    time_t          changed;        /* the root's latest mtime or ctime */
 } pxe_scan_t;
 
 void pxe_scan_init(pxe_scan_t *scan);
@@ -235,7 +240,13 @@ const pxe_build_t *pxe_scan_find(const pxe_scan_t *scan, const char *name,
 int pxe_build_usable(const pxe_build_t *b);
 /* The newest usable build, or NULL. */
 const pxe_build_t *pxe_scan_latest(const pxe_scan_t *scan);
-/* The newest mtime of the usable builds, 0 when none: a menu's age. */
+/*
+ * When what a menu is made of last changed, 0 for an empty scan: the
+ * latest `changed` of the root and of every build, usable or not (a
+ * build disabled, removed or added with old mtimes moves it forward).  A
+ * menu's Last-Modified: a cache that revalidates with If-Modified-Since
+ * alone must never get a 304 for a menu that changed.
+ */
 time_t pxe_scan_newest(const pxe_scan_t *scan);
 
 /* The keyword for the newest usable build, in URLs and in configuration. */

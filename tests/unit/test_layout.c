@@ -9,6 +9,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "test.h"
@@ -376,7 +377,9 @@ test_usable_latest_newest(void **state)
     pxe_scan_t    s;
     pxe_build_t   b;
 
-    /* Only usable builds count: the disabled and the broken are newer. */
+    /* latest and pick know only usable builds: the disabled and the
+       broken are newer.  A menu's age (newest) knows every build: a
+       build disabled or broken changes the menu too. */
     set_mtime(root, NEWEST "/platform/i86pc/amd64/boot_archive", 2000000000);
     set_mtime(root, OFF "/platform/i86pc/amd64/boot_archive", 2100000000);
     set_mtime(root, BROKEN "/platform/i86pc/kernel/amd64/unix", 2200000000);
@@ -389,7 +392,7 @@ test_usable_latest_newest(void **state)
     assert_int_equal(pxe_build_usable(pxe_scan_find(&s, OFF, 16)), 0);
     assert_int_equal(pxe_build_usable(NULL), 0);
     assert_string_equal(pxe_scan_latest(&s)->name, NEWEST);
-    assert_int_equal((long long) pxe_scan_newest(&s), 2000000000LL);
+    assert_int_equal((long long) pxe_scan_newest(&s), 2200000000LL);
 
     /* pick: "" and NULL are the latest; a name only when usable. */
     assert_ptr_equal(pxe_scan_pick(&s, ""), pxe_scan_latest(&s));
@@ -418,6 +421,46 @@ test_usable_latest_newest(void **state)
     assert_null(pxe_scan_latest(&s));
     assert_null(pxe_scan_pick(&s, ""));
     assert_int_equal((long long) pxe_scan_newest(&s), 0);
+}
+
+/*
+ * `tar x` and `cp -p` give a new build its old mtimes: the menu changed
+ * all the same, and its age must say so (ctime: when the files arrived),
+ * or a cache revalidating with If-Modified-Since gets a 304 for it.  A
+ * root of its own, so that no other build's age hides it.
+ */
+static void
+test_newest_with_old_mtimes(void **state)
+{
+    char              *root = fixture_tmpdir();
+    static const char *const rel[] = {
+        "20260101T000000Z",
+        "20260101T000000Z/platform",
+        "20260101T000000Z/platform/i86pc/kernel/amd64/unix",
+        "20260101T000000Z/platform/i86pc/amd64/boot_archive",
+        "20260101T000000Z/platform/i86pc/amd64/boot_archive.hash",
+    };
+    pxe_scan_t        s;
+    time_t            before, old = 978307200;      /* 2001-01-01 */
+    size_t            i;
+
+    (void) state;
+    assert_non_null(root);
+    before = time(NULL);
+    assert_int_equal(fixture_build(root, "20260101T000000Z",
+                                   PXE_LAYOUT_CANONICAL, 0, 100), 0);
+    for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+        set_mtime(root, rel[i], old);
+    }
+    assert_int_equal(pxe_scan(root, 0, &s), PXE_OK);
+    assert_string_equal(pxe_scan_latest(&s)->name, "20260101T000000Z");
+    assert_int_equal((long long) pxe_scan_latest(&s)->mtime,
+                     (long long) old);
+    assert_true(pxe_scan_newest(&s) >= before);
+    assert_true(pxe_scan_latest(&s)->changed >= before);
+    pxe_scan_free(&s);
+    fixture_rmtree(root);
+    free(root);
 }
 
 static void
@@ -806,6 +849,7 @@ main(void)
                                         setup_tree, teardown_tree),
         cmocka_unit_test_setup_teardown(test_usable_latest_newest,
                                         setup_tree, teardown_tree),
+        cmocka_unit_test(test_newest_with_old_mtimes),
         cmocka_unit_test(test_build_ref_parse),
         cmocka_unit_test(test_scan_every_layout),
         cmocka_unit_test(test_build_dirname),
