@@ -530,6 +530,33 @@ pxe_notfound_e pxe_notfound(const pxe_scan_t *scan, const pxe_route_t *route);
 /* Its label ("route", "no-build", ...); never NULL. */
 const char *pxe_notfound_name(pxe_notfound_e reason);
 
+/* ---- what caches may keep (cachecontrol.c) ---------------------------- */
+
+#define PXE_MAX_AGE_MAX          31536000L  /* a max-age, s (a year) */
+#define PXE_CACHE_CONTROL_MAX    32         /* "max-age=N" and a NUL */
+
+typedef enum {
+    PXE_CACHE_MENU = 0,         /* generated or a node's: mutable */
+    PXE_CACHE_FILE,             /* a build's file: fixed once named */
+    PXE_CACHE_NO_STORE          /* used up state: never replayed */
+} pxe_cache_e;
+
+/*
+ * What an answer to route is, for caches: consumed when it used up
+ * state (a pxekit_hosts once=).  Menus, scripts, builds.json and
+ * pxekit-node/ files are PXE_CACHE_MENU; a build's files and shared
+ * pxekit-module/ files PXE_CACHE_FILE.
+ */
+pxe_cache_e pxe_cache_class(const pxe_route_t *route, int consumed);
+
+/*
+ * The Cache-Control value for cls: "no-store", "no-cache" for an age of
+ * 0, else "max-age=N" with the menu's or the files' age (seconds, 0 to
+ * PXE_MAX_AGE_MAX, else PXE_EINVAL).
+ */
+int pxe_cache_control(pxe_cache_e cls, long menu_max_age, long file_max_age,
+    pxe_buf_t *out) PXE_WARN_UNUSED;
+
 /*
  * A fingerprint of what a scan depends on: the root's and every listed
  * build directory's inode and mtime.  A build added, removed or marked

@@ -18,6 +18,7 @@
 
 #include "pxekit.h"
 #include "ngx_http_pxekit_status.h"
+#include "ngx_http_pxekit_cache.h"
 
 
 #define NGX_HTTP_PXEKIT_MENUS  4
@@ -72,6 +73,10 @@ typedef struct {
     ngx_array_t                *modules;       /* of pxe_module_t */
     ngx_str_t                   node_root;
     ngx_str_t                   hosts;
+    time_t                      menu_max_age;
+    time_t                      file_max_age;
+    /* the Cache-Control value of each pxe_cache_e */
+    ngx_str_t                   cache_control[PXE_CACHE_NO_STORE + 1];
     ngx_http_pxekit_cache_t    *cache;
 } ngx_http_pxekit_loc_conf_t;
 
@@ -85,27 +90,28 @@ static ngx_int_t ngx_http_pxekit_opts(ngx_http_request_t *r,
     ngx_http_pxekit_loc_conf_t *plcf, pxe_ipxe_opts_t *opts,
     ngx_str_t *args);
 static ngx_int_t ngx_http_pxekit_menu(ngx_http_request_t *r,
-    ngx_http_pxekit_loc_conf_t *plcf);
+    ngx_http_pxekit_loc_conf_t *plcf, pxe_route_t *route);
 static ngx_int_t ngx_http_pxekit_script(ngx_http_request_t *r,
     ngx_http_pxekit_loc_conf_t *plcf, pxe_route_t *route);
 static ngx_int_t ngx_http_pxekit_json(ngx_http_request_t *r,
-    ngx_http_pxekit_loc_conf_t *plcf);
+    ngx_http_pxekit_loc_conf_t *plcf, pxe_route_t *route);
 static ngx_int_t ngx_http_pxekit_file(ngx_http_request_t *r,
     ngx_http_pxekit_loc_conf_t *plcf, pxe_route_t *route);
 static ngx_int_t ngx_http_pxekit_send_file(ngx_http_request_t *r,
-    ngx_str_t *path);
+    ngx_str_t *path, pxe_cache_e cls);
 static ngx_int_t ngx_http_pxekit_node(ngx_http_request_t *r, u_char *node);
 static void ngx_http_pxekit_modules_present(ngx_http_request_t *r,
     ngx_http_pxekit_loc_conf_t *plcf, pxe_ipxe_opts_t *opts);
 static ngx_int_t ngx_http_pxekit_module_file(ngx_http_request_t *r,
     ngx_http_pxekit_loc_conf_t *plcf, pxe_route_t *route);
 static ngx_int_t ngx_http_pxekit_host(ngx_http_request_t *r,
-    ngx_http_pxekit_loc_conf_t *plcf, pxe_ipxe_opts_t *opts, u_char *build);
+    ngx_http_pxekit_loc_conf_t *plcf, pxe_route_t *route,
+    pxe_ipxe_opts_t *opts, u_char *build);
 static ngx_int_t ngx_http_pxekit_send_body(ngx_http_request_t *r,
-    pxe_buf_t *body, time_t mtime);
+    pxe_buf_t *body, time_t mtime, pxe_cache_e cls);
 static ngx_int_t ngx_http_pxekit_send_memory(ngx_http_request_t *r,
     u_char *data, size_t len, time_t mtime, ngx_str_t *etag,
-    ngx_str_t *type);
+    ngx_str_t *type, pxe_cache_e cls);
 static void ngx_http_pxekit_set_etag(ngx_str_t *etag, u_char *buf,
     time_t mtime, size_t len, u_char *data);
 static void ngx_http_pxekit_check_cmdline(ngx_http_request_t *r,
@@ -132,6 +138,8 @@ static char *ngx_http_pxekit_efi_chain(ngx_conf_t *cf, void *post,
 static char *ngx_http_pxekit_module_directive(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_pxekit_dir(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_pxekit_max_age(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static void *ngx_http_pxekit_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_pxekit_merge_loc_conf(ngx_conf_t *cf, void *parent,
@@ -242,6 +250,20 @@ static ngx_command_t  ngx_http_pxekit_commands[] = {
       offsetof(ngx_http_pxekit_loc_conf_t, hosts),
       NULL },
 
+    { ngx_string("pxekit_menu_max_age"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_pxekit_max_age,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_pxekit_loc_conf_t, menu_max_age),
+      NULL },
+
+    { ngx_string("pxekit_file_max_age"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_pxekit_max_age,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_pxekit_loc_conf_t, file_max_age),
+      NULL },
+
       ngx_null_command
 };
 
@@ -341,13 +363,13 @@ ngx_http_pxekit_handler(ngx_http_request_t *r)
     switch (route.kind) {
 
     case PXE_ROUTE_MENU:
-        return ngx_http_pxekit_menu(r, plcf);
+        return ngx_http_pxekit_menu(r, plcf, &route);
 
     case PXE_ROUTE_SCRIPT:
         return ngx_http_pxekit_script(r, plcf, &route);
 
     case PXE_ROUTE_BUILDS_JSON:
-        return ngx_http_pxekit_json(r, plcf);
+        return ngx_http_pxekit_json(r, plcf, &route);
 
     case PXE_ROUTE_MODULE:
         return ngx_http_pxekit_module_file(r, plcf, &route);
@@ -642,7 +664,8 @@ ngx_http_pxekit_modules_present(ngx_http_request_t *r,
 
 
 static ngx_int_t
-ngx_http_pxekit_menu(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf)
+ngx_http_pxekit_menu(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf,
+    pxe_route_t *route)
 {
     int                       rc;
     ngx_str_t                 args, value;
@@ -678,7 +701,7 @@ ngx_http_pxekit_menu(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf)
     }
 
     if (plcf->hosts.len) {
-        rc = ngx_http_pxekit_host(r, plcf, &opts, build);
+        rc = ngx_http_pxekit_host(r, plcf, route, &opts, build);
 
         if (rc != NGX_DECLINED) {
             return rc;
@@ -707,7 +730,8 @@ ngx_http_pxekit_menu(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf)
 
         ngx_http_pxekit_check_cmdline(r, plcf, &opts);
 
-        return ngx_http_pxekit_send_body(r, &body, cache->newest);
+        return ngx_http_pxekit_send_body(r, &body, cache->newest,
+                                         pxe_cache_class(route, 0));
     }
 
     for (i = 0; i < NGX_HTTP_PXEKIT_MENUS; i++) {
@@ -797,7 +821,8 @@ ngx_http_pxekit_menu(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf)
     return ngx_http_pxekit_send_memory(r, (u_char *) menu->body.data,
                                        menu->body.len, cache->newest,
                                        &menu->etag,
-                                       &ngx_http_pxekit_script_type);
+                                       &ngx_http_pxekit_script_type,
+                                       pxe_cache_class(route, 0));
 }
 
 
@@ -810,7 +835,7 @@ ngx_http_pxekit_menu(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf)
 
 static ngx_int_t
 ngx_http_pxekit_host(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf,
-    pxe_ipxe_opts_t *opts, u_char *build)
+    pxe_route_t *route, pxe_ipxe_opts_t *opts, u_char *build)
 {
     int                   rc;
     u_char                node[PXE_MACFILE_LEN + 1];
@@ -903,7 +928,11 @@ ngx_http_pxekit_host(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    return ngx_http_pxekit_send_body(r, &body, ngx_time());
+    /* a once= answer, even to a HEAD, is never to be replayed */
+
+    return ngx_http_pxekit_send_body(r, &body, ngx_time(),
+                                     pxe_cache_class(route,
+                                                 d.action == PXE_HOST_ONCE));
 }
 
 
@@ -911,7 +940,7 @@ ngx_http_pxekit_host(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf,
 
 static ngx_int_t
 ngx_http_pxekit_send_body(ngx_http_request_t *r, pxe_buf_t *body,
-    time_t mtime)
+    time_t mtime, pxe_cache_e cls)
 {
     u_char     *etag_data;
     ngx_str_t   etag;
@@ -926,7 +955,7 @@ ngx_http_pxekit_send_body(ngx_http_request_t *r, pxe_buf_t *body,
 
     return ngx_http_pxekit_send_memory(r, (u_char *) body->data, body->len,
                                        mtime, &etag,
-                                       &ngx_http_pxekit_script_type);
+                                       &ngx_http_pxekit_script_type, cls);
 }
 
 
@@ -1037,12 +1066,14 @@ ngx_http_pxekit_script(ngx_http_request_t *r,
 
     return ngx_http_pxekit_send_memory(r, (u_char *) body.data, body.len,
                                        build->mtime, &etag,
-                                       &ngx_http_pxekit_script_type);
+                                       &ngx_http_pxekit_script_type,
+                                       pxe_cache_class(route, 0));
 }
 
 
 static ngx_int_t
-ngx_http_pxekit_json(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf)
+ngx_http_pxekit_json(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf,
+    pxe_route_t *route)
 {
     int              rc;
     u_char          *etag_data;
@@ -1074,7 +1105,8 @@ ngx_http_pxekit_json(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf)
 
     return ngx_http_pxekit_send_memory(r, (u_char *) body.data, body.len,
                                        plcf->cache->newest, &etag,
-                                       &ngx_http_pxekit_json_type);
+                                       &ngx_http_pxekit_json_type,
+                                       pxe_cache_class(route, 0));
 }
 
 
@@ -1097,12 +1129,13 @@ ngx_http_pxekit_set_etag(ngx_str_t *etag, u_char *buf, time_t mtime,
 
 static ngx_int_t
 ngx_http_pxekit_send_memory(ngx_http_request_t *r, u_char *data, size_t len,
-    time_t mtime, ngx_str_t *etag, ngx_str_t *type)
+    time_t mtime, ngx_str_t *etag, ngx_str_t *type, pxe_cache_e cls)
 {
-    ngx_int_t         rc;
-    ngx_buf_t        *b;
-    ngx_chain_t       out;
-    ngx_table_elt_t  *h;
+    ngx_int_t                    rc;
+    ngx_buf_t                   *b;
+    ngx_chain_t                  out;
+    ngx_table_elt_t             *h;
+    ngx_http_pxekit_loc_conf_t  *plcf;
 
     r->connection->log->action = "sending response to client";
 
@@ -1122,6 +1155,14 @@ ngx_http_pxekit_send_memory(ngx_http_request_t *r, u_char *data, size_t len,
     ngx_str_set(&h->key, "ETag");
     h->value = *etag;
     r->headers_out.etag = h;
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_pxekit_module);
+
+    if (ngx_http_pxekit_cache_control(r, &plcf->cache_control[cls])
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
 
     r->allow_ranges = 1;
 
@@ -1215,7 +1256,7 @@ ngx_http_pxekit_file(ngx_http_request_t *r, ngx_http_pxekit_loc_conf_t *plcf,
 
     ngx_memcpy(path.data, cache->path.data, path.len + 1);
 
-    return ngx_http_pxekit_send_file(r, &path);
+    return ngx_http_pxekit_send_file(r, &path, pxe_cache_class(route, 0));
 }
 
 
@@ -1295,24 +1336,26 @@ ngx_http_pxekit_module_file(ngx_http_request_t *r,
 
     path.len = dir->len + 1 + rel.len;
 
-    return ngx_http_pxekit_send_file(r, &path);
+    return ngx_http_pxekit_send_file(r, &path, pxe_cache_class(route, 0));
 }
 
 
 /* As the static module sends a file: ranges, HEAD and 304 by nginx. */
 
 static ngx_int_t
-ngx_http_pxekit_send_file(ngx_http_request_t *r, ngx_str_t *path_in)
+ngx_http_pxekit_send_file(ngx_http_request_t *r, ngx_str_t *path_in,
+    pxe_cache_e cls)
 {
-    ngx_int_t                  rc;
-    ngx_int_t                  status;
-    ngx_uint_t                 level;
-    ngx_str_t                  path;
-    ngx_log_t                 *log;
-    ngx_buf_t                 *b;
-    ngx_chain_t                out;
-    ngx_open_file_info_t       of;
-    ngx_http_core_loc_conf_t  *clcf;
+    ngx_int_t                    rc;
+    ngx_int_t                    status;
+    ngx_uint_t                   level;
+    ngx_str_t                    path;
+    ngx_log_t                   *log;
+    ngx_buf_t                   *b;
+    ngx_chain_t                  out;
+    ngx_open_file_info_t         of;
+    ngx_http_core_loc_conf_t    *clcf;
+    ngx_http_pxekit_loc_conf_t  *plcf;
 
     log = r->connection->log;
     path = *path_in;
@@ -1393,6 +1436,14 @@ ngx_http_pxekit_send_file(ngx_http_request_t *r, ngx_str_t *path_in)
     }
 
     if (ngx_http_set_content_type(r) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_pxekit_module);
+
+    if (ngx_http_pxekit_cache_control(r, &plcf->cache_control[cls])
+        != NGX_OK)
+    {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -1918,6 +1969,34 @@ ngx_http_pxekit_dir(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
+/* pxekit_menu_max_age, pxekit_file_max_age: TIME, or off (as 0) */
+
+static char *
+ngx_http_pxekit_max_age(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    char  *p = conf;
+
+    time_t     *sp;
+    ngx_str_t  *value;
+
+    value = cf->args->elts;
+
+    if (ngx_strcmp(value[1].data, "off") != 0) {
+        return ngx_conf_set_sec_slot(cf, cmd, conf);
+    }
+
+    sp = (time_t *) (p + cmd->offset);
+
+    if (*sp != NGX_CONF_UNSET) {
+        return "is duplicate";
+    }
+
+    *sp = 0;
+
+    return NGX_CONF_OK;
+}
+
+
 static void *
 ngx_http_pxekit_create_loc_conf(ngx_conf_t *cf)
 {
@@ -1940,6 +2019,7 @@ ngx_http_pxekit_create_loc_conf(ngx_conf_t *cf)
      *     conf->modules = NULL;
      *     conf->node_root = { 0, NULL };
      *     conf->hosts = { 0, NULL };
+     *     conf->cache_control = { { 0, NULL }, ... };
      *     conf->cache = NULL;
      */
 
@@ -1948,6 +2028,8 @@ ngx_http_pxekit_create_loc_conf(ngx_conf_t *cf)
     conf->timeout = NGX_CONF_UNSET_MSEC;
     conf->consoles = NGX_CONF_UNSET_UINT;
     conf->kmdb = NGX_CONF_UNSET;
+    conf->menu_max_age = NGX_CONF_UNSET;
+    conf->file_max_age = NGX_CONF_UNSET;
 
     return conf;
 }
@@ -1960,6 +2042,7 @@ ngx_http_pxekit_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_pxekit_loc_conf_t *conf = child;
 
     ngx_uint_t                i;
+    pxe_buf_t                 cc;
     pxe_module_t             *m;
     ngx_pool_cleanup_t       *cln;
     ngx_http_pxekit_cache_t  *cache;
@@ -1993,6 +2076,46 @@ ngx_http_pxekit_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "pxekit_menu_timeout must be at most 1d");
         return NGX_CONF_ERROR;
+    }
+
+    /*
+     * 5s: what the edge's proxy_cache_valid said before the origin did;
+     * the module itself sees a changed tree within 1-2 s.  A build's
+     * files never change once it is named: a day, and ETag and
+     * Last-Modified still let a cache revalidate.
+     */
+    ngx_conf_merge_sec_value(conf->menu_max_age, prev->menu_max_age, 5);
+    ngx_conf_merge_sec_value(conf->file_max_age, prev->file_max_age, 86400);
+
+    if (conf->menu_max_age > PXE_MAX_AGE_MAX
+        || conf->file_max_age > PXE_MAX_AGE_MAX)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%s\" must be at most 365d",
+                           conf->menu_max_age > PXE_MAX_AGE_MAX
+                           ? "pxekit_menu_max_age" : "pxekit_file_max_age");
+        return NGX_CONF_ERROR;
+    }
+
+    /* the values are the core's, made once here, not per request */
+
+    for (i = 0; i <= PXE_CACHE_NO_STORE; i++) {
+        conf->cache_control[i].data = ngx_pnalloc(cf->pool,
+                                                  PXE_CACHE_CONTROL_MAX);
+        if (conf->cache_control[i].data == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        pxe_buf_init_fixed(&cc, (char *) conf->cache_control[i].data,
+                           PXE_CACHE_CONTROL_MAX);
+
+        if (pxe_cache_control((pxe_cache_e) i, (long) conf->menu_max_age,
+                              (long) conf->file_max_age, &cc)
+            != PXE_OK)
+        {
+            return NGX_CONF_ERROR;
+        }
+
+        conf->cache_control[i].len = cc.len;
     }
 
     if (conf->enable != 1) {

@@ -11,19 +11,25 @@
 
 extern ngx_module_t  ngx_http_pxekit_module;
 extern ngx_module_t  ngx_http_pxekit_status_module;
+extern ngx_module_t  ngx_http_pxekit_cache_filter_module;
 
 ngx_module_t *ngx_modules[] = {
     &ngx_http_pxekit_module,
     &ngx_http_pxekit_status_module,
+    &ngx_http_pxekit_cache_filter_module,
     NULL
 };
 
 char *ngx_module_names[] = {
     "ngx_http_pxekit_module",
     "ngx_http_pxekit_status_module",
+    "ngx_http_pxekit_cache_filter_module",
     NULL
 };
 
+/* the cache filter runs after the headers filter (expires, add_header) */
 char *ngx_module_order[] = {
+    "ngx_http_pxekit_cache_filter_module",
+    "ngx_http_headers_filter_module",
     NULL
 };
