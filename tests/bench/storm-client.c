@@ -63,7 +63,12 @@
 #define REQ_TRIES     3         /* 1, 2, 4 s */
 #define HTTP_TIMEOUT  30.0
 #define TFTP_BLKSIZE  1432
-#define TFTP_TRIES    5
+/* iPXE's retry timer (src/net/retry.c): the timeout starts at 1/4 s,
+   follows the round trip (t := 7t/8 + rtt/2 after each answer that was
+   not a resend's), doubles on each expiry, and the transfer fails when
+   it would pass 10 s: about 16 s of silence. */
+#define RT_MIN        0.25
+#define RT_MAX        10.0
 
 enum { S_WAIT, S_DISC, S_REQ, S_HTTP, S_DONE };
 
@@ -81,7 +86,8 @@ typedef struct {
     size_t         body_len, body_max;
     int            hashing, in_body;
     /* TFTP: the last block received, the block size, resends */
-    int            tftp, tftp_tries, tftp_conn;
+    int            tftp, tftp_conn, rt_count;
+    double         rt_timeout, rt_start;   /* iPXE's retry timer */
     unsigned       block, blksize;
     struct sockaddr_in  tsa;     /* the server's port 69, for the RRQ */
     double         t_retry;
@@ -112,6 +118,7 @@ fail(client_t *c, const char *why)
         close(c->fd);
         c->fd = -1;
     }
+    storm_sha1_free(&c->sha);
     left -= c->state != S_DONE;
     c->state = S_DONE;
     c->ok = 0;
@@ -330,6 +337,7 @@ url_split(const char *u, struct sockaddr_in *sa, const char **path)
 }
 
 static void tftp_start(client_t *c, struct sockaddr_in *sa, const char *path);
+static void rt_restart(client_t *c, double t, int running);
 static int http_body(client_t *c, const char *p, size_t n);
 static void http_done(client_t *c);
 
@@ -358,14 +366,15 @@ http_start(client_t *c)
     c->in_body = 0;
     c->clen = -1;
     c->got = 0;
-    /* SHA-1 costs the pool ~6 s of CPU per GiB: with many clients
+    /* SHA-1 costs the pool ~0.7 s of CPU per GiB: with many clients
        and big archives only every verify_every-th client checks it
        (sizes are always checked) */
     c->hashing = strstr(path, "boot_archive") != NULL
                  && strstr(path, ".hash") == NULL
                  && (c - cl) % verify_every == 0;
-    if (c->hashing) {
-        storm_sha1_init(&c->sha);
+    if (c->hashing && storm_sha1_init(&c->sha) != 0) {
+        fail(c, "oom");
+        return;
     }
     c->body_max = c->file == 0 ? MENU_MAX
                   : strstr(path, ".hash") != NULL ? HASH_MAX : 0;
@@ -741,9 +750,10 @@ tftp_start(client_t *c, struct sockaddr_in *sa, const char *path)
     c->req_len = (size_t) (q - c->req);
     c->block = 0;
     c->blksize = 512;
-    c->tftp_tries = 0;
     c->tftp_conn = 0;
-    c->t_retry = now() + 1.0;
+    c->rt_timeout = 0;
+    c->rt_count = 0;
+    rt_restart(c, now(), 0);
     c->tsa = *sa;
     ev.events = EPOLLIN;
     ev.data.u32 = (uint32_t) (c - cl);
@@ -759,14 +769,32 @@ tftp_start(client_t *c, struct sockaddr_in *sa, const char *path)
     }
 }
 
+/* tftp_send_packet's stop_timer + start_timer: the time since the last
+   send is a round trip unless a resend came in between (count). */
+static void
+rt_restart(client_t *c, double t, int running)
+{
+    if (running) {
+        if (c->rt_count > 0) {
+            c->rt_count--;
+        } else {
+            c->rt_timeout += (t - c->rt_start) / 2 - c->rt_timeout / 8;
+        }
+    }
+    if (c->rt_timeout < RT_MIN) {
+        c->rt_timeout = RT_MIN;
+    }
+    c->rt_start = t;
+    c->t_retry = t + c->rt_timeout;
+}
+
 static void
 tftp_ack(client_t *c, unsigned block)
 {
     c->req[0] = 0; c->req[1] = 4;
     c->req[2] = (char) (block >> 8); c->req[3] = (char) block;
     c->req_len = 4;
-    c->t_retry = now() + 1.0;
-    c->tftp_tries = 0;
+    rt_restart(c, now(), 1);
     (void) send(c->fd, c->req, 4, 0);
 }
 
@@ -888,11 +916,14 @@ timers(double t)
             c->t_next = t + (double) (1 << c->tries);
             dhcp_send(c, c->state == S_DISC ? 1 : 3);
         } else if (c->state == S_HTTP && c->tftp && t >= c->t_retry) {
-            if (++c->tftp_tries > TFTP_TRIES) {
+            /* timer_expired: back off; past the maximum, give up */
+            c->rt_count++;
+            c->rt_timeout *= 2;
+            if (c->rt_timeout > RT_MAX) {
                 fail(c, "tftp-timeout");
                 continue;
             }
-            c->t_retry = t + 1.0;
+            rt_restart(c, t, 0);
             (void) sendto(c->fd, c->req, c->req_len, 0,
                           c->tftp_conn ? NULL : (struct sockaddr *) &c->tsa,
                           c->tftp_conn ? 0 : sizeof(c->tsa));
@@ -916,7 +947,7 @@ open_packet(const char *ifname)
     };
     struct sock_fprog          prog = { 11, code };
     struct sockaddr_ll         sa;
-    int                        fd;
+    int                        fd, rcvbuf;
 
     ifindex = (int) if_nametoindex(ifname);
     if (ifindex == 0) {
@@ -933,6 +964,17 @@ open_packet(const char *ifname)
     {
         perror("SO_ATTACH_FILTER");
         return -1;
+    }
+    /* Replies to a thousand clients arrive in bursts while this process
+       is busy with HTTP: a default-sized buffer drops some, and a drop
+       reads as a DHCP retransmission the servers did not cause.  As
+       root, FORCE goes past rmem_max. */
+    rcvbuf = 8 << 20;
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf))
+        != 0)
+    {
+        (void) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+                          sizeof(rcvbuf));
     }
     memset(&sa, 0, sizeof(sa));
     sa.sll_family = AF_PACKET;
@@ -998,12 +1040,17 @@ run(const char *ifname, int procs, int me)
         if (c->reason == NULL) {
             continue;
         }
-        printf("%02x:%02x:%02x:%02x:%02x:%02x %s %.6f %.6f %d %lld %s %s\n",
+        /* the leased address last: the storm tells the HA servers'
+           pools apart by it (who answered after a kill) */
+        printf("%02x:%02x:%02x:%02x:%02x:%02x %s %.6f %.6f %d %lld %s %s "
+               "%s\n",
                c->mac[0], c->mac[1], c->mac[2], c->mac[3], c->mac[4],
                c->mac[5], c->ok ? "ok" : "fail",
                c->t_dhcp > 0 ? c->t_dhcp - c->t_first : -1.0,
                c->ok ? c->t_end - c->t_first : -1.0, c->retransmits,
-               c->bytes, c->reason, c->nfiles > 1 ? c->url[1] : "-");
+               c->bytes, c->reason, c->nfiles > 1 ? c->url[1] : "-",
+               c->t_dhcp > 0 ? inet_ntoa((struct in_addr) { c->yiaddr })
+                             : "-");
     }
     return 0;
 }
