@@ -61,7 +61,9 @@
 #define MAX_FILES     4         /* menu, kernel, archive, hash */
 #define DISC_TRIES    4         /* 1, 2, 4, 8 s */
 #define REQ_TRIES     3         /* 1, 2, 4 s */
-#define HTTP_TIMEOUT  30.0
+/* iPXE's HTTP idle watchdog (src/net/tcp/httpcore.c): a transfer fails
+   after this long without a byte, however long it has run. */
+#define HTTP_WATCHDOG 120.0
 #define TFTP_BLKSIZE  1432
 /* iPXE's retry timer (src/net/retry.c): the timeout starts at 1/4 s,
    follows the round trip (t := 7t/8 + rtt/2 after each answer that was
@@ -414,7 +416,7 @@ http_start(client_t *c)
         fail(c, "epoll");
         return;
     }
-    c->deadline = now() + HTTP_TIMEOUT;
+    c->deadline = now() + HTTP_WATCHDOG;
 }
 
 /* Resolves ref against the menu's URL (RFC 3986, the cases iPXE meets). */
@@ -690,6 +692,7 @@ http_io(client_t *c, uint32_t events)
             }
             return;
         }
+        c->deadline = now() + HTTP_WATCHDOG;
         if (n == 0) {
             if (c->head_len < 4 || c->clen < -1) {
                 fail(c, "closed");
@@ -761,7 +764,7 @@ tftp_start(client_t *c, struct sockaddr_in *sa, const char *path)
         fail(c, "epoll");
         return;
     }
-    c->deadline = now() + HTTP_TIMEOUT * 20;   /* resends decide */
+    c->deadline = now() + HTTP_WATCHDOG * 20;  /* resends decide */
     if (sendto(c->fd, c->req, c->req_len, 0, (struct sockaddr *) sa,
                sizeof(*sa)) < 0)
     {
@@ -839,56 +842,57 @@ tftp_io(client_t *c)
     ssize_t             n;
     unsigned            op, blk;
 
-    for (;;) {
-        fl = sizeof(from);
-        n = recvfrom(c->fd, pkt, sizeof(pkt), 0, (struct sockaddr *) &from,
-                     &fl);
-        if (n < 0) {
-            if (errno != EAGAIN) {
-                fail(c, "tftp-recv");
-            }
+    /* One datagram per readiness event: lock-step TFTP has one in
+       flight, and reading until EAGAIN costs a syscall per block; epoll
+       is level-triggered, so anything still queued comes back. */
+    fl = sizeof(from);
+    n = recvfrom(c->fd, pkt, sizeof(pkt), 0, (struct sockaddr *) &from,
+                 &fl);
+    if (n < 0) {
+        if (errno != EAGAIN) {
+            fail(c, "tftp-recv");
+        }
+        return;
+    }
+    if (n < 4) {
+        return;
+    }
+    op = (unsigned) pkt[0] << 8 | pkt[1];
+    blk = (unsigned) pkt[2] << 8 | pkt[3];
+    if (!c->tftp_conn && (op == 3 || op == 6)) {
+        /* the server's transfer port, fixed from now on */
+        if (connect(c->fd, (struct sockaddr *) &from, fl) != 0) {
+            fail(c, "connect");
             return;
         }
-        if (n < 4) {
-            continue;
-        }
-        op = (unsigned) pkt[0] << 8 | pkt[1];
-        blk = (unsigned) pkt[2] << 8 | pkt[3];
-        if (!c->tftp_conn && (op == 3 || op == 6)) {
-            /* the server's transfer port, fixed from now on */
-            if (connect(c->fd, (struct sockaddr *) &from, fl) != 0) {
-                fail(c, "connect");
-                return;
-            }
-            c->tftp_conn = 1;
-        }
-        if (op == 5) {
-            fail(c, "tftp-error");
+        c->tftp_conn = 1;
+    }
+    if (op == 5) {
+        fail(c, "tftp-error");
+        return;
+    }
+    if (op == 6 && c->block == 0) {
+        if (tftp_oack(c, (const char *) pkt + 2, (size_t) n - 2) != 0) {
+            fail(c, "tftp-oack");
             return;
         }
-        if (op == 6 && c->block == 0) {
-            if (tftp_oack(c, (const char *) pkt + 2, (size_t) n - 2) != 0) {
-                fail(c, "tftp-oack");
-                return;
-            }
-            tftp_ack(c, 0);
-        } else if (op == 3 && blk == ((c->block + 1) & 0xffff)) {
-            if ((size_t) n - 4 > c->blksize) {
-                fail(c, "tftp-block");
-                return;
-            }
-            if (http_body(c, (const char *) pkt + 4, (size_t) n - 4) != 0) {
-                return;
-            }
-            c->block++;
-            tftp_ack(c, blk);
-            if ((size_t) n - 4 < c->blksize) {
-                http_done(c);
-                return;
-            }
-        } else if (op == 3 && blk == (c->block & 0xffff)) {
-            tftp_ack(c, blk);       /* our ACK was lost: say it again */
+        tftp_ack(c, 0);
+    } else if (op == 3 && blk == ((c->block + 1) & 0xffff)) {
+        if ((size_t) n - 4 > c->blksize) {
+            fail(c, "tftp-block");
+            return;
         }
+        if (http_body(c, (const char *) pkt + 4, (size_t) n - 4) != 0) {
+            return;
+        }
+        c->block++;
+        tftp_ack(c, blk);
+        if ((size_t) n - 4 < c->blksize) {
+            http_done(c);
+            return;
+        }
+    } else if (op == 3 && blk == (c->block & 0xffff)) {
+        tftp_ack(c, blk);       /* our ACK was lost: say it again */
     }
 }
 
@@ -1040,10 +1044,10 @@ run(const char *ifname, int procs, int me)
         if (c->reason == NULL) {
             continue;
         }
-        /* the leased address last: the storm tells the HA servers'
-           pools apart by it (who answered after a kill) */
+        /* then the leased address and the server that answered it (HA:
+           after a kill the survivor answers, from either pool) */
         printf("%02x:%02x:%02x:%02x:%02x:%02x %s %.6f %.6f %d %lld %s %s "
-               "%s\n",
+               "%s ",
                c->mac[0], c->mac[1], c->mac[2], c->mac[3], c->mac[4],
                c->mac[5], c->ok ? "ok" : "fail",
                c->t_dhcp > 0 ? c->t_dhcp - c->t_first : -1.0,
@@ -1051,6 +1055,8 @@ run(const char *ifname, int procs, int me)
                c->bytes, c->reason, c->nfiles > 1 ? c->url[1] : "-",
                c->t_dhcp > 0 ? inet_ntoa((struct in_addr) { c->yiaddr })
                              : "-");
+        printf("%s\n", c->t_dhcp > 0
+                       ? inet_ntoa((struct in_addr) { c->server_id }) : "-");
     }
     return 0;
 }
