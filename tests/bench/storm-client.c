@@ -79,6 +79,7 @@ typedef struct {
     int            state, tries, retransmits, ok, file, nfiles, fd;
     uint32_t       xid, yiaddr, server_id;
     double         start, t_first, t_next, t_dhcp, t_end, deadline;
+    double         menu_wall;   /* when the menu arrived, CLOCK_REALTIME */
     char           url[MAX_FILES][URL_MAX];
     /* the HTTP transfer in progress */
     char           head[HEAD_MAX];
@@ -560,7 +561,8 @@ menu_parse(client_t *c)
 static void
 http_done(client_t *c)
 {
-    char  *p;
+    struct timespec   ts;
+    char             *p;
 
     epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
     close(c->fd);
@@ -573,6 +575,8 @@ http_done(client_t *c)
         c->bytes += c->got;     /* file_bytes: kernel + modules */
     }
     if (c->file == 0) {
+        clock_gettime(CLOCK_REALTIME, &ts);
+        c->menu_wall = ts.tv_sec + ts.tv_nsec / 1e9;
         menu_parse(c);
         if (c->state == S_DONE) {
             return;
@@ -1055,8 +1059,9 @@ run(const char *ifname, int procs, int me)
                c->bytes, c->reason, c->nfiles > 1 ? c->url[1] : "-",
                c->t_dhcp > 0 ? inet_ntoa((struct in_addr) { c->yiaddr })
                              : "-");
-        printf("%s\n", c->t_dhcp > 0
-                       ? inet_ntoa((struct in_addr) { c->server_id }) : "-");
+        printf("%s %.6f\n", c->t_dhcp > 0
+                             ? inet_ntoa((struct in_addr) { c->server_id })
+                             : "-", c->menu_wall);
     }
     return 0;
 }
