@@ -72,6 +72,7 @@ typedef struct {
     ngx_array_t                *modules;       /* of pxe_module_t */
     ngx_str_t                   node_root;
     ngx_str_t                   hosts;
+    time_t                      settle;
     ngx_http_pxekit_cache_t    *cache;
 } ngx_http_pxekit_loc_conf_t;
 
@@ -184,6 +185,13 @@ static ngx_command_t  ngx_http_pxekit_commands[] = {
       ngx_conf_set_msec_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_pxekit_loc_conf_t, timeout),
+      NULL },
+
+    { ngx_string("pxekit_settle"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_pxekit_loc_conf_t, settle),
       NULL },
 
     { ngx_string("pxekit_root_shadow"),
@@ -419,7 +427,10 @@ ngx_http_pxekit_refresh(ngx_http_request_t *r,
 
     cache->checked = now;
 
+    /* a build still settling is due another look when it has settled,
+       whether or not anything moved since */
     if (cache->scanned && !cache->racy
+        && (cache->scan.settle_at == 0 || now < cache->scan.settle_at)
         && pxe_scan_stamp((char *) plcf->root.data, &cache->scan, &stamp)
            == PXE_OK
         && stamp == cache->stamp)
@@ -429,7 +440,8 @@ ngx_http_pxekit_refresh(ngx_http_request_t *r,
 
     ngx_gettimeofday(&start);
 
-    rc = pxe_scan((char *) plcf->root.data, 0, &scan);
+    rc = pxe_scan_settle((char *) plcf->root.data, 0,
+                         (unsigned) plcf->settle, now, &scan);
 
     if (rc != PXE_OK) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log,
@@ -1946,6 +1958,7 @@ ngx_http_pxekit_create_loc_conf(ngx_conf_t *cf)
     conf->enable = NGX_CONF_UNSET;
     conf->console = NGX_CONF_UNSET_UINT;
     conf->timeout = NGX_CONF_UNSET_MSEC;
+    conf->settle = NGX_CONF_UNSET;
     conf->consoles = NGX_CONF_UNSET_UINT;
     conf->kmdb = NGX_CONF_UNSET;
 
@@ -1977,6 +1990,7 @@ ngx_http_pxekit_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_uint_value(conf->console, prev->console,
                               PXE_CONSOLE_TTYB);
     ngx_conf_merge_msec_value(conf->timeout, prev->timeout, 10000);
+    ngx_conf_merge_sec_value(conf->settle, prev->settle, 0);
     ngx_conf_merge_str_value(conf->root_shadow, prev->root_shadow, "");
     ngx_conf_merge_str_value(conf->include, prev->include, "");
     ngx_conf_merge_uint_value(conf->consoles, prev->consoles, 0);
@@ -1992,6 +2006,12 @@ ngx_http_pxekit_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     if (conf->timeout > PXE_TIMEOUT_MAX) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "pxekit_menu_timeout must be at most 1d");
+        return NGX_CONF_ERROR;
+    }
+
+    if (conf->settle > 3600) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "pxekit_settle must be at most 1h");
         return NGX_CONF_ERROR;
     }
 

@@ -59,8 +59,13 @@
 #define HEAD_MAX      4096
 #define HASH_MAX      128
 #define MAX_FILES     4         /* menu, kernel, archive, hash */
-#define DISC_TRIES    4         /* 1, 2, 4, 8 s */
-#define REQ_TRIES     3         /* 1, 2, 4 s */
+/* iPXE's DHCP timers (src/config/dhcp.h, src/net/retry.c): DISCOVER
+   resent after 1, 2, 4, 8 s, REQUEST after 1/4, 1/2, 1, 2, 4, 8 s (its
+   minimum is the retry timer's default); each gives up when the next
+   timeout would pass 10 s.  A REQUEST that times out ends DHCP: iPXE
+   does not go back to DISCOVER. */
+#define DISC_FIRST    1.0
+#define REQ_FIRST     0.25
 /* iPXE's HTTP idle watchdog (src/net/tcp/httpcore.c): a transfer fails
    after this long without a byte, however long it has run. */
 #define HTTP_WATCHDOG 120.0
@@ -269,7 +274,7 @@ dhcp_recv(void)
             memcpy(&c->yiaddr, b + 16, 4);
             c->state = S_REQ;
             c->tries = 0;
-            c->t_next = now() + 1.0;
+            c->t_next = now() + REQ_FIRST;
             dhcp_send(c, 3);
         } else if (type == 5 && c->state == S_REQ) {
             v = dhcp_opt(b + 240, blen - 240, 67, &vl);
@@ -904,6 +909,7 @@ static void
 timers(double t)
 {
     client_t  *c;
+    double     wait;
     int        i;
 
     for (i = 0; i < ncl; i++) {
@@ -911,17 +917,19 @@ timers(double t)
         if (c->state == S_WAIT && t >= c->start) {
             c->state = S_DISC;
             c->t_first = t;
-            c->t_next = t + 1.0;
+            c->t_next = t + DISC_FIRST;
             dhcp_send(c, 1);
         } else if ((c->state == S_DISC || c->state == S_REQ)
                    && t >= c->t_next)
         {
-            if (++c->tries >= (c->state == S_DISC ? DISC_TRIES : REQ_TRIES)) {
+            wait = (c->state == S_DISC ? DISC_FIRST : REQ_FIRST)
+                   * (double) (1 << ++c->tries);
+            if (wait > 10.0) {
                 fail(c, c->state == S_DISC ? "no-offer" : "no-ack");
                 continue;
             }
             c->retransmits++;
-            c->t_next = t + (double) (1 << c->tries);
+            c->t_next = t + wait;
             dhcp_send(c, c->state == S_DISC ? 1 : 3);
         } else if (c->state == S_HTTP && c->tftp && t >= c->t_retry) {
             /* timer_expired: back off; past the maximum, give up */
