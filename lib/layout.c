@@ -92,6 +92,7 @@ pxe_scan_init(pxe_scan_t *scan)
     scan->nbuilds = 0;
     scan->unversioned = PXE_STAMP_NONE;
     scan->changed = 0;
+    scan->settle_at = 0;
 }
 
 void
@@ -321,6 +322,13 @@ pxe_build_dirname(const char *s, size_t len,
 int
 pxe_scan(const char *root, size_t max_builds, pxe_scan_t *scan)
 {
+    return pxe_scan_settle(root, max_builds, 0, 0, scan);
+}
+
+int
+pxe_scan_settle(const char *root, size_t max_builds, unsigned settle,
+    time_t now, pxe_scan_t *scan)
+{
     DIR            *dir;
     struct dirent  *de;
     struct stat     st;
@@ -385,6 +393,14 @@ pxe_scan(const char *root, size_t max_builds, pxe_scan_t *scan)
             continue;
         }
         scan_probe(rootfd, rroot, de->d_name, platform, plain, &b);
+        /* changed is whole seconds: still for settle seconds at least
+           means a whole second more than the difference says */
+        if (settle != 0 && b.changed + (time_t) settle >= now) {
+            b.settling = 1;
+            if (b.changed + (time_t) settle + 1 > scan->settle_at) {
+                scan->settle_at = b.changed + (time_t) settle + 1;
+            }
+        }
 
         rc = scan_add(scan, &cap, max_builds, &b);
         if (rc != PXE_OK) {
@@ -448,7 +464,7 @@ pxe_scan_find(const pxe_scan_t *scan, const char *name, size_t len)
 int
 pxe_build_usable(const pxe_build_t *b)
 {
-    return b != NULL && b->bootable && !b->disabled
+    return b != NULL && b->bootable && !b->disabled && !b->settling
            && pxe_buildname_valid(b->name, strnlen(b->name,
                                                    sizeof(b->name)));
 }

@@ -183,6 +183,10 @@ typedef struct pxe_build_s {
     unsigned        disabled:1;     /* a `disable` file in its directory */
     unsigned        hash:1;         /* boot_archive.hash in `files` */
     unsigned        manifest:1;
+    unsigned        settling:1;     /* changed less than the scan's settle
+                                       time ago: maybe still being written
+                                       (tar x or cp into the root), not
+                                       usable until it has been still */
     uint8_t         files;          /* 1 << PXE_FILE_*: regular files
                                        whose real path is in the root */
     uint8_t         outside;        /* 1 << PXE_FILE_*: files whose real
@@ -207,6 +211,10 @@ typedef struct pxe_scan_s {
     size_t          nbuilds;
     pxe_stamp_e     unversioned;    /* what became of platform/ */
     time_t          changed;        /* the root's latest mtime or ctime */
+    time_t          settle_at;      /* when the last settling build has
+                                       been still for the settle time: a
+                                       scan is due then even if the stamp
+                                       did not move; 0 when none settles */
 } pxe_scan_t;
 
 void pxe_scan_init(pxe_scan_t *scan);
@@ -228,13 +236,22 @@ int pxe_build_dirname(const char *s, size_t len,
  * On error scan is left empty.
  */
 int pxe_scan(const char *root, size_t max_builds, pxe_scan_t *scan);
+/*
+ * pxe_scan, and a build whose directory, files or `disable` changed less
+ * than settle seconds before now is settling: listed, not usable, and
+ * scan->settle_at says when to scan again.  A build unpacked in place
+ * (tar x, cp, rsync) is named by no menu until all its files have been
+ * written and left alone for that long.  settle 0: nothing settles.
+ */
+int pxe_scan_settle(const char *root, size_t max_builds, unsigned settle,
+    time_t now, pxe_scan_t *scan);
 void pxe_scan_free(pxe_scan_t *scan);
 /* The build of that name, or NULL. */
 const pxe_build_t *pxe_scan_find(const pxe_scan_t *scan, const char *name,
     size_t len);
 /*
  * 1 when b can be booted: kernel and boot archive are regular files inside
- * the root, no `disable` file, a valid name.  The one test of what the
+ * the root, no `disable` file, not settling, a valid name.  The one test of what the
  * menu lists, what a boot script is served for and what "latest" means.
  */
 int pxe_build_usable(const pxe_build_t *b);

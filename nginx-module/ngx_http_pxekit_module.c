@@ -77,6 +77,7 @@ typedef struct {
     time_t                      file_max_age;
     /* the Cache-Control value of each pxe_cache_e */
     ngx_str_t                   cache_control[PXE_CACHE_NO_STORE + 1];
+    time_t                      settle;
     ngx_http_pxekit_cache_t    *cache;
 } ngx_http_pxekit_loc_conf_t;
 
@@ -192,6 +193,13 @@ static ngx_command_t  ngx_http_pxekit_commands[] = {
       ngx_conf_set_msec_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_pxekit_loc_conf_t, timeout),
+      NULL },
+
+    { ngx_string("pxekit_settle"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_pxekit_loc_conf_t, settle),
       NULL },
 
     { ngx_string("pxekit_root_shadow"),
@@ -441,7 +449,10 @@ ngx_http_pxekit_refresh(ngx_http_request_t *r,
 
     cache->checked = now;
 
+    /* a build still settling is due another look when it has settled,
+       whether or not anything moved since */
     if (cache->scanned && !cache->racy
+        && (cache->scan.settle_at == 0 || now < cache->scan.settle_at)
         && pxe_scan_stamp((char *) plcf->root.data, &cache->scan, &stamp)
            == PXE_OK
         && stamp == cache->stamp)
@@ -451,7 +462,8 @@ ngx_http_pxekit_refresh(ngx_http_request_t *r,
 
     ngx_gettimeofday(&start);
 
-    rc = pxe_scan((char *) plcf->root.data, 0, &scan);
+    rc = pxe_scan_settle((char *) plcf->root.data, 0,
+                         (unsigned) plcf->settle, now, &scan);
 
     if (rc != PXE_OK) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log,
@@ -2026,6 +2038,7 @@ ngx_http_pxekit_create_loc_conf(ngx_conf_t *cf)
     conf->enable = NGX_CONF_UNSET;
     conf->console = NGX_CONF_UNSET_UINT;
     conf->timeout = NGX_CONF_UNSET_MSEC;
+    conf->settle = NGX_CONF_UNSET;
     conf->consoles = NGX_CONF_UNSET_UINT;
     conf->kmdb = NGX_CONF_UNSET;
     conf->menu_max_age = NGX_CONF_UNSET;
@@ -2060,6 +2073,7 @@ ngx_http_pxekit_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_uint_value(conf->console, prev->console,
                               PXE_CONSOLE_TTYB);
     ngx_conf_merge_msec_value(conf->timeout, prev->timeout, 10000);
+    ngx_conf_merge_sec_value(conf->settle, prev->settle, 0);
     ngx_conf_merge_str_value(conf->root_shadow, prev->root_shadow, "");
     ngx_conf_merge_str_value(conf->include, prev->include, "");
     ngx_conf_merge_uint_value(conf->consoles, prev->consoles, 0);
@@ -2116,6 +2130,12 @@ ngx_http_pxekit_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         }
 
         conf->cache_control[i].len = cc.len;
+    }
+
+    if (conf->settle > 3600) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "pxekit_settle must be at most 1h");
+        return NGX_CONF_ERROR;
     }
 
     if (conf->enable != 1) {

@@ -7,6 +7,7 @@ PXE_PACKAGES=(
     # build
     gcc g++ make autoconf automake libtool pkg-config binutils
     libpcre2-dev libcmocka-dev
+    libssl-dev          # libcrypto's SHA-1 in the storm's clients (tests/bench/storm)
     kea-dev libboost-dev
     nginx nginx-dev
     # servers and clients the tests drive

@@ -59,11 +59,23 @@
 #define HEAD_MAX      4096
 #define HASH_MAX      128
 #define MAX_FILES     4         /* menu, kernel, archive, hash */
-#define DISC_TRIES    4         /* 1, 2, 4, 8 s */
-#define REQ_TRIES     3         /* 1, 2, 4 s */
-#define HTTP_TIMEOUT  30.0
+/* iPXE's DHCP timers (src/config/dhcp.h, src/net/retry.c): DISCOVER
+   resent after 1, 2, 4, 8 s, REQUEST after 1/4, 1/2, 1, 2, 4, 8 s (its
+   minimum is the retry timer's default); each gives up when the next
+   timeout would pass 10 s.  A REQUEST that times out ends DHCP: iPXE
+   does not go back to DISCOVER. */
+#define DISC_FIRST    1.0
+#define REQ_FIRST     0.25
+/* iPXE's HTTP idle watchdog (src/net/tcp/httpcore.c): a transfer fails
+   after this long without a byte, however long it has run. */
+#define HTTP_WATCHDOG 120.0
 #define TFTP_BLKSIZE  1432
-#define TFTP_TRIES    5
+/* iPXE's retry timer (src/net/retry.c): the timeout starts at 1/4 s,
+   follows the round trip (t := 7t/8 + rtt/2 after each answer that was
+   not a resend's), doubles on each expiry, and the transfer fails when
+   it would pass 10 s: about 16 s of silence. */
+#define RT_MIN        0.25
+#define RT_MAX        10.0
 
 enum { S_WAIT, S_DISC, S_REQ, S_HTTP, S_DONE };
 
@@ -72,6 +84,7 @@ typedef struct {
     int            state, tries, retransmits, ok, file, nfiles, fd;
     uint32_t       xid, yiaddr, server_id;
     double         start, t_first, t_next, t_dhcp, t_end, deadline;
+    double         menu_wall;   /* when the menu arrived, CLOCK_REALTIME */
     char           url[MAX_FILES][URL_MAX];
     /* the HTTP transfer in progress */
     char           head[HEAD_MAX];
@@ -81,7 +94,8 @@ typedef struct {
     size_t         body_len, body_max;
     int            hashing, in_body;
     /* TFTP: the last block received, the block size, resends */
-    int            tftp, tftp_tries, tftp_conn;
+    int            tftp, tftp_conn, rt_count;
+    double         rt_timeout, rt_start;   /* iPXE's retry timer */
     unsigned       block, blksize;
     struct sockaddr_in  tsa;     /* the server's port 69, for the RRQ */
     double         t_retry;
@@ -112,6 +126,7 @@ fail(client_t *c, const char *why)
         close(c->fd);
         c->fd = -1;
     }
+    storm_sha1_free(&c->sha);
     left -= c->state != S_DONE;
     c->state = S_DONE;
     c->ok = 0;
@@ -259,7 +274,7 @@ dhcp_recv(void)
             memcpy(&c->yiaddr, b + 16, 4);
             c->state = S_REQ;
             c->tries = 0;
-            c->t_next = now() + 1.0;
+            c->t_next = now() + REQ_FIRST;
             dhcp_send(c, 3);
         } else if (type == 5 && c->state == S_REQ) {
             v = dhcp_opt(b + 240, blen - 240, 67, &vl);
@@ -330,6 +345,7 @@ url_split(const char *u, struct sockaddr_in *sa, const char **path)
 }
 
 static void tftp_start(client_t *c, struct sockaddr_in *sa, const char *path);
+static void rt_restart(client_t *c, double t, int running);
 static int http_body(client_t *c, const char *p, size_t n);
 static void http_done(client_t *c);
 
@@ -358,14 +374,15 @@ http_start(client_t *c)
     c->in_body = 0;
     c->clen = -1;
     c->got = 0;
-    /* SHA-1 costs the pool ~6 s of CPU per GiB: with many clients
+    /* SHA-1 costs the pool ~0.7 s of CPU per GiB: with many clients
        and big archives only every verify_every-th client checks it
        (sizes are always checked) */
     c->hashing = strstr(path, "boot_archive") != NULL
                  && strstr(path, ".hash") == NULL
                  && (c - cl) % verify_every == 0;
-    if (c->hashing) {
-        storm_sha1_init(&c->sha);
+    if (c->hashing && storm_sha1_init(&c->sha) != 0) {
+        fail(c, "oom");
+        return;
     }
     c->body_max = c->file == 0 ? MENU_MAX
                   : strstr(path, ".hash") != NULL ? HASH_MAX : 0;
@@ -405,7 +422,7 @@ http_start(client_t *c)
         fail(c, "epoll");
         return;
     }
-    c->deadline = now() + HTTP_TIMEOUT;
+    c->deadline = now() + HTTP_WATCHDOG;
 }
 
 /* Resolves ref against the menu's URL (RFC 3986, the cases iPXE meets). */
@@ -549,7 +566,8 @@ menu_parse(client_t *c)
 static void
 http_done(client_t *c)
 {
-    char  *p;
+    struct timespec   ts;
+    char             *p;
 
     epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
     close(c->fd);
@@ -562,6 +580,8 @@ http_done(client_t *c)
         c->bytes += c->got;     /* file_bytes: kernel + modules */
     }
     if (c->file == 0) {
+        clock_gettime(CLOCK_REALTIME, &ts);
+        c->menu_wall = ts.tv_sec + ts.tv_nsec / 1e9;
         menu_parse(c);
         if (c->state == S_DONE) {
             return;
@@ -681,6 +701,7 @@ http_io(client_t *c, uint32_t events)
             }
             return;
         }
+        c->deadline = now() + HTTP_WATCHDOG;
         if (n == 0) {
             if (c->head_len < 4 || c->clen < -1) {
                 fail(c, "closed");
@@ -741,9 +762,10 @@ tftp_start(client_t *c, struct sockaddr_in *sa, const char *path)
     c->req_len = (size_t) (q - c->req);
     c->block = 0;
     c->blksize = 512;
-    c->tftp_tries = 0;
     c->tftp_conn = 0;
-    c->t_retry = now() + 1.0;
+    c->rt_timeout = 0;
+    c->rt_count = 0;
+    rt_restart(c, now(), 0);
     c->tsa = *sa;
     ev.events = EPOLLIN;
     ev.data.u32 = (uint32_t) (c - cl);
@@ -751,12 +773,31 @@ tftp_start(client_t *c, struct sockaddr_in *sa, const char *path)
         fail(c, "epoll");
         return;
     }
-    c->deadline = now() + HTTP_TIMEOUT * 20;   /* resends decide */
+    c->deadline = now() + HTTP_WATCHDOG * 20;  /* resends decide */
     if (sendto(c->fd, c->req, c->req_len, 0, (struct sockaddr *) sa,
                sizeof(*sa)) < 0)
     {
         fail(c, "send");
     }
+}
+
+/* tftp_send_packet's stop_timer + start_timer: the time since the last
+   send is a round trip unless a resend came in between (count). */
+static void
+rt_restart(client_t *c, double t, int running)
+{
+    if (running) {
+        if (c->rt_count > 0) {
+            c->rt_count--;
+        } else {
+            c->rt_timeout += (t - c->rt_start) / 2 - c->rt_timeout / 8;
+        }
+    }
+    if (c->rt_timeout < RT_MIN) {
+        c->rt_timeout = RT_MIN;
+    }
+    c->rt_start = t;
+    c->t_retry = t + c->rt_timeout;
 }
 
 static void
@@ -765,8 +806,7 @@ tftp_ack(client_t *c, unsigned block)
     c->req[0] = 0; c->req[1] = 4;
     c->req[2] = (char) (block >> 8); c->req[3] = (char) block;
     c->req_len = 4;
-    c->t_retry = now() + 1.0;
-    c->tftp_tries = 0;
+    rt_restart(c, now(), 1);
     (void) send(c->fd, c->req, 4, 0);
 }
 
@@ -811,56 +851,57 @@ tftp_io(client_t *c)
     ssize_t             n;
     unsigned            op, blk;
 
-    for (;;) {
-        fl = sizeof(from);
-        n = recvfrom(c->fd, pkt, sizeof(pkt), 0, (struct sockaddr *) &from,
-                     &fl);
-        if (n < 0) {
-            if (errno != EAGAIN) {
-                fail(c, "tftp-recv");
-            }
+    /* One datagram per readiness event: lock-step TFTP has one in
+       flight, and reading until EAGAIN costs a syscall per block; epoll
+       is level-triggered, so anything still queued comes back. */
+    fl = sizeof(from);
+    n = recvfrom(c->fd, pkt, sizeof(pkt), 0, (struct sockaddr *) &from,
+                 &fl);
+    if (n < 0) {
+        if (errno != EAGAIN) {
+            fail(c, "tftp-recv");
+        }
+        return;
+    }
+    if (n < 4) {
+        return;
+    }
+    op = (unsigned) pkt[0] << 8 | pkt[1];
+    blk = (unsigned) pkt[2] << 8 | pkt[3];
+    if (!c->tftp_conn && (op == 3 || op == 6)) {
+        /* the server's transfer port, fixed from now on */
+        if (connect(c->fd, (struct sockaddr *) &from, fl) != 0) {
+            fail(c, "connect");
             return;
         }
-        if (n < 4) {
-            continue;
-        }
-        op = (unsigned) pkt[0] << 8 | pkt[1];
-        blk = (unsigned) pkt[2] << 8 | pkt[3];
-        if (!c->tftp_conn && (op == 3 || op == 6)) {
-            /* the server's transfer port, fixed from now on */
-            if (connect(c->fd, (struct sockaddr *) &from, fl) != 0) {
-                fail(c, "connect");
-                return;
-            }
-            c->tftp_conn = 1;
-        }
-        if (op == 5) {
-            fail(c, "tftp-error");
+        c->tftp_conn = 1;
+    }
+    if (op == 5) {
+        fail(c, "tftp-error");
+        return;
+    }
+    if (op == 6 && c->block == 0) {
+        if (tftp_oack(c, (const char *) pkt + 2, (size_t) n - 2) != 0) {
+            fail(c, "tftp-oack");
             return;
         }
-        if (op == 6 && c->block == 0) {
-            if (tftp_oack(c, (const char *) pkt + 2, (size_t) n - 2) != 0) {
-                fail(c, "tftp-oack");
-                return;
-            }
-            tftp_ack(c, 0);
-        } else if (op == 3 && blk == ((c->block + 1) & 0xffff)) {
-            if ((size_t) n - 4 > c->blksize) {
-                fail(c, "tftp-block");
-                return;
-            }
-            if (http_body(c, (const char *) pkt + 4, (size_t) n - 4) != 0) {
-                return;
-            }
-            c->block++;
-            tftp_ack(c, blk);
-            if ((size_t) n - 4 < c->blksize) {
-                http_done(c);
-                return;
-            }
-        } else if (op == 3 && blk == (c->block & 0xffff)) {
-            tftp_ack(c, blk);       /* our ACK was lost: say it again */
+        tftp_ack(c, 0);
+    } else if (op == 3 && blk == ((c->block + 1) & 0xffff)) {
+        if ((size_t) n - 4 > c->blksize) {
+            fail(c, "tftp-block");
+            return;
         }
+        if (http_body(c, (const char *) pkt + 4, (size_t) n - 4) != 0) {
+            return;
+        }
+        c->block++;
+        tftp_ack(c, blk);
+        if ((size_t) n - 4 < c->blksize) {
+            http_done(c);
+            return;
+        }
+    } else if (op == 3 && blk == (c->block & 0xffff)) {
+        tftp_ack(c, blk);       /* our ACK was lost: say it again */
     }
 }
 
@@ -868,6 +909,7 @@ static void
 timers(double t)
 {
     client_t  *c;
+    double     wait;
     int        i;
 
     for (i = 0; i < ncl; i++) {
@@ -875,24 +917,29 @@ timers(double t)
         if (c->state == S_WAIT && t >= c->start) {
             c->state = S_DISC;
             c->t_first = t;
-            c->t_next = t + 1.0;
+            c->t_next = t + DISC_FIRST;
             dhcp_send(c, 1);
         } else if ((c->state == S_DISC || c->state == S_REQ)
                    && t >= c->t_next)
         {
-            if (++c->tries >= (c->state == S_DISC ? DISC_TRIES : REQ_TRIES)) {
+            wait = (c->state == S_DISC ? DISC_FIRST : REQ_FIRST)
+                   * (double) (1 << ++c->tries);
+            if (wait > 10.0) {
                 fail(c, c->state == S_DISC ? "no-offer" : "no-ack");
                 continue;
             }
             c->retransmits++;
-            c->t_next = t + (double) (1 << c->tries);
+            c->t_next = t + wait;
             dhcp_send(c, c->state == S_DISC ? 1 : 3);
         } else if (c->state == S_HTTP && c->tftp && t >= c->t_retry) {
-            if (++c->tftp_tries > TFTP_TRIES) {
+            /* timer_expired: back off; past the maximum, give up */
+            c->rt_count++;
+            c->rt_timeout *= 2;
+            if (c->rt_timeout > RT_MAX) {
                 fail(c, "tftp-timeout");
                 continue;
             }
-            c->t_retry = t + 1.0;
+            rt_restart(c, t, 0);
             (void) sendto(c->fd, c->req, c->req_len, 0,
                           c->tftp_conn ? NULL : (struct sockaddr *) &c->tsa,
                           c->tftp_conn ? 0 : sizeof(c->tsa));
@@ -916,7 +963,7 @@ open_packet(const char *ifname)
     };
     struct sock_fprog          prog = { 11, code };
     struct sockaddr_ll         sa;
-    int                        fd;
+    int                        fd, rcvbuf;
 
     ifindex = (int) if_nametoindex(ifname);
     if (ifindex == 0) {
@@ -933,6 +980,17 @@ open_packet(const char *ifname)
     {
         perror("SO_ATTACH_FILTER");
         return -1;
+    }
+    /* Replies to a thousand clients arrive in bursts while this process
+       is busy with HTTP: a default-sized buffer drops some, and a drop
+       reads as a DHCP retransmission the servers did not cause.  As
+       root, FORCE goes past rmem_max. */
+    rcvbuf = 8 << 20;
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf))
+        != 0)
+    {
+        (void) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+                          sizeof(rcvbuf));
     }
     memset(&sa, 0, sizeof(sa));
     sa.sll_family = AF_PACKET;
@@ -998,12 +1056,20 @@ run(const char *ifname, int procs, int me)
         if (c->reason == NULL) {
             continue;
         }
-        printf("%02x:%02x:%02x:%02x:%02x:%02x %s %.6f %.6f %d %lld %s %s\n",
+        /* then the leased address and the server that answered it (HA:
+           after a kill the survivor answers, from either pool) */
+        printf("%02x:%02x:%02x:%02x:%02x:%02x %s %.6f %.6f %d %lld %s %s "
+               "%s ",
                c->mac[0], c->mac[1], c->mac[2], c->mac[3], c->mac[4],
                c->mac[5], c->ok ? "ok" : "fail",
                c->t_dhcp > 0 ? c->t_dhcp - c->t_first : -1.0,
                c->ok ? c->t_end - c->t_first : -1.0, c->retransmits,
-               c->bytes, c->reason, c->nfiles > 1 ? c->url[1] : "-");
+               c->bytes, c->reason, c->nfiles > 1 ? c->url[1] : "-",
+               c->t_dhcp > 0 ? inet_ntoa((struct in_addr) { c->yiaddr })
+                             : "-");
+        printf("%s %.6f\n", c->t_dhcp > 0
+                             ? inet_ntoa((struct in_addr) { c->server_id })
+                             : "-", c->menu_wall);
     }
     return 0;
 }

@@ -828,6 +828,78 @@ test_scan_every_layout(void **state)
     free(root);
 }
 
+/*
+ * A build written in place (tar x, cp) is listed but not usable until its
+ * files have been still for the settle time, and the scan says when to
+ * look again; settle 0 is pxe_scan.
+ */
+static void
+test_scan_settle(void **state)
+{
+    const char        *root = *state;
+    pxe_scan_t         s;
+    time_t             last = 0;
+    size_t             i;
+
+    assert_int_equal(pxe_scan(root, 0, &s), PXE_OK);
+    for (i = 0; i < s.nbuilds; i++) {
+        assert_false(s.builds[i].settling);
+        if (s.builds[i].changed > last) {
+            last = s.builds[i].changed;
+        }
+    }
+    assert_int_equal((long long) s.settle_at, 0);
+    pxe_scan_free(&s);
+
+    /* two seconds after the last write, counted in whole seconds (so
+       maybe only one): everything just made settles */
+    assert_int_equal(pxe_scan_settle(root, 0, 2, last + 2, &s), PXE_OK);
+    assert_null(pxe_scan_latest(&s));
+    assert_null(pxe_scan_pick(&s, NEWEST));
+    assert_non_null(pxe_scan_find(&s, NEWEST, strlen(NEWEST)));
+    assert_true(pxe_scan_find(&s, NEWEST, strlen(NEWEST))->settling);
+    assert_int_equal((long long) s.settle_at, (long long) last + 3);
+    pxe_scan_free(&s);
+
+    /* three: two whole seconds have passed, nothing settles any more */
+    assert_int_equal(pxe_scan_settle(root, 0, 2, last + 3, &s), PXE_OK);
+    assert_string_equal(pxe_scan_latest(&s)->name, NEWEST);
+    assert_int_equal((long long) s.settle_at, 0);
+    pxe_scan_free(&s);
+
+    assert_int_equal(pxe_scan_settle(root, 0, 0, last, &s), PXE_OK);
+    assert_string_equal(pxe_scan_latest(&s)->name, NEWEST);
+    pxe_scan_free(&s);
+}
+
+/*
+ * A file appearing deep in a build (the hash of a build being unpacked)
+ * moves the stamp, though the build's own directory did not change.
+ */
+static void
+test_stamp_sees_files_appear(void **state)
+{
+    const char  *root = *state;
+    pxe_scan_t   s;
+    uint64_t     before, after;
+    char         p[PATH_MAX];
+    FILE        *f;
+
+    assert_int_equal(pxe_scan(root, 0, &s), PXE_OK);
+    assert_int_equal(pxe_scan_stamp(root, &s, &before), PXE_OK);
+    assert_int_equal(pxe_scan_stamp(root, &s, &after), PXE_OK);
+    assert_true(before == after);
+    snprintf(p, sizeof(p), "%s/%s/platform/i86pc/amd64/boot_archive.hash",
+             root, OLDER);
+    f = fopen(p, "w");
+    assert_non_null(f);
+    fputs("0000000000000000000000000000000000000000\n", f);
+    fclose(f);
+    assert_int_equal(pxe_scan_stamp(root, &s, &after), PXE_OK);
+    assert_true(before != after);
+    pxe_scan_free(&s);
+}
+
 int
 main(void)
 {
@@ -850,6 +922,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_usable_latest_newest,
                                         setup_tree, teardown_tree),
         cmocka_unit_test(test_newest_with_old_mtimes),
+        cmocka_unit_test_setup_teardown(test_scan_settle,
+                                        setup_tree, teardown_tree),
+        cmocka_unit_test_setup_teardown(test_stamp_sees_files_appear,
+                                        setup_tree, teardown_tree),
         cmocka_unit_test(test_build_ref_parse),
         cmocka_unit_test(test_scan_every_layout),
         cmocka_unit_test(test_build_dirname),
