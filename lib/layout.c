@@ -322,13 +322,14 @@ pxe_build_dirname(const char *s, size_t len,
 int
 pxe_scan(const char *root, size_t max_builds, pxe_scan_t *scan)
 {
-    return pxe_scan_settle(root, max_builds, 0, 0, scan);
+    return pxe_scan_settle(root, max_builds, 0, 0, NULL, scan);
 }
 
 int
 pxe_scan_settle(const char *root, size_t max_builds, unsigned settle,
-    time_t now, pxe_scan_t *scan)
+    time_t now, const pxe_scan_t *named, pxe_scan_t *scan)
 {
+    const pxe_build_t  *was;
     DIR            *dir;
     struct dirent  *de;
     struct stat     st;
@@ -395,7 +396,13 @@ pxe_scan_settle(const char *root, size_t max_builds, unsigned settle,
         scan_probe(rootfd, rroot, de->d_name, platform, plain, &b);
         /* changed is whole seconds: still for settle seconds at least
            means a whole second more than the difference says */
-        if (settle != 0 && b.changed + (time_t) settle >= now) {
+        was = named != NULL
+              ? pxe_scan_find(named, b.name, strnlen(b.name, sizeof(b.name)))
+              : NULL;
+        if (settle != 0 && b.changed + (time_t) settle >= now
+            && !(was != NULL && pxe_build_usable(was) && was->dev == b.dev
+                 && was->ino == b.ino))
+        {
             b.settling = 1;
             if (b.changed + (time_t) settle + 1 > scan->settle_at) {
                 scan->settle_at = b.changed + (time_t) settle + 1;

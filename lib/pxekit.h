@@ -241,10 +241,13 @@ int pxe_scan(const char *root, size_t max_builds, pxe_scan_t *scan);
  * than settle seconds before now is settling: listed, not usable, and
  * scan->settle_at says when to scan again.  A build unpacked in place
  * (tar x, cp, rsync) is named by no menu until all its files have been
- * written and left alone for that long.  settle 0: nothing settles.
+ * written and left alone for that long.  A build already usable in
+ * named (the scan before, same tree) stays usable: a chmod -R of the
+ * root must not take every build out of the menus.  settle 0: nothing
+ * settles; named NULL: every recent build settles.
  */
 int pxe_scan_settle(const char *root, size_t max_builds, unsigned settle,
-    time_t now, pxe_scan_t *scan);
+    time_t now, const pxe_scan_t *named, pxe_scan_t *scan);
 void pxe_scan_free(pxe_scan_t *scan);
 /* The build of that name, or NULL. */
 const pxe_build_t *pxe_scan_find(const pxe_scan_t *scan, const char *name,

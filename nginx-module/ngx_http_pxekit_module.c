@@ -463,7 +463,8 @@ ngx_http_pxekit_refresh(ngx_http_request_t *r,
     ngx_gettimeofday(&start);
 
     rc = pxe_scan_settle((char *) plcf->root.data, 0,
-                         (unsigned) plcf->settle, now, &scan);
+                         (unsigned) plcf->settle, now,
+                         cache->scanned ? &cache->scan : NULL, &scan);
 
     if (rc != PXE_OK) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log,

@@ -853,7 +853,7 @@ test_scan_settle(void **state)
 
     /* two seconds after the last write, counted in whole seconds (so
        maybe only one): everything just made settles */
-    assert_int_equal(pxe_scan_settle(root, 0, 2, last + 2, &s), PXE_OK);
+    assert_int_equal(pxe_scan_settle(root, 0, 2, last + 2, NULL, &s), PXE_OK);
     assert_null(pxe_scan_latest(&s));
     assert_null(pxe_scan_pick(&s, NEWEST));
     assert_non_null(pxe_scan_find(&s, NEWEST, strlen(NEWEST)));
@@ -862,12 +862,32 @@ test_scan_settle(void **state)
     pxe_scan_free(&s);
 
     /* three: two whole seconds have passed, nothing settles any more */
-    assert_int_equal(pxe_scan_settle(root, 0, 2, last + 3, &s), PXE_OK);
+    assert_int_equal(pxe_scan_settle(root, 0, 2, last + 3, NULL, &s), PXE_OK);
     assert_string_equal(pxe_scan_latest(&s)->name, NEWEST);
     assert_int_equal((long long) s.settle_at, 0);
+
+    /* builds already named stay named when they change again (a chmod
+       -R of the root): only one not named before settles */
+    {
+        pxe_scan_t  again;
+        char        p[PATH_MAX];
+
+        snprintf(p, sizeof(p), "%s/%s/platform/i86pc/amd64/boot_archive",
+                 root, NEWEST);
+        assert_int_equal(chmod(p, 0640), 0);
+        assert_int_equal(pxe_scan_settle(root, 0, 2, time(NULL), &s, &again),
+                         PXE_OK);
+        assert_false(pxe_scan_find(&again, NEWEST, strlen(NEWEST))->settling);
+        assert_string_equal(pxe_scan_latest(&again)->name, NEWEST);
+        pxe_scan_free(&again);
+        assert_int_equal(pxe_scan_settle(root, 0, 2, time(NULL), NULL, &again),
+                         PXE_OK);
+        assert_true(pxe_scan_find(&again, NEWEST, strlen(NEWEST))->settling);
+        pxe_scan_free(&again);
+    }
     pxe_scan_free(&s);
 
-    assert_int_equal(pxe_scan_settle(root, 0, 0, last, &s), PXE_OK);
+    assert_int_equal(pxe_scan_settle(root, 0, 0, last, NULL, &s), PXE_OK);
     assert_string_equal(pxe_scan_latest(&s)->name, NEWEST);
     pxe_scan_free(&s);
 }
