@@ -238,19 +238,15 @@ CG_RATE = 40
 def callgrind(wd, kind, n, keep=None):
     kea = Kea(wd, "%s-cg%d" % (kind, n))
     out = os.path.join(kea.dir, "callgrind.out")
-    # valgrind in front of kea-dhcp4: same harness, another binary.
-    import keatest
-    saved = keatest.KEA_DHCP4
+    # valgrind in front of kea-dhcp4: same harness, another binary (the
+    # Kea object takes its binary when made: set it there, as kea6-bench).
     wrapper = os.path.join(kea.dir, "kea-under-valgrind")
     with open(wrapper, "w") as f:
         f.write("#!/bin/sh\nexec valgrind -q --tool=callgrind --callgrind-out-file=%s %s \"$@\"\n"
                 % (out, KEA_DHCP4))
     os.chmod(wrapper, 0o755)
-    keatest.KEA_DHCP4 = wrapper
-    try:
-        started = kea.start(config(kind, kea), wait=False)
-    finally:
-        keatest.KEA_DHCP4 = saved
+    kea.binary = wrapper
+    started = kea.start(config(kind, kea), wait=False)
     # keatest waits 20 s; thousands of reservations under valgrind take
     # longer to load: the same readiness test (a command answered), later.
     deadline = time.time() + 600
