@@ -159,6 +159,7 @@ load(LibraryHandle& handle) {
     try {
         PxekitImplPtr fresh(new PxekitImpl());
         fresh->configure(handle.getParameters(), serverFamily());
+        fresh->readLogLevel();
         fresh->initStats();
         handle.registerCommandCallout("pxekit-explain", pxekit_explain);
         impl = fresh;

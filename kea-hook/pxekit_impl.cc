@@ -253,7 +253,7 @@ ValueTree::convert(const ConstElementPtr& elem, pxe_value_t& out) {
     }
 }
 
-PxekitImpl::PxekitImpl() : warned_packed_(false) {
+PxekitImpl::PxekitImpl() : debug_(false), warned_packed_(false) {
     pxe_policy_init(&policy_);
 }
 
@@ -270,7 +270,16 @@ PxekitImpl::configure(const ConstElementPtr& params, int family) {
     if (rc != PXE_OK) {
         isc_throw(BadValue, err.msg);
     }
-    counters_.reset(new Counters(policy_.nrules));
+    std::vector<bool> per_host(policy_.nrules);
+    for (size_t i = 0; i < policy_.nrules; ++i) {
+        per_host[i] = pxe_policy_rule_per_host(&policy_, i) != 0;
+    }
+    counters_.reset(new Counters(per_host));
+}
+
+void
+PxekitImpl::readLogLevel() {
+    debug_ = pxekit_logger.isDebugEnabled(DBG_PXEKIT_DECISION);
 }
 
 std::string
@@ -322,7 +331,7 @@ PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
     // Each option the core decodes, looked up once.  String and binary
     // options hold their payload as data; the typed arrays (55, 93) give
     // it through their values.
-    const bool debug = pxekit_logger.isDebugEnabled(DBG_PXEKIT_DECISION);
+    const bool debug = debug_;
     for (uint16_t code : QUERY_OPTIONS) {
         // Option 12 is read for ${hostname} only (a lookup a reply).
         if (code == PXE_OPT_HOSTNAME && !policy_.needs_hostname) {
@@ -364,17 +373,15 @@ PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
     }
 
     pxe_decision_t d;
-    int rc = pxe_policy_decide(&policy_, &client, &d);
-    if (!countKind(d, *query, debug)) {
+    bool matched;
+    if (!decide(client, *query, d, matched)) {
         return;
     }
-    Counters& stats = *counters_;
 
     // The decision's file stays in d: a std::string per reply showed in
     // profiles (the URLs are past the small-string buffer).
     bool decided_file = pxe_decision_has_file(&d);
-    if (rc == PXE_OK) {
-        stats.add(Counters::RULES + static_cast<size_t>(d.rule));
+    if (matched) {
         response->setSiaddr(toAddress(d.next_server));
         if (d.sname_len > 0) {
             response->setSname(reinterpret_cast<const uint8_t*>(d.sname),
@@ -399,12 +406,6 @@ PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
                 .arg(d.option67 ? "yes" : "no")
                 .arg(toAddress(d.next_server).toText())
                 .arg(response->getYiaddr().toText());
-        }
-    } else {
-        stats.add(Counters::NO_MATCH);
-        if (debug) {
-            LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_NO_MATCH)
-                .arg(query->getLabel()).arg(kindName(d.kind));
         }
     }
     // The core decides the echo on the file the reply ends up with; it
@@ -440,12 +441,13 @@ PxekitImpl::pointClasses(const Pkt& query, pxe_str_t* out) {
 }
 
 bool
-PxekitImpl::countKind(const pxe_decision_t& d, const Pkt& query,
-                      bool debug) const {
+PxekitImpl::decide(const pxe_client_t& client, const Pkt& query,
+                   pxe_decision_t& d, bool& matched) const {
+    matched = pxe_policy_decide(&policy_, &client, &d) == PXE_OK;
     Counters& stats = *counters_;
     stats.add(kindCounter(d.kind));
     if (d.kind == PXE_KIND_NONE) {
-        if (debug) {
+        if (debug_) {
             LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_NOT_NETBOOT)
                 .arg(query.getLabel());
         }
@@ -453,9 +455,18 @@ PxekitImpl::countKind(const pxe_decision_t& d, const Pkt& query,
     }
     if (d.skipped > 0) {
         stats.add(Counters::SKIPPED, d.skipped);
-        if (debug) {
+        if (debug_) {
             LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_RULE_SKIPPED)
                 .arg(query.getLabel()).arg(d.skipped);
+        }
+    }
+    if (matched) {
+        stats.add(counters_->rule(static_cast<size_t>(d.rule)));
+    } else {
+        stats.add(Counters::NO_MATCH);
+        if (debug_) {
+            LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_NO_MATCH)
+                .arg(query.getLabel()).arg(kindName(d.kind));
         }
     }
     return (true);

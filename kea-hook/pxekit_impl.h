@@ -69,6 +69,11 @@ public:
         return (policy_.family);
     }
 
+    /// @brief Takes Kea's logging level for decision logging (see
+    /// debug_): in load(), not configure(), which pxekit-kea-check runs
+    /// without Kea's logging.
+    void readLogLevel();
+
     /// @brief Creates this library's statistics at zero.
     void initStats() const;
 
@@ -112,10 +117,12 @@ private:
     /// which outlive the decision; how many.
     static size_t pointClasses(const isc::dhcp::Pkt& query, pxe_str_t* out);
 
-    /// @brief Counts the kind of client and the rules skipped, logs them;
+    /// @brief Decides for the client and counts the decision (its kind,
+    /// the rules skipped, the rule or no match), logged at debug level;
     /// false when the client is not netbooting (reply left alone).
-    bool countKind(const pxe_decision_t& d, const isc::dhcp::Pkt& query,
-                   bool debug) const;
+    /// matched: a rule matched (d.rule).  v4 and v6 alike.
+    bool decide(const pxe_client_t& client, const isc::dhcp::Pkt& query,
+                pxe_decision_t& d, bool& matched) const;
 
     /// @brief explain()'s fields of a DHCPv6 decision that matched a
     /// rule (pxekit_v6.cc): bootfile-url and bootfile-param.
@@ -127,6 +134,11 @@ private:
 
     pxe_policy_t policy_;
     std::unique_ptr<Counters> counters_;    // made by configure()
+    /// Decision logging, as Kea's logging stood at load: Kea applies a
+    /// new logging config before it reloads the hook libraries
+    /// (config-set, config-reload), so a level change reaches the packet
+    /// path through a reload, and the check is not made on every reply.
+    bool debug_;
     mutable std::atomic<bool> warned_packed_;
 };
 

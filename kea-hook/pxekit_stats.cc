@@ -17,22 +17,35 @@ const char* const STAT_HTTP = "pxekit.http-boot-clients";
 const char* const STAT_NON_BOOT = "pxekit.non-boot-clients";
 const char* const STAT_NO_MATCH = "pxekit.no-match";
 const char* const STAT_SKIPPED = "pxekit.skipped-rules";
+const char* const STAT_HOST_RULES = "pxekit.host-rules.matches";
 
-Counters::Counters(size_t nrules)
-    : counts_(new std::atomic<uint64_t>[RULES + nrules]()),
-      dirty_(new std::atomic<uint64_t>[(RULES + nrules + 63) / 64]()),
-      published_(RULES + nrules, 0) {
+Counters::Counters(const std::vector<bool>& per_host)
+    : rules_(per_host.size()) {
     names_.push_back(STAT_IPXE);
     names_.push_back(STAT_PXE);
     names_.push_back(STAT_HTTP);
     names_.push_back(STAT_NON_BOOT);
     names_.push_back(STAT_NO_MATCH);
     names_.push_back(STAT_SKIPPED);
-    for (size_t i = 0; i < nrules; ++i) {
+    size_t host_rules = 0;      // their shared counter, once one is seen
+    for (size_t i = 0; i < per_host.size(); ++i) {
+        if (per_host[i] && host_rules) {
+            rules_[i] = static_cast<uint32_t>(host_rules);
+            continue;
+        }
+        rules_[i] = static_cast<uint32_t>(names_.size());
+        if (per_host[i]) {
+            host_rules = names_.size();
+            names_.push_back(STAT_HOST_RULES);
+            continue;
+        }
         std::ostringstream name;
         name << "pxekit.rule[" << i << "].matches";
         names_.push_back(name.str());
     }
+    counts_.reset(new std::atomic<uint64_t>[names_.size()]());
+    dirty_.reset(new std::atomic<uint64_t>[(names_.size() + 63) / 64]());
+    published_.assign(names_.size(), 0);
 }
 
 void

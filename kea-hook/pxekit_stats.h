@@ -31,17 +31,29 @@ extern const char* const STAT_HTTP;
 extern const char* const STAT_NON_BOOT;
 extern const char* const STAT_NO_MATCH;
 extern const char* const STAT_SKIPPED;
+extern const char* const STAT_HOST_RULES;
 
-/// @brief One counter per statistic: the fixed ones, then one per rule.
+/// @brief One counter per statistic: the fixed ones, then one per rule,
+/// except that per-host rules share one.
 class Counters {
 public:
-    /// @brief Indices of the fixed counters; rule i is at RULES + i.
+    /// @brief Indices of the fixed counters; rules come after RULES (see
+    /// rule()).
     enum Fixed {
         IPXE = 0, PXE, HTTP, NON_BOOT, NO_MATCH, SKIPPED, RULES
     };
 
-    /// @brief Counters for the fixed statistics and nrules rules.
-    explicit Counters(size_t nrules);
+    /// @brief Counters for the fixed statistics and the rules: a
+    /// pxekit.rule[i].matches for each rule i, except those per_host
+    /// marks (the core's per-host rules, thousands from an imported
+    /// dhcpd.conf), which all count in pxekit.host-rules.matches: each
+    /// statistic's name makes every StatsMgr lookup of Kea's own slower.
+    explicit Counters(const std::vector<bool>& per_host);
+
+    /// @brief The counter of rule i.
+    size_t rule(size_t i) const {
+        return (rules_[i]);
+    }
 
     /// @brief Counts n events; any thread, no lock.
     ///
@@ -79,6 +91,7 @@ public:
 
 private:
     std::vector<std::string> names_;
+    std::vector<uint32_t> rules_;       // rule -> counter
     std::unique_ptr<std::atomic<uint64_t>[]> counts_;
     std::unique_ptr<std::atomic<uint64_t>[]> dirty_;   // a bit a counter
     std::vector<uint64_t> published_;

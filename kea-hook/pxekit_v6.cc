@@ -97,7 +97,7 @@ PxekitImpl::process6(const Pkt6Ptr& query, const Pkt6Ptr& response) const {
     }
     pxe_client_t client;
     pxe_client6_init(&client);
-    const bool debug = pxekit_logger.isDebugEnabled(DBG_PXEKIT_DECISION);
+    const bool debug = debug_;
     for (uint16_t code : QUERY6_OPTIONS) {
         OptionPtr opt = query->getOption(code);
         if (opt) {
@@ -128,14 +128,12 @@ PxekitImpl::process6(const Pkt6Ptr& query, const Pkt6Ptr& response) const {
     pxe_client_set_classes(&client, classes, pointClasses(*query, classes));
 
     pxe_decision_t d;
-    int rc = pxe_policy_decide(&policy_, &client, &d);
-    if (!countKind(d, *query, debug)) {
+    bool matched;
+    if (!decide(client, *query, d, matched)) {
         return;
     }
-    Counters& stats = *counters_;
     bool decided_file = pxe_decision_has_file(&d);
-    if (rc == PXE_OK) {
-        stats.add(Counters::RULES + static_cast<size_t>(d.rule));
+    if (matched) {
         if (decided_file) {
             // The parameters belong to the file: a rule's file replaces
             // both 59 and whatever 60 Kea's option-data gave.
@@ -157,12 +155,6 @@ PxekitImpl::process6(const Pkt6Ptr& query, const Pkt6Ptr& response) const {
                 .arg(d.param ? std::to_string(d.param_len) + " bytes" :
                      std::string("none"))
                 .arg(addr.toText());
-        }
-    } else {
-        stats.add(Counters::NO_MATCH);
-        if (debug) {
-            LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_NO_MATCH)
-                .arg(query->getLabel()).arg(kindName(d.kind));
         }
     }
     std::string kept;

@@ -29,6 +29,12 @@ is_exact(const struct pxe_rule_s *r)
     return r->pat[PAT_MAC] != NULL && r->lit_kind[PAT_MAC] == LIT_EXACT;
 }
 
+int
+pxe_policy_rule_per_host(const pxe_policy_t *p, size_t i)
+{
+    return p->machash != NULL && i < p->nrules && is_exact(&p->rules[i]);
+}
+
 void
 pxe_policy_machash_free(pxe_machash_t *mh)
 {

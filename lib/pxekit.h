@@ -933,6 +933,13 @@ int pxe_policy_decide(const pxe_policy_t *p, const pxe_client_t *c,
 /* 1 when d sets the reply's boot file (a rule matched and gave one). */
 int pxe_decision_has_file(const pxe_decision_t *d);
 /*
+ * 1 when rule i is a per-host rule: one of the exact-MAC rules that the
+ * MAC hash answers (from PXE_MACHASH_MIN_RULES of them, as pxekit-import
+ * writes for dhcpd hosts); 0 for every other rule, and for every rule of
+ * a policy without the hash.  Adapters count such rules together.
+ */
+int pxe_policy_rule_per_host(const pxe_policy_t *p, size_t i);
+/*
  * Whether the reply gets option 60 "HTTPClient": the one decision for the
  * wire and for pxekit-explain.  It is taken on the boot file the reply
  * carries in the end: d's when pxe_decision_has_file(d), else the one Kea

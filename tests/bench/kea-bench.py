@@ -23,7 +23,12 @@ relay mode on loopback, every client a BIOS PXE ROM: 93=0, 60 PXEClient):
    round is what makes a few per cent visible at all.
 2. Callgrind: user-space instructions per DORA (repeatable): Kea under
    valgrind, perfdhcp at a low rate, two runs of N1 and N2 exchanges; the
-   difference / (N2 - N1) cancels start-up and shutdown.
+   difference / (N2 - N1) cancels start-up and shutdown.  The runs last
+   N/rate seconds, so what a server does each second (the hook's 1 s
+   statistics tick, Kea's own timers) is in that figure too, in inverse
+   proportion to the rate: each line also splits it into the packet path
+   (per DORA) and the timers (per DORA at this rate; the hook's tick in
+   Ir per tick), see cg_kinds().
 3. The core alone: tests/bench/kea-decide, ns per decision for 1/20/200.
 4. --hosts N (5,000 by the issue's contract): a dhcpd.conf of N hosts from
    tests/bench/gen-dhcpd-hosts.py; pxekit-import's wall time (median of
@@ -238,19 +243,15 @@ CG_RATE = 40
 def callgrind(wd, kind, n, keep=None):
     kea = Kea(wd, "%s-cg%d" % (kind, n))
     out = os.path.join(kea.dir, "callgrind.out")
-    # valgrind in front of kea-dhcp4: same harness, another binary.
-    import keatest
-    saved = keatest.KEA_DHCP4
+    # valgrind in front of kea-dhcp4: same harness, another binary (the
+    # Kea object takes its binary when made: set it there, as kea6-bench).
     wrapper = os.path.join(kea.dir, "kea-under-valgrind")
     with open(wrapper, "w") as f:
         f.write("#!/bin/sh\nexec valgrind -q --tool=callgrind --callgrind-out-file=%s %s \"$@\"\n"
                 % (out, KEA_DHCP4))
     os.chmod(wrapper, 0o755)
-    keatest.KEA_DHCP4 = wrapper
-    try:
-        started = kea.start(config(kind, kea), wait=False)
-    finally:
-        keatest.KEA_DHCP4 = saved
+    kea.binary = wrapper
+    started = kea.start(config(kind, kea), wait=False)
     # keatest waits 20 s; thousands of reservations under valgrind take
     # longer to load: the same readiness test (a command answered), later.
     deadline = time.time() + 600
@@ -286,7 +287,87 @@ def callgrind(wd, kind, n, keep=None):
         for line in f:
             if line.startswith("summary:") or line.startswith("totals:"):
                 ir = int(line.split()[1])
-    return ir, acks
+    inc = cg_inclusive(out, (TIMERS, TICK))
+    return {"ir": ir, "acks": acks, "timers": inc[TIMERS][0], "ticks": inc[TICK][1]}
+
+
+# What every timer of Kea's TimerMgr costs when it fires (Kea's own and
+# the hook's statistics tick: asio's re-arm, TimerMgr's dispatch, the
+# callback), and the hook's tick itself (its calls: the ticks).
+TIMERS = "isc::asiolink::IntervalTimerImpl::callback("
+TICK = "isc::pxekit::publishTick()"
+
+
+def cg_inclusive(path, wanted):
+    """{substring: [inclusive Ir, calls]} summed over the functions of a
+    callgrind profile whose name contains it: each function's own cost
+    plus the inclusive cost callgrind records for every call it makes;
+    calls counts the calls made to it.  (No function wanted here is
+    recursive, so nothing is counted twice.)"""
+    names = {}
+    res = {w: [0, 0] for w in wanted}
+    cur, callee = (), ()
+
+    def resolve(spec):
+        m = re.match(r"\((\d+)\)(?: (.*))?", spec)
+        if not m:
+            return spec
+        if m.group(2) is not None:
+            names[m.group(1)] = m.group(2)
+        return names.get(m.group(1), "")
+
+    with open(path) as f:
+        for line in f:
+            c = line[:1]
+            if c.isdigit() or c in "+-*":
+                parts = line.split()
+                if len(parts) > 1:
+                    for k in cur:
+                        res[k][0] += int(parts[1])
+            elif line.startswith("fn="):
+                name = resolve(line[3:].strip())
+                cur = [w for w in wanted if w in name]
+            elif line.startswith("cfn="):
+                name = resolve(line[4:].strip())
+                callee = [w for w in wanted if w in name]
+            elif line.startswith("calls="):
+                for k in callee:
+                    res[k][1] += int(line[6:].split()[0])
+    return res
+
+
+def cg_kinds(wd, kinds, n1, n2):
+    """Ir per DORA of each kind against the first (the baseline), from
+    runs of n1 and n2 exchanges, split into what a DORA costs and what a
+    second costs.  Timers: the Ir of every TimerMgr timer that fired
+    (Kea's own and the hook's), per DORA at this run's rate; packet path:
+    the rest, per DORA, as a ratio to the baseline's rest (Kea's own
+    timers are out of both); tick: the hook's timer Ir (its kind's timers
+    minus the baseline's in the same-length run) per tick.  The total
+    ratio is the one the bars are read from, at this rate."""
+    print("  %-10s %9s %7s | %9s %7s | %6s %6s %8s | %s" % (
+        "kind", "Ir/DORA", "ratio", "packet", "ratio", "timers", "ticks", "Ir/tick", "acks"))
+    base = None
+    for k in kinds:
+        r1 = callgrind(wd, k, n1)
+        r2 = callgrind(wd, k, n2)
+        d = float(r2["acks"] - r1["acks"])
+        if d <= 0:
+            print("  %-10s no exchange answered [acks %d, %d]" % (k, r1["acks"], r2["acks"]))
+            continue
+        per = (r2["ir"] - r1["ir"]) / d
+        timers = (r2["timers"] - r1["timers"]) / d
+        packet = per - timers
+        if base is None:
+            base = (per, packet, r1, r2)
+        tick = ((r2["timers"] - base[3]["timers"]) / float(r2["ticks"])
+                if r2["ticks"] else 0.0)
+        lost = r1["acks"] < n1 * 0.97 or r2["acks"] < n2 * 0.97
+        print("  %-10s %9.0f x%.3f | %9.0f x%.3f | %6.0f %6d %8.0f | %d, %d%s" % (
+            k, per, per / base[0], packet, packet / base[1], timers, r2["ticks"], tick,
+            r1["acks"], r2["acks"],
+            "  UNRELIABLE: exchanges lost, run again on a quieter box" if lost else ""))
+        sys.stdout.flush()
 
 
 def decide_ir(wd, decide, rules):
@@ -429,30 +510,24 @@ def main():
         try:
             hosts_setup(wd, a.hosts)
             if a.profile:
-                ir, acks = callgrind(wd, a.profile, a.n2, keep="callgrind.out." + a.profile)
-                print("%s: %d Ir, %d acks -> callgrind.out.%s" % (a.profile, ir, acks, a.profile))
+                r = callgrind(wd, a.profile, a.n2, keep="callgrind.out." + a.profile)
+                print("%s: %d Ir, %d acks, %d ticks -> callgrind.out.%s"
+                      % (a.profile, r["ir"], r["acks"], r["ticks"], a.profile))
                 return
-            print("   callgrind Ir/DORA: (Ir(%d) - Ir(%d)) / %d, perfdhcp -r 10 -M (the hosts)"
-                  % (a.n2, a.n1, a.n2 - a.n1))
-            base = None
+            print("   callgrind Ir/DORA: (Ir(%d) - Ir(%d)) / exchanges, perfdhcp -r 10 -M (the hosts)"
+                  % (a.n2, a.n1))
             kinds5 = ["resv%d" % a.hosts, "import%d" % a.hosts]
             if os.path.exists(EMPTY_HOOK):
                 kinds5.insert(1, "floor%d" % a.hosts)
-            for k in kinds5:
-                ir1, acks1 = callgrind(wd, k, a.n1)
-                ir2, acks2 = callgrind(wd, k, a.n2)
-                per = (ir2 - ir1) / float(acks2 - acks1) if acks2 > acks1 else float("nan")
-                base = base or per
-                print("   %-10s %8.0f Ir/DORA (x%.3f)  [acks %d, %d]"
-                      % (k, per, per / base, acks1, acks2))
-                sys.stdout.flush()
+            cg_kinds(wd, kinds5, a.n1, a.n2)
         finally:
             cleanup(wd)
         return
     if a.profile:
         try:
-            ir, acks = callgrind(wd, a.profile, a.n2, keep="callgrind.out." + a.profile)
-            print("%s: %d Ir, %d acks -> callgrind.out.%s" % (a.profile, ir, acks, a.profile))
+            r = callgrind(wd, a.profile, a.n2, keep="callgrind.out." + a.profile)
+            print("%s: %d Ir, %d acks, %d ticks -> callgrind.out.%s"
+                  % (a.profile, r["ir"], r["acks"], r["ticks"], a.profile))
         finally:
             cleanup(wd)
         return
@@ -476,9 +551,8 @@ def main():
                           quartiles([x[1] for x in res[k]])[1], cpu[0], cpu[1], cpu[2],
                           100 * quartiles([x[2] for x in res[k]])[1]))
         if not a.no_callgrind:
-            print("2. callgrind Ir/DORA: (Ir(%d) - Ir(%d)) / %d, perfdhcp -r %d"
-                  % (a.n2, a.n1, a.n2 - a.n1, CG_RATE))
-            base = None
+            print("2. callgrind Ir/DORA: (Ir(%d) - Ir(%d)) / exchanges, perfdhcp -r %d"
+                  % (a.n2, a.n1, CG_RATE))
             extra = ["pxekit3", "pxekit24", "pxekit24re", "native24"]
             if os.path.exists(EMPTY_HOOK):
                 extra.append("empty")
@@ -487,16 +561,7 @@ def main():
             todo = kinds + extra
             if a.kinds:
                 todo = ["nohook"] + [k for k in a.kinds.split(",") if k != "nohook"]
-            for k in todo:
-                ir1, acks1 = callgrind(wd, k, a.n1)
-                ir2, acks2 = callgrind(wd, k, a.n2)
-                per = (ir2 - ir1) / float(acks2 - acks1) if acks2 > acks1 else float("nan")
-                base = base or per
-                lost = acks1 < a.n1 * 0.97 or acks2 < a.n2 * 0.97
-                print("  %-10s %8.0f Ir/DORA (x%.3f)  [acks %d, %d]%s" % (
-                    k, per, per / base, acks1, acks2,
-                    "  UNRELIABLE: exchanges lost, run again on a quieter box" if lost else ""))
-                sys.stdout.flush()
+            cg_kinds(wd, todo, a.n1, a.n2)
         decide = os.path.join(os.environ["top_builddir"], "tests/bench/kea-decide")
         print("3. core decision (decode + decide), worst case: last rule matches")
         print(subprocess.run([decide], capture_output=True, text=True).stdout.rstrip())

@@ -141,6 +141,10 @@ test_example_decisions(void **state)
     client(&c, NULL, 0, "MSFT 5.0");
     assert_int_equal(pxe_policy_decide(&p, &c, &d), PXE_ENOMATCH);
     assert_int_equal(d.kind, PXE_KIND_NONE);
+    /* No MAC hash in a policy this small: no rule is per-host. */
+    for (size_t i = 0; i < p.nrules; i++) {
+        assert_false(pxe_policy_rule_per_host(&p, i));
+    }
 
     pxe_policy_free(&p);
     pxe_policy_free(&p);        /* twice is harmless */
@@ -925,6 +929,12 @@ test_mac_hash(void **state)
     load_ok(&p, &v);
     assert_non_null(p.machash);
     assert_null(p.index);
+    /* Per-host: the hashed exact-MAC rules, not the others. */
+    assert_false(pxe_policy_rule_per_host(&p, 0));
+    assert_true(pxe_policy_rule_per_host(&p, 1));
+    assert_true(pxe_policy_rule_per_host(&p, n - 2));
+    assert_false(pxe_policy_rule_per_host(&p, n - 1));
+    assert_false(pxe_policy_rule_per_host(&p, n));
 
     hw[4] = 0x00;
     hw[5] = 0x07;
