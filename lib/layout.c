@@ -319,6 +319,28 @@ pxe_build_dirname(const char *s, size_t len,
     return PXE_OK;
 }
 
+/*
+ * 1 when b changed within the last settle seconds and was not already
+ * usable, as the same tree, in named.  changed is whole seconds: still
+ * for settle seconds at least means a whole second more than the
+ * difference says.  The lookup is only for builds that changed lately.
+ */
+static int
+settles(const pxe_build_t *b, unsigned settle, time_t now,
+    const pxe_scan_t *named)
+{
+    const pxe_build_t  *was;
+
+    if (settle == 0 || b->changed + (time_t) settle < now) {
+        return 0;
+    }
+    was = named != NULL
+          ? pxe_scan_find(named, b->name, strnlen(b->name, sizeof(b->name)))
+          : NULL;
+    return !(was != NULL && pxe_build_usable(was) && was->dev == b->dev
+             && was->ino == b->ino);
+}
+
 int
 pxe_scan(const char *root, size_t max_builds, pxe_scan_t *scan)
 {
@@ -329,7 +351,6 @@ int
 pxe_scan_settle(const char *root, size_t max_builds, unsigned settle,
     time_t now, const pxe_scan_t *named, pxe_scan_t *scan)
 {
-    const pxe_build_t  *was;
     DIR            *dir;
     struct dirent  *de;
     struct stat     st;
@@ -394,15 +415,7 @@ pxe_scan_settle(const char *root, size_t max_builds, unsigned settle,
             continue;
         }
         scan_probe(rootfd, rroot, de->d_name, platform, plain, &b);
-        /* changed is whole seconds: still for settle seconds at least
-           means a whole second more than the difference says */
-        was = named != NULL
-              ? pxe_scan_find(named, b.name, strnlen(b.name, sizeof(b.name)))
-              : NULL;
-        if (settle != 0 && b.changed + (time_t) settle >= now
-            && !(was != NULL && pxe_build_usable(was) && was->dev == b.dev
-                 && was->ino == b.ino))
-        {
+        if (settles(&b, settle, now, named)) {
             b.settling = 1;
             if (b.changed + (time_t) settle + 1 > scan->settle_at) {
                 scan->settle_at = b.changed + (time_t) settle + 1;
