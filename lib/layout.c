@@ -59,7 +59,7 @@ static int scan_add(pxe_scan_t *scan, size_t *cap, size_t max,
 static void scan_probe(int rootfd, const char *rroot, const char *dir,
     const char *platform, int plain, pxe_build_t *b);
 static int probe_dir(int rootfd, const char *path, int *plain,
-    pxe_build_t *b);
+    struct stat *st);
 static int stat_regular(int rootfd, const char *path, struct stat *st);
 static int cmp_build(const void *a, const void *b);
 static void changed_at(time_t *t, const struct stat *st);
@@ -93,6 +93,7 @@ pxe_scan_init(pxe_scan_t *scan)
     scan->unversioned = PXE_STAMP_NONE;
     scan->changed = 0;
     scan->settle_at = 0;
+    scan->stamp = 0;
 }
 
 void
@@ -124,29 +125,24 @@ stat_regular(int rootfd, const char *path, struct stat *st)
 }
 
 /*
- * 1 when path (relative to the root) is a directory, symlinks followed.
- * *plain is cleared when it is a symlink: what lies below it must then be
- * checked by its real path.
+ * Stats path (relative to the root), symlinks followed, into st: -1 when
+ * that fails, else 1 for a directory and 0 for anything else.  *plain is
+ * cleared when it is a symlink: what lies below it must then be checked
+ * by its real path.
  */
 static int
-probe_dir(int rootfd, const char *path, int *plain, pxe_build_t *b)
+probe_dir(int rootfd, const char *path, int *plain, struct stat *st)
 {
-    struct stat  st;
-
-    if (fstatat(rootfd, path, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-        return 0;
+    if (fstatat(rootfd, path, st, AT_SYMLINK_NOFOLLOW) != 0) {
+        return -1;
     }
-    if (S_ISLNK(st.st_mode)) {
+    if (S_ISLNK(st->st_mode)) {
         *plain = 0;
-        if (fstatat(rootfd, path, &st, 0) != 0) {
-            return 0;
+        if (fstatat(rootfd, path, st, 0) != 0) {
+            return -1;
         }
     }
-    if (b != NULL) {
-        b->dev = (uint64_t) st.st_dev;
-        b->ino = (uint64_t) st.st_ino;
-    }
-    return S_ISDIR(st.st_mode);
+    return S_ISDIR(st->st_mode) ? 1 : 0;
 }
 
 /*
@@ -163,9 +159,10 @@ static void
 scan_probe(int rootfd, const char *rroot, const char *dir,
     const char *platform, int plain, pxe_build_t *b)
 {
-    char         path[PXE_PATH_MAX];
-    struct stat  st;
-    int          f, kplain, aplain, fplain;
+    char                path[PXE_PATH_MAX];
+    struct stat         st, dst, kst, ast;
+    const struct stat  *d, *k, *a;
+    int                 f, kplain, aplain, fplain;
 
     b->kernel_size = -1;
     b->archive_size = -1;
@@ -174,25 +171,36 @@ scan_probe(int rootfd, const char *rroot, const char *dir,
     b->files = 0;
     b->outside = 0;
 
-    if (fstatat(rootfd, dir, &st, 0) == 0) {
-        changed_at(&b->changed, &st);
+    d = fstatat(rootfd, dir, &dst, 0) == 0 ? &dst : NULL;
+    if (d != NULL) {
+        changed_at(&b->changed, d);
     }
 
+    /* The directories that hold the kernel and the archive are statted
+       here for the stamp too; below a symlink, where no probe goes, by
+       themselves. */
+    k = a = NULL;
     if (plain) {
         (void) snprintf(path, sizeof(path), "%s/i86pc", platform);
-        (void) probe_dir(rootfd, path, &plain, NULL);
+        (void) probe_dir(rootfd, path, &plain, &st);
     }
     kplain = plain;
     aplain = plain;
     if (plain) {
         (void) snprintf(path, sizeof(path), "%s/i86pc/kernel", platform);
-        (void) probe_dir(rootfd, path, &kplain, NULL);
+        (void) probe_dir(rootfd, path, &kplain, &st);
         (void) snprintf(path, sizeof(path), "%s/i86pc/kernel/amd64",
                         platform);
-        (void) probe_dir(rootfd, path, &kplain, NULL);
+        k = probe_dir(rootfd, path, &kplain, &kst) >= 0 ? &kst : NULL;
         (void) snprintf(path, sizeof(path), "%s/i86pc/amd64", platform);
-        (void) probe_dir(rootfd, path, &aplain, NULL);
+        a = probe_dir(rootfd, path, &aplain, &ast) >= 0 ? &ast : NULL;
+    } else if (d != NULL) {
+        pxe_build_file_dir(b, PXE_FILE_KERNEL, path);
+        k = fstatat(rootfd, path, &kst, 0) == 0 ? &kst : NULL;
+        pxe_build_file_dir(b, PXE_FILE_ARCHIVE, path);
+        a = fstatat(rootfd, path, &ast, 0) == 0 ? &ast : NULL;
     }
+    b->stamp = pxe_stamp_build(d, k, a);
 
     for (f = 0; f < PXE_FILE_COUNT; f++) {
         fplain = f == PXE_FILE_KERNEL ? kplain : aplain;
@@ -353,10 +361,10 @@ pxe_scan_settle(const char *root, size_t max_builds, unsigned settle,
 {
     DIR            *dir;
     struct dirent  *de;
-    struct stat     st;
+    struct stat     st, rst, sst;
     pxe_build_t     b;
     size_t          cap = 0, i, j;
-    int             rootfd, rc = PXE_OK, saved, plain;
+    int             rootfd, rc = PXE_OK, saved, plain, rok, sok;
     char           *rroot;
     char            platform[PXE_BUILDNAME_LEN + CANON_INFIX_LEN + 1];
 
@@ -369,8 +377,9 @@ pxe_scan_settle(const char *root, size_t max_builds, unsigned settle,
     if (rootfd < 0) {
         return errno == ENOENT || errno == ENOTDIR ? PXE_ENOENT : PXE_EIO;
     }
-    if (fstat(rootfd, &st) == 0) {
-        changed_at(&scan->changed, &st);
+    rok = fstat(rootfd, &rst) == 0;
+    if (rok) {
+        changed_at(&scan->changed, &rst);
     }
     dir = fdopendir(rootfd);
     if (dir == NULL) {
@@ -387,7 +396,7 @@ pxe_scan_settle(const char *root, size_t max_builds, unsigned settle,
 
         if (strcmp(de->d_name, UNVERSIONED_DIR) == 0) {
             plain = de->d_type == DT_DIR;
-            if (!probe_dir(rootfd, UNVERSIONED_DIR, &plain, &b)) {
+            if (probe_dir(rootfd, UNVERSIONED_DIR, &plain, &st) != 1) {
                 continue;
             }
             scan->unversioned = pxe_stamp_read(rootfd, rroot, b.name);
@@ -411,9 +420,11 @@ pxe_scan_settle(const char *root, size_t max_builds, unsigned settle,
         }
         /* readdir says whether the entry is a symlink (or cannot tell) */
         plain = de->d_type == DT_DIR;
-        if (!probe_dir(rootfd, platform, &plain, &b)) {
+        if (probe_dir(rootfd, platform, &plain, &st) != 1) {
             continue;
         }
+        b.dev = (uint64_t) st.st_dev;
+        b.ino = (uint64_t) st.st_ino;
         scan_probe(rootfd, rroot, de->d_name, platform, plain, &b);
         if (settles(&b, settle, now, named)) {
             b.settling = 1;
@@ -427,6 +438,7 @@ pxe_scan_settle(const char *root, size_t max_builds, unsigned settle,
             break;
         }
     }
+    sok = fstatat(rootfd, PXE_STAMP_PATH, &sst, 0) == 0;
     closedir(dir);
     free(rroot);
 
@@ -453,6 +465,7 @@ pxe_scan_settle(const char *root, size_t max_builds, unsigned settle,
         }
         scan->nbuilds = j;
     }
+    scan->stamp = rok ? pxe_stamp_scan(&rst, scan, sok ? &sst : NULL) : 0;
     return PXE_OK;
 }
 

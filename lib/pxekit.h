@@ -204,6 +204,7 @@ typedef struct pxe_build_s {
                                        or `cp -p` write old mtimes */
     uint64_t        dev;            /* the platform directory's device */
     uint64_t        ino;            /* and inode: aliases are one tree */
+    uint64_t        stamp;          /* its part of the scan's stamp */
 } pxe_build_t;
 
 typedef struct pxe_scan_s {
@@ -215,6 +216,8 @@ typedef struct pxe_scan_s {
                                        been still for the settle time: a
                                        scan is due then even if the stamp
                                        did not move; 0 when none settles */
+    uint64_t        stamp;          /* pxe_scan_stamp of the tree as the
+                                       scan saw it (0: root not statted) */
 } pxe_scan_t;
 
 void pxe_scan_init(pxe_scan_t *scan);
@@ -578,9 +581,11 @@ int pxe_cache_control(pxe_cache_e cls, long menu_max_age, long file_max_age,
     pxe_buf_t *out) PXE_WARN_UNUSED;
 
 /*
- * A fingerprint of what a scan depends on: the root's and every listed
- * build directory's inode and mtime.  A build added, removed or marked
- * `disable` changes it; a caller rescans only then.
+ * A fingerprint of what a scan depends on, taken afresh: the root's, every
+ * listed build directory's and the directories holding its kernel and
+ * archive (inode, mtime, nlink).  A build added, removed, marked `disable`
+ * or unpacked further changes it; a caller rescans only then.  Equal to
+ * scan->stamp while nothing changed since the scan.
  */
 int pxe_scan_stamp(const char *root, const pxe_scan_t *scan,
     uint64_t *stamp);

@@ -9,6 +9,8 @@
 #ifndef PXEKIT_PRIVATE_H
 #define PXEKIT_PRIVATE_H
 
+#include <sys/stat.h>
+
 #include "pxekit.h"
 
 #ifdef __cplusplus
@@ -72,6 +74,26 @@ int pxe_request_file(const char *path, size_t len,
  */
 int pxe_layout_resolve(const char *root, const char *path, size_t len,
     pxe_buf_t *out);
+
+/* ---- the scan's fingerprint (scanstamp.c) ----------------------------- */
+
+/*
+ * One build's part of the stamp (pxe_build_t.stamp): the stats of its
+ * directory and of the directories that hold its kernel and its archive
+ * (symlinks followed), each NULL when it could not be statted.
+ */
+uint64_t pxe_stamp_build(const struct stat *dir, const struct stat *kdir,
+    const struct stat *adir);
+/*
+ * The scan's stamp (pxe_scan_t.stamp) from the root's stat, the builds'
+ * own stamps in scan order and the unversioned stamp file's stat (NULL
+ * when it has none): what pxe_scan_stamp computes afresh.
+ */
+uint64_t pxe_stamp_scan(const struct stat *root, const pxe_scan_t *scan,
+    const struct stat *stampfile);
+/* The directory (relative to the root) that holds one file of b. */
+void pxe_build_file_dir(const pxe_build_t *b, pxe_file_e file,
+    char dir[PXE_PATH_MAX]);
 
 /* ---- iPXE script writer (ipxe.c) -------------------------------------- */
 

@@ -475,9 +475,7 @@ ngx_http_pxekit_refresh(ngx_http_request_t *r,
         return cache->scanned ? NGX_OK : NGX_ERROR;
     }
 
-    if (pxe_scan_stamp((char *) plcf->root.data, &scan, &stamp) != PXE_OK) {
-        stamp = 0;
-    }
+    stamp = scan.stamp;
 
     if (!cache->scanned || stamp != cache->stamp) {
         ngx_http_pxekit_log_layouts(r->connection->log, plcf, &scan);

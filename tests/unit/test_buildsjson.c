@@ -18,7 +18,7 @@ static void
 test_json_exact(void **state)
 {
     pxe_build_t  b[2];
-    pxe_scan_t   s = { b, 2, PXE_STAMP_NONE, 0, 0 };
+    pxe_scan_t   s = { b, 2, PXE_STAMP_NONE, 0, 0, 0 };
     pxe_buf_t    out;
 
     (void) state;

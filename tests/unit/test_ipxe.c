@@ -26,7 +26,7 @@
     "boot || goto pxekit-failed\n"
 
 static pxe_build_t  builds[5];
-static pxe_scan_t   scan = { builds, 5, PXE_STAMP_NONE, 0, 0 };
+static pxe_scan_t   scan = { builds, 5, PXE_STAMP_NONE, 0, 0, 0 };
 
 static void
 mkbuild(pxe_build_t *b, const char *name, int bootable, int disabled,
@@ -186,7 +186,7 @@ test_menu_default_and_console(void **state)
 static void
 test_menu_without_builds(void **state)
 {
-    pxe_scan_t        empty = { NULL, 0, PXE_STAMP_NONE, 0, 0 };
+    pxe_scan_t        empty = { NULL, 0, PXE_STAMP_NONE, 0, 0, 0 };
     pxe_ipxe_opts_t   o;
     pxe_buf_t         b;
 

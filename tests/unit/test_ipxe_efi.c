@@ -24,7 +24,7 @@
 #define CHAIN   "http://10.0.0.1/efi/snponly-mb2.efi?x=1&y=%2F"
 
 static pxe_build_t  builds[2];
-static pxe_scan_t   scan = { builds, 2, PXE_STAMP_NONE, 0, 0 };
+static pxe_scan_t   scan = { builds, 2, PXE_STAMP_NONE, 0, 0, 0 };
 
 static int
 setup(void **state)

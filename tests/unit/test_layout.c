@@ -47,6 +47,17 @@ teardown_tree(void **state)
     return 0;
 }
 
+/* The stamp a scan took from its own stats is the one taken afresh. */
+static void
+assert_stamp_fresh(const char *root, const pxe_scan_t *s)
+{
+    uint64_t  now;
+
+    assert_int_equal(pxe_scan_stamp(root, s, &now), PXE_OK);
+    assert_true(s->stamp != 0);
+    assert_true(s->stamp == now);
+}
+
 static void
 touch(const char *root, const char *rel)
 {
@@ -109,6 +120,7 @@ test_scan_finds_both_layouts(void **state)
     /* The newest bootable, enabled build is the default. */
     assert_string_equal(pxe_scan_latest(&s)->name, NEWEST);
 
+    assert_stamp_fresh(root, &s);
     pxe_scan_free(&s);
     pxe_scan_free(&s);
     assert_int_equal(s.nbuilds, 0);
@@ -636,6 +648,7 @@ test_scan_refuses_files_outside(void **state)
     pxe_buf_reset(&out);
     assert_int_equal(pxe_build_file(b, PXE_FILE_ARCHIVE, &out), PXE_OK);
     assert_string_equal(mem, OLDER "/platform/i86pc/amd64/boot_archive");
+    assert_stamp_fresh(root, &s);
     pxe_scan_free(&s);
 
     snprintf(p, sizeof(p), "%s/platform-" LEGACY "/i86pc/amd64", root);
@@ -700,6 +713,7 @@ test_scan_refuses_build_dirs_outside(void **state)
     assert_int_equal(b->outside, 0);
     assert_int_equal(b->kernel_size, 4096);
     assert_true(b->bootable);
+    assert_stamp_fresh(root, &s);
     pxe_scan_free(&s);
 
     /* The legacy symlink alone (canonical gone) stays inside too. */
@@ -714,6 +728,7 @@ test_scan_refuses_build_dirs_outside(void **state)
     assert_int_equal(b->layout, PXE_LAYOUT_LEGACY);
     assert_int_equal(b->files, 0xf);
     assert_int_equal(b->outside, 0);
+    assert_stamp_fresh(root, &s);
     pxe_scan_free(&s);
 
     assert_int_equal(fixture_rmtree(out), 0);
@@ -775,6 +790,7 @@ test_scan_every_layout(void **state)
         assert_int_equal(pxe_build_file(b, PXE_FILE_ARCHIVE, &out), PXE_OK);
         assert_string_equal(mem, want[i].archive);
     }
+    assert_stamp_fresh(root, &s);
     pxe_scan_free(&s);
 
     /*
@@ -795,6 +811,7 @@ test_scan_every_layout(void **state)
     assert_int_equal(b->also, (1u << PXE_LAYOUT_LEGACY)
                               | (1u << PXE_LAYOUT_UNDERSCORE)
                               | (1u << PXE_LAYOUT_UNVERSIONED));
+    assert_stamp_fresh(root, &s);
     pxe_scan_free(&s);
 
     /* A broken canonical tree loses to the next bootable one, in order. */
@@ -809,6 +826,7 @@ test_scan_every_layout(void **state)
     assert_int_equal(b->archive_size, 103);
     assert_int_equal(b->also, (1u << PXE_LAYOUT_CANONICAL)
                               | (1u << PXE_LAYOUT_UNVERSIONED));
+    assert_stamp_fresh(root, &s);
     pxe_scan_free(&s);
 
     /* platform-<b> as a symlink to platform_<b>: one tree, no finding. */
@@ -822,6 +840,7 @@ test_scan_every_layout(void **state)
     assert_int_equal(s.builds[0].layout, PXE_LAYOUT_LEGACY);
     assert_int_equal(s.builds[0].also, 0);
     assert_int_equal(s.unversioned, PXE_STAMP_NONE);
+    assert_stamp_fresh(root, &s);
     pxe_scan_free(&s);
 
     fixture_rmtree(root);
@@ -917,6 +936,11 @@ test_stamp_sees_files_appear(void **state)
     fclose(f);
     assert_int_equal(pxe_scan_stamp(root, &s, &after), PXE_OK);
     assert_true(before != after);
+    assert_true(s.stamp == before);
+    pxe_scan_free(&s);
+    /* A rescan says what it saw: the new file. */
+    assert_int_equal(pxe_scan(root, 0, &s), PXE_OK);
+    assert_true(s.stamp == after);
     pxe_scan_free(&s);
 }
 

@@ -178,7 +178,7 @@ static void
 test_menu_lines(void **state)
 {
     pxe_build_t      build;
-    pxe_scan_t       scan = { &build, 1, PXE_STAMP_NONE, 0, 0 };
+    pxe_scan_t       scan = { &build, 1, PXE_STAMP_NONE, 0, 0, 0 };
     pxe_module_t     m[2];
     pxe_ipxe_opts_t  o;
     pxe_buf_t        out;

@@ -12,7 +12,7 @@
 #define BRK  "20220101T000000Z"
 
 static pxe_build_t  builds[3];
-static pxe_scan_t   scan = { builds, 3, PXE_STAMP_NONE, 0, 0 };
+static pxe_scan_t   scan = { builds, 3, PXE_STAMP_NONE, 0, 0, 0 };
 
 static void
 add(pxe_build_t *b, const char *name, int bootable, int disabled)
@@ -65,7 +65,7 @@ test_reasons(void **state)
 static void
 test_latest_without_usable_build(void **state)
 {
-    pxe_scan_t  none = { builds + 1, 2, PXE_STAMP_NONE, 0, 0 };
+    pxe_scan_t  none = { builds + 1, 2, PXE_STAMP_NONE, 0, 0, 0 };
     pxe_route_t r;
 
     (void) state;

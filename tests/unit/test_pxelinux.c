@@ -39,7 +39,7 @@
     LABEL(b, "-rescue", " rescue (noimport)", p, args, hash)
 
 static pxe_build_t  builds[5];
-static pxe_scan_t   scan = { builds, 5, PXE_STAMP_NONE, 0, 0 };
+static pxe_scan_t   scan = { builds, 5, PXE_STAMP_NONE, 0, 0, 0 };
 
 static void
 mkbuild(pxe_build_t *b, const char *name, int bootable, int disabled,
@@ -133,7 +133,7 @@ static void
 test_hash_only_when_found(void **state)
 {
     pxe_build_t      b[1];
-    pxe_scan_t       s = { b, 1, PXE_STAMP_NONE, 0, 0 };
+    pxe_scan_t       s = { b, 1, PXE_STAMP_NONE, 0, 0, 0 };
     pxe_ipxe_opts_t  o;
     char            *got;
     int              rc;
@@ -268,8 +268,8 @@ static void
 test_no_usable_build(void **state)
 {
     pxe_build_t      b[2];
-    pxe_scan_t       s = { b, 2, PXE_STAMP_NONE, 0, 0 },
-                     empty = { NULL, 0, PXE_STAMP_NONE, 0, 0 };
+    pxe_scan_t       s = { b, 2, PXE_STAMP_NONE, 0, 0, 0 },
+                     empty = { NULL, 0, PXE_STAMP_NONE, 0, 0, 0 };
     pxe_ipxe_opts_t  o;
     int              rc;
 
