@@ -21,7 +21,7 @@ static pxe_build_t  builds[2] = {
     { .name = "20230101T000000Z", .layout = PXE_LAYOUT_CANONICAL,
       .bootable = 1, .disabled = 1 },
 };
-static pxe_scan_t  scan = { builds, 2, PXE_STAMP_NONE, 0, 0 };
+static pxe_scan_t  scan = { builds, 2, PXE_STAMP_NONE, 0, 0, 0 };
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
