@@ -83,6 +83,7 @@ typedef struct {
 
 
 static ngx_int_t ngx_http_pxekit_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_pxekit_serve(ngx_http_request_t *r);
 static void ngx_http_pxekit_log_layouts(ngx_log_t *log,
     ngx_http_pxekit_loc_conf_t *plcf, pxe_scan_t *scan);
 static ngx_int_t ngx_http_pxekit_refresh(ngx_http_request_t *r,
@@ -313,6 +314,19 @@ static ngx_str_t  ngx_http_pxekit_json_type = ngx_string("application/json");
 
 static ngx_int_t
 ngx_http_pxekit_handler(ngx_http_request_t *r)
+{
+    ngx_int_t  rc;
+
+    rc = ngx_http_pxekit_serve(r);
+
+    ngx_http_pxekit_status_answer(r, rc);
+
+    return rc;
+}
+
+
+static ngx_int_t
+ngx_http_pxekit_serve(ngx_http_request_t *r)
 {
     u_char                      *p;
     size_t                       len;

@@ -21,6 +21,9 @@
 /* route is NULL when the path did not route; scan is the worker's */
 void ngx_http_pxekit_status_route(ngx_http_request_t *r,
     const pxe_scan_t *scan, const pxe_route_t *route);
+/* the module's handler returned rc: an error is counted as such even
+   when an error_page redirect answers in its place */
+void ngx_http_pxekit_status_answer(ngx_http_request_t *r, ngx_int_t rc);
 /* a rescan of root that started at start (ngx_gettimeofday) succeeded */
 void ngx_http_pxekit_status_scan(ngx_http_request_t *r, ngx_str_t *root,
     const pxe_scan_t *scan, struct timeval *start);

@@ -86,12 +86,18 @@ typedef struct {
 typedef struct {
     const pxe_scan_t                *scan;
     pxe_route_t                      route;
+    ngx_uint_t                       error;     /* the module's answer, when
+                                                   an error error_page may
+                                                   replace */
     unsigned                         routed:1;
 } ngx_http_pxekit_status_req_t;
 
 
 static ngx_int_t ngx_http_pxekit_status_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_pxekit_status_log_handler(ngx_http_request_t *r);
+static ngx_http_pxekit_status_req_t *ngx_http_pxekit_status_req(
+    ngx_http_request_t *r);
+static void ngx_http_pxekit_status_req_mark(void *data);
 static ngx_http_pxekit_status_build_t *ngx_http_pxekit_status_build(
     ngx_http_pxekit_status_ctx_t *ctx, u_char *name, ngx_log_t *log);
 static size_t ngx_http_pxekit_status_escaped_len(u_char *s, size_t len);
@@ -510,6 +516,7 @@ void
 ngx_http_pxekit_status_route(ngx_http_request_t *r, const pxe_scan_t *scan,
     const pxe_route_t *route)
 {
+    ngx_pool_cleanup_t                  *cln;
     ngx_http_pxekit_status_req_t        *rctx;
     ngx_http_pxekit_status_main_conf_t  *smcf;
 
@@ -519,12 +526,21 @@ ngx_http_pxekit_status_route(ngx_http_request_t *r, const pxe_scan_t *scan,
         return;
     }
 
-    rctx = ngx_palloc(r->pool, sizeof(ngx_http_pxekit_status_req_t));
-    if (rctx == NULL) {
+    /*
+     * In a pool cleanup, not only in the module's ctx: an error_page's
+     * internal redirect clears every ctx, and its 404 must still be
+     * counted (see ngx_http_pxekit_status_req).
+     */
+    cln = ngx_pool_cleanup_add(r->pool, sizeof(ngx_http_pxekit_status_req_t));
+    if (cln == NULL) {
         return;
     }
 
+    cln->handler = ngx_http_pxekit_status_req_mark;
+    rctx = cln->data;
+
     rctx->scan = scan;
+    rctx->error = 0;
     rctx->routed = (route != NULL);
 
     if (route) {
@@ -532,6 +548,55 @@ ngx_http_pxekit_status_route(ngx_http_request_t *r, const pxe_scan_t *scan,
     }
 
     ngx_http_set_ctx(r, rctx, ngx_http_pxekit_status_module);
+}
+
+
+void
+ngx_http_pxekit_status_answer(ngx_http_request_t *r, ngx_int_t rc)
+{
+    ngx_http_pxekit_status_req_t  *rctx;
+
+    if (rc < NGX_HTTP_SPECIAL_RESPONSE) {
+        return;
+    }
+
+    rctx = ngx_http_get_module_ctx(r, ngx_http_pxekit_status_module);
+
+    if (rctx) {
+        rctx->error = (ngx_uint_t) rc;
+    }
+}
+
+
+/* the request's record: its ctx, or after an internal redirect its
+   cleanup, the marker being the handler */
+
+static ngx_http_pxekit_status_req_t *
+ngx_http_pxekit_status_req(ngx_http_request_t *r)
+{
+    ngx_pool_cleanup_t            *cln;
+    ngx_http_pxekit_status_req_t  *rctx;
+
+    rctx = ngx_http_get_module_ctx(r, ngx_http_pxekit_status_module);
+
+    if (rctx || !r->internal) {
+        return rctx;
+    }
+
+    for (cln = r->pool->cleanup; cln; cln = cln->next) {
+        if (cln->handler == ngx_http_pxekit_status_req_mark) {
+            return cln->data;
+        }
+    }
+
+    return NULL;
+}
+
+
+static void
+ngx_http_pxekit_status_req_mark(void *data)
+{
+    /* nothing to free: the record lives in the request's pool */
 }
 
 
@@ -626,7 +691,7 @@ ngx_http_pxekit_status_log_handler(ngx_http_request_t *r)
     ngx_http_pxekit_status_build_t      *b;
     ngx_http_pxekit_status_main_conf_t  *smcf;
 
-    rctx = ngx_http_get_module_ctx(r, ngx_http_pxekit_status_module);
+    rctx = ngx_http_pxekit_status_req(r);
 
     if (rctx == NULL) {
         return NGX_OK;
@@ -636,7 +701,8 @@ ngx_http_pxekit_status_log_handler(ngx_http_request_t *r)
     ctx = smcf->zone->data;
     sh = ctx->sh;
 
-    status = r->headers_out.status;
+    /* what the module answered, whatever page error_page sent for it */
+    status = rctx->error ? rctx->error : r->headers_out.status;
 
     if (status == NGX_HTTP_NOT_FOUND) {
         reason = pxe_notfound(rctx->scan,
