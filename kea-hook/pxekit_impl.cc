@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <typeinfo>
 
 #include "pxekit_impl.h"
 #include "pxekit_log.h"
@@ -72,17 +73,26 @@ toAddress(const uint8_t ip[4]) {
                       (static_cast<uint32_t>(ip[2]) << 8) | ip[3]));
 }
 
+/// @brief opt as a T when it is exactly one (the class Kea's definition
+/// of the code makes), else NULL.  Comparing type_info is a pointer
+/// compare where a dynamic_cast walks the class hierarchy (~85
+/// instructions each, three a reply); an option Kea holds in any other
+/// class, a subclass included, takes the caller's generic path.
+template <typename T>
+const T*
+exactly(const Option& opt) {
+    return (typeid(opt) == typeid(T) ? static_cast<const T*>(&opt) : NULL);
+}
+
 /// @brief The payload of option 55 (Kea decodes it as an array of uint8)
 /// or 93 (of uint16) as wire bytes, without Option::toBinary()'s buffer
 /// copies.  False when Kea kept the option in another form (a malformed
-/// one): the caller then packs it.  One dynamic_cast, to the class the
-/// code's definition gives: a failed one walks the hierarchy.
+/// one): the caller then packs it.
 bool
 arrayPayload(uint16_t code, const Option& opt, uint8_t* out, size_t max,
              size_t& len) {
     if (code == PXE_OPT_PRL) {
-        const OptionUint8Array* a8 =
-            dynamic_cast<const OptionUint8Array*>(&opt);
+        const OptionUint8Array* a8 = exactly<OptionUint8Array>(opt);
         if (!a8 || a8->getValues().size() > max) {
             return (false);
         }
@@ -91,7 +101,7 @@ arrayPayload(uint16_t code, const Option& opt, uint8_t* out, size_t max,
         len = v.size();
         return (true);
     }
-    const OptionUint16Array* a16 = dynamic_cast<const OptionUint16Array*>(&opt);
+    const OptionUint16Array* a16 = exactly<OptionUint16Array>(opt);
     if (!a16 || a16->getValues().size() * 2 > max) {
         return (false);
     }
@@ -105,9 +115,9 @@ arrayPayload(uint16_t code, const Option& opt, uint8_t* out, size_t max,
 }
 
 /// @brief What Pkt4::getType() answers, for less: one getOption (read in
-/// place, see ReadOptionsInPlace) and one dynamic_cast, where getType()
-/// copies shared_ptrs through boost::dynamic_pointer_cast (195
-/// instructions a reply against ~140).  An option 53 Kea holds in another
+/// place, see ReadOptionsInPlace) and a type_info compare, where
+/// getType() copies shared_ptrs through boost::dynamic_pointer_cast (195
+/// instructions a reply against ~70).  An option 53 Kea holds in another
 /// class is left to getType() itself.
 uint8_t
 messageType(Pkt4& pkt) {
@@ -115,8 +125,7 @@ messageType(Pkt4& pkt) {
     if (!opt) {
         return (DHCP_NOTYPE);
     }
-    const OptionInt<uint8_t>* type =
-        dynamic_cast<const OptionInt<uint8_t>*>(opt.get());
+    const OptionInt<uint8_t>* type = exactly<OptionInt<uint8_t> >(*opt);
     return (type ? type->getValue() : pkt.getType());
 }
 
@@ -364,8 +373,13 @@ PxekitImpl::process(const Pkt4Ptr& query, const Pkt4Ptr& response) const {
                 .arg(query->getLabel()).arg(code).arg(pxe_strerror(rc));
         }
     }
+    // The class names only when a rule tests them (a walk of Kea's
+    // class container a reply otherwise).
     pxe_str_t classes[PXE_CLASSES_MAX];
-    pxe_client_set_classes(&client, classes, pointClasses(*query, classes));
+    if (policy_.needs_classes) {
+        pxe_client_set_classes(&client, classes,
+                               pointClasses(*query, classes));
+    }
     // The subnet costs a lookup and a packed copy of option 1 (~700
     // instructions): found only when a rule has the key.
     if (policy_.needs_subnet) {

@@ -124,8 +124,13 @@ PxekitImpl::process6(const Pkt6Ptr& query, const Pkt6Ptr& response) const {
         std::vector<uint8_t> bytes = addr.toBytes();
         pxe_client_set_ip6(&client, &bytes[0]);
     }
+    // The class names only when a rule tests them (a walk of Kea's
+    // class container a reply otherwise).
     pxe_str_t classes[PXE_CLASSES_MAX];
-    pxe_client_set_classes(&client, classes, pointClasses(*query, classes));
+    if (policy_.needs_classes) {
+        pxe_client_set_classes(&client, classes,
+                               pointClasses(*query, classes));
+    }
 
     pxe_decision_t d;
     bool matched;

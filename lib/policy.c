@@ -394,6 +394,7 @@ load_family(pxe_policy_t *p, const pxe_value_t *params, int family,
         p->needs_subnet |= r->nsubnets > 0;
         p->needs_hostname |= (r->boot_file_vars
                               & (1u << PXE_VAR_HOSTNAME)) != 0;
+        p->needs_classes |= r->nclasses > 0;
     }
     /* Past PXE_RULES_MAX only exact-MAC rules (the hash's) may come. */
     if (p->nrules > PXE_RULES_MAX) {

@@ -887,6 +887,9 @@ typedef struct pxe_policy_s {
     int                  family;        /* 4, or 6: pxe_policy_load6() */
     int                  needs_hostname;    /* a boot file has ${hostname}:
                                                only then is option 12 read */
+    int                  needs_classes;     /* a rule has `class`:
+                                               only then are the query's
+                                               classes handed over */
 } pxe_policy_t;
 
 void pxe_policy_init(pxe_policy_t *p);

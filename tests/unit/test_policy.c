@@ -85,6 +85,7 @@ test_example_decisions(void **state)
     (void) state;
     load_ok(&p, &params);
     assert_int_equal(p.nrules, 5);
+    assert_true(p.needs_classes);           /* rule 2 tests one */
 
     /* BIOS PXE ROM. */
     client(&c, "\x00\x00", 2, "PXEClient:Arch:00000:UNDI:002001");
@@ -857,6 +858,7 @@ test_subnet_key(void **state)
     }
     assert_false(p.needs_subnet);           /* no rule reads it */
     assert_false(p.needs_hostname);         /* nor ${hostname} */
+    assert_false(p.needs_classes);          /* nor a class */
     pxe_policy_free(&p);
     assert_int_equal(pxe_subnet_inside(rack_b, 24, rack_b, 0), 1);
     assert_int_equal(pxe_subnet_inside(rack_b, 33, rack_b, 24), 0);
