@@ -36,19 +36,37 @@ is_fetch(const tr_step_t *st)
     return st->server != TR_DHCP;
 }
 
+/* in.tftpd logs a request and never its end: a transfer whose client
+ * went away ends silently once its retransmissions run out.  iPXE and
+ * PXELINUX ask for their files one after the other, so the next request
+ * of the same boot (no DHCP between) is what says that one finished. */
+static int
+followed(const tr_machine_t *m, size_t i)
+{
+    return i + 1 < m->nsteps && m->steps[i + 1].server != TR_DHCP;
+}
+
 /* A kernel or boot archive served whole: a GET answered 200 with every
  * byte (when the log says how many), or a TFTP request no NAK or abort
- * ended (in.tftpd logs no completion). */
+ * ended and the client's next request followed. */
 static int
-whole(const tr_step_t *st)
+whole(const tr_machine_t *m, size_t i)
 {
+    const tr_step_t *st = &m->steps[i];
+
     if (st->outcome != TR_OUT_OK) {
         return 0;
     }
     if (st->server == TR_TFTP) {
-        return st->ev->kind == TR_RRQ;
+        return st->ev->kind == TR_RRQ && followed(m, i);
     }
     return st->ev->status == 200 && strcmp(st->ev->text2, "GET") == 0;
+}
+
+static int
+kernel_or_archive(const tr_step_t *st)
+{
+    return kind_of(st) == TR_FILE_KERNEL || kind_of(st) == TR_FILE_ARCHIVE;
 }
 
 static int
@@ -137,10 +155,10 @@ pxe_tr_verdict(const tr_machine_t *m, tr_verdict_t *v)
             start = i;
             kernel = archive = 0;
         }
-        if (whole(st) && kind_of(st) == TR_FILE_KERNEL) {
+        if (whole(m, i) && kind_of(st) == TR_FILE_KERNEL) {
             kernel = 1;
         }
-        if (whole(st) && kind_of(st) == TR_FILE_ARCHIVE) {
+        if (whole(m, i) && kind_of(st) == TR_FILE_ARCHIVE) {
             archive = 1;
         }
     }
@@ -152,11 +170,11 @@ pxe_tr_verdict(const tr_machine_t *m, tr_verdict_t *v)
         }
         switch (st->server == TR_DHCP ? TR_FILE_OTHER : kind_of(st)) {
         case TR_FILE_KERNEL:
-            kernel |= whole(st);
+            kernel |= whole(m, i);
             kernel_after = 1;
             break;
         case TR_FILE_ARCHIVE:
-            archive |= whole(st);
+            archive |= whole(m, i);
             kernel_after = 1;
             break;
         case TR_FILE_SCRIPT:
@@ -209,13 +227,21 @@ pxe_tr_verdict(const tr_machine_t *m, tr_verdict_t *v)
     }
     for (i = start; i < m->nsteps; i++) {
         st = &m->steps[i];
-        if (st->outcome == TR_OUT_STALLED
-            && (kind_of(st) == TR_FILE_KERNEL
-                || kind_of(st) == TR_FILE_ARCHIVE))
-        {
+        if (st->outcome == TR_OUT_STALLED && kernel_or_archive(st)) {
             (void) failed_fetch(st, v);
             return;
         }
+    }
+    /* A TFTP kernel or archive that nothing followed (see followed()). */
+    if (lastfetch != NULL && lastfetch->server == TR_TFTP
+        && lastfetch->outcome == TR_OUT_OK && kernel_or_archive(lastfetch))
+    {
+        v->stopped = "stalled";
+        SAY("in.tftpd logged the request for %s and no request after it: it "
+            "logs no end of a transfer, and the next file was never asked "
+            "for, so the transfer was cut short (or the logs end during it)",
+            name_of(lastfetch));
+        return;
     }
     if (loop != NULL) {
         v->stopped = "ipxe-loop";

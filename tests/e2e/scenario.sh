@@ -196,10 +196,16 @@ e2e_site_configs() {
         >>"$PXE_WORK/logs/remap.out" 2>&1 || { cat "$PXE_WORK/logs/remap.out" >&2; return 1; }
 }
 
-# e2e_kea_config: (re)writes $PXE_WORK/kea.json with the current PIN_RULE.
+# e2e_kea_config: (re)writes $PXE_WORK/kea.json with the current PIN_RULE
+# (one rule, or several joined by commas).  With E2E_PINS_ONLY=yes the
+# example's rules are left out and PIN_RULE is the whole list: a site
+# whose rules are all per host (as pxekit-import writes them), where a
+# machine no rule names gets no boot file.
 e2e_kea_config() {
     local pin=$PXE_WORK/kea-pin.json extra=$PXE_WORK/kea-extra.json
-    if [ -n "$PIN_RULE" ]; then printf '          %s,\n' "$PIN_RULE" >"$pin"; else : >"$pin"; fi
+    local sep=, drop='/"rules": \[/,/^        \]/{/"rules": \[/b;/^        \]/b;d}'
+    [ "${E2E_PINS_ONLY:-no}" = yes ] && sep="" || drop=""
+    if [ -n "$PIN_RULE" ]; then printf '          %s%s\n' "$PIN_RULE" "$sep" >"$pin"; else : >"$pin"; fi
     cat >"$extra" <<'JSON'
     // e2e only: iPXE's option 175 with 176 (no-pxedhcp) = 1.
     "option-def": [ { "name": "ipxe-encap", "code": 175, "type": "binary", "space": "dhcp4" } ],
@@ -215,7 +221,7 @@ JSON
         -e "s|/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_pxekit.so|$KEA_HOOK|" \
         -e "s|{ \"output\": \"stdout\" }|{ \"output\": \"$PXE_WORK/logs/kea.log\", \"flush\": true }|" \
         -e 's|"severity": "INFO"|"severity": "DEBUG", "debuglevel": 40|' \
-        -e "/\"rules\": \[/r $pin" \
+        -e "/\"rules\": \[/r $pin" ${drop:+-e "$drop"} \
         -e "/\"valid-lifetime\":/r $extra"
 }
 

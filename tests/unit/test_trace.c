@@ -419,11 +419,66 @@ test_tftp_boot(void **state)
             "remapped to smartos/platform-B/i86pc/kernel/amd64/unix",
         "1796449633.000 <29>Dec  5 05:47:13 in.tftpd[4137]: RRQ from "
             "10.77.0.100 filename smartos/B/platform/i86pc/amd64/boot_archive",
+        "1796449634.000 <29>Dec  5 05:47:14 in.tftpd[4138]: RRQ from "
+            "10.77.0.100 filename smartos/B/platform/i86pc/amd64/"
+            "boot_archive.hash",
     };
 
     (void) state;
     expect(l, N(l), "booted",
            "the kernel and the boot archive were served whole");
+    /* Without the hash's request, nothing says the archive's transfer
+     * ended (in.tftpd logs none). */
+    expect(l, N(l) - 1, "stalled", "in.tftpd logged the request for "
+           "smartos/B/platform/i86pc/amd64/boot_archive and no request after "
+           "it: it logs no end of a transfer, and the next file was never "
+           "asked for, so the transfer was cut short (or the logs end during "
+           "it)");
+}
+
+/* The real lines of e2e/boot-broken.test's tftp-stalled machine: iPXE
+ * asked for the archive over TFTP and went away mid-transfer; in.tftpd's
+ * child gave up without a line.  Before the request after it counted,
+ * this read as booted. */
+static void
+test_tftp_stalled_real(void **state)
+{
+#define REAL_KEA "2026-12-05 16:35:0"
+#define REAL_ID  "[kea-dhcp4.pxekit-hooks/31808.139726770283008] "
+#define REAL_DEC(t) REAL_KEA t " DEBUG " REAL_ID "PXEKIT_DECISION [hwtype=1 " \
+    "52:54:00:b0:0b:07], cid=[01:52:54:00:b0:0b:07], tid=0x99001030: rule 4 " \
+    "(ipxe): file 'tftp://10.77.0.1/boot-tftp.ipxe' (file field yes, option " \
+    "67 yes), next-server 10.77.0.1, address 10.77.0.104"
+    static const char *const l[] = {
+        REAL_DEC("7.896"),
+        REAL_KEA "8.853 INFO  [kea-dhcp4.leases/31808.139726770283008] "
+            "DHCP4_LEASE_ALLOC [hwtype=1 52:54:00:b0:0b:07], cid=[01:52:54:00:"
+            "b0:0b:07], tid=0x99001030: lease 10.77.0.104 has been allocated "
+            "for 3600 seconds",
+        REAL_DEC("8.853"),
+        "1796488508.986 <29>Dec  5 16:35:08 in.tftpd[32465]: RRQ from "
+            "10.77.0.104 filename boot-tftp.ipxe",
+        "1796488509.044 <29>Dec  5 16:35:09 in.tftpd[32468]: RRQ from "
+            "10.77.0.104 filename smartos/20261101T080000Z/platform/i86pc/"
+            "kernel/amd64/unix",
+        "1796488509.096 <29>Dec  5 16:35:09 in.tftpd[32469]: RRQ from "
+            "10.77.0.104 filename smartos/20261101T080000Z/platform/i86pc/"
+            "amd64/boot_archive",
+    };
+    sink_t out;
+
+    (void) state;
+    report(l, N(l), "52:54:00:b0:0b:07", &out);
+    assert_int_equal(out.calls, 1);
+    assert_non_null(strstr(out.buf, "\"last\":\"RRQ smartos/20261101T080000Z/"
+                           "platform/i86pc/amd64/boot_archive (tftp sent)\","
+                           "\"stopped\":\"stalled\",\"reason\":\"in.tftpd "
+                           "logged the request for smartos/20261101T080000Z/"
+                           "platform/i86pc/amd64/boot_archive and no request "
+                           "after it: "));
+#undef REAL_DEC
+#undef REAL_ID
+#undef REAL_KEA
 }
 
 /* An address leased to one MAC, then to another: each fetch belongs to
@@ -638,6 +693,7 @@ main(void)
         cmocka_unit_test(test_unknown),
         cmocka_unit_test(test_sanboot),
         cmocka_unit_test(test_tftp_boot),
+        cmocka_unit_test(test_tftp_stalled_real),
         cmocka_unit_test(test_address_reuse),
         cmocka_unit_test(test_unknown_mac),
         cmocka_unit_test(test_formats),
