@@ -21,6 +21,9 @@ relay mode on loopback, every client a BIOS PXE ROM: 93=0, 60 PXEClient):
    DORA as ratios to nohook in the same round, quartiles over rounds.
    The box is shared (NOTES.md: +-30% between runs); pairing within a
    round is what makes a few per cent visible at all.
+   --throughput-kinds picks the configurations, e.g. the unfilterable
+   worst case against Kea's classes doing the same tests:
+   nohook,native24,pxekit24,pxekit24re,empty.
 2. Callgrind: user-space instructions per DORA (repeatable): Kea under
    valgrind, perfdhcp at a low rate, two runs of N1 and N2 exchanges; the
    difference / (N2 - N1) cancels start-up and shutdown.  The runs last
@@ -495,6 +498,9 @@ def main():
     ap.add_argument("--kinds", metavar="K,K...",
                     help="callgrind only these configurations (nohook is always "
                     "first: the ratios are to it)")
+    ap.add_argument("--throughput-kinds", metavar="K,K...",
+                    help="saturate only these configurations (nohook is always "
+                    "first: the ratios are to it)")
     ap.add_argument("--hosts", type=int, metavar="N",
                     help="only part 4: the N-host import and its callgrind against "
                     "Kea with the N hosts as reservations (the contract: 5000)")
@@ -539,6 +545,9 @@ def main():
             print("1. saturation, all servers up, %d rounds of %d s each (perfdhcp -r 20000)%s"
                   % (a.rounds, a.seconds, ", Kea and perfdhcp on a CPU each" if PIN else ""))
             tkinds = kinds + ["pxekit3"] + (["empty"] if os.path.exists(EMPTY_HOOK) else [])
+            if a.throughput_kinds:
+                tkinds = ["nohook"] + [k for k in a.throughput_kinds.split(",")
+                                       if k != "nohook"]
             res = throughput(wd, tkinds, a.rounds, a.seconds)
             base = res["nohook"]
             print("  per-round ratio to nohook: 1st quartile / median / 3rd quartile")
