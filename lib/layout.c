@@ -57,7 +57,7 @@ static const char *const layout_form[PXE_LAYOUT_MAX + 1] = {
 static int scan_add(pxe_scan_t *scan, size_t *cap, size_t max,
     const pxe_build_t *b);
 static void scan_probe(int rootfd, const char *rroot, const char *dir,
-    const char *platform, int plain, pxe_build_t *b);
+    const char *platform, const struct stat *pst, int plain, pxe_build_t *b);
 static int probe_dir(int rootfd, const char *path, int *plain,
     struct stat *st);
 static int stat_regular(int rootfd, const char *path, struct stat *st);
@@ -148,7 +148,7 @@ probe_dir(int rootfd, const char *path, int *plain, struct stat *st)
 /*
  * Fills in what is on disk for one build whose directory is dir and whose
  * platform directory is platform (both relative to the root, whose real
- * path is rroot, NULL when it has none).  A file counts only as a regular
+ * path is rroot, NULL when it has none; pst is platform's stat).  A file counts only as a regular
  * file whose real path stays under the root: this is the containment
  * check of every file a server opens.  plain says that dir and platform
  * are no symlinks; with the directories below also none and the file
@@ -157,7 +157,7 @@ probe_dir(int rootfd, const char *path, int *plain, struct stat *st)
  */
 static void
 scan_probe(int rootfd, const char *rroot, const char *dir,
-    const char *platform, int plain, pxe_build_t *b)
+    const char *platform, const struct stat *pst, int plain, pxe_build_t *b)
 {
     char                path[PXE_PATH_MAX];
     struct stat         st, dst, kst, ast;
@@ -171,7 +171,13 @@ scan_probe(int rootfd, const char *rroot, const char *dir,
     b->files = 0;
     b->outside = 0;
 
-    d = fstatat(rootfd, dir, &dst, 0) == 0 ? &dst : NULL;
+    /* a legacy, underscore or unversioned build's directory is its
+       platform directory, statted (symlinks followed) already */
+    if (strcmp(dir, platform) == 0) {
+        d = pst;
+    } else {
+        d = fstatat(rootfd, dir, &dst, 0) == 0 ? &dst : NULL;
+    }
     if (d != NULL) {
         changed_at(&b->changed, d);
     }
@@ -425,7 +431,7 @@ pxe_scan_settle(const char *root, size_t max_builds, unsigned settle,
         }
         b.dev = (uint64_t) st.st_dev;
         b.ino = (uint64_t) st.st_ino;
-        scan_probe(rootfd, rroot, de->d_name, platform, plain, &b);
+        scan_probe(rootfd, rroot, de->d_name, platform, &st, plain, &b);
         if (settles(&b, settle, now, named)) {
             b.settling = 1;
             if (b.changed + (time_t) settle + 1 > scan->settle_at) {
