@@ -207,7 +207,17 @@ typedef struct pxe_seqset_s {
     uint64_t     len_nl[PXE_SEQSET_LENS];   /* ... if its last byte is \n */
     size_t       npos;                  /* the longest alternative */
     uint64_t   (*pos)[256];             /* pos[k][c]: take byte c at k */
+    /* Positions where every alternative takes one and the same byte, in
+     * runs of PXE_SEQSET_RUN or more (a memcmp each, against lit), and
+     * the other positions (a table lookup each), in subject order. */
+    uint8_t      lit[PXE_SEQ_MAX];      /* lit[k]: that byte, in a run */
+    uint8_t      run_at[PXE_SEQ_MAX];
+    uint8_t      run_len[PXE_SEQ_MAX];
+    size_t       nruns;
+    uint8_t      vary[PXE_SEQ_MAX];
+    size_t       nvary;
 } pxe_seqset_t;
+#define PXE_SEQSET_RUN       4
 
 /* NULL when fewer than PXE_SEQSET_MIN_RULES rules fit, or no memory. */
 pxe_seqset_t *pxe_seqset_build(const struct pxe_rule_s *rules, size_t n,

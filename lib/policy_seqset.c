@@ -8,7 +8,8 @@
  * alternative of those patterns is one bit, each subject position has a
  * table from byte to the alternatives that accept it there, and the
  * subject's bytes AND the tables together: a few instructions a byte for
- * all rules at once, however many, wherever their patterns differ.
+ * all rules at once, however many, wherever their patterns differ (and
+ * one memcmp for a stretch that every alternative spells alike).
  *
  * It answers exactly what pxe_seq_match() answers for each rule (tests:
  * tests/unit/test_policy_seqset.c, the pattern fuzzer): an anchored
@@ -26,6 +27,7 @@
 static int rule_fits(const struct pxe_rule_s *r, int which);
 static void add_alt(pxe_seqset_t *ss, const pxe_seq_t *q,
     const pxe_seq_alt_t *a, uint64_t bit);
+static void find_runs(pxe_seqset_t *ss, uint64_t all);
 
 /* A rule whose pattern on the field is a sequence of anchored
  * alternatives only. */
@@ -103,7 +105,55 @@ pxe_seqset_build(const struct pxe_rule_s *rules, size_t n, int which)
             add_alt(ss, q, &q->alt[k], bit);
         }
     }
+    find_runs(ss, nalt == 64 ? ~(uint64_t) 0 : ((uint64_t) 1 << nalt) - 1);
     return ss;
+}
+
+/*
+ * Rules told apart deep in a long pattern share most of its bytes
+ * ("PXEClient:Arch:0000" in all of "^PXEClient:Arch:0000[0-9]:UNDI:0020NN$"):
+ * a run of such positions is one memcmp, not a table lookup a byte.  A
+ * position is fixed when every alternative takes exactly one byte there,
+ * the same (one that ended earlier takes any byte: not fixed).
+ */
+static void
+find_runs(pxe_seqset_t *ss, uint64_t all)
+{
+    size_t    k, start;
+    unsigned  c;
+    int       fixed[PXE_SEQ_MAX];
+
+    for (k = 0; k < ss->npos; k++) {
+        fixed[k] = 0;
+        for (c = 0; c < 256; c++) {
+            if (ss->pos[k][c] == all && !fixed[k]) {
+                fixed[k] = 1;
+                ss->lit[k] = (uint8_t) c;
+            } else if (ss->pos[k][c] != 0) {
+                fixed[k] = 0;
+                break;
+            }
+        }
+    }
+    ss->nruns = 0;
+    ss->nvary = 0;
+    for (k = 0; k < ss->npos; k = start) {
+        start = k;
+        while (start < ss->npos && fixed[start]) {
+            start++;
+        }
+        if (start - k >= PXE_SEQSET_RUN) {
+            ss->run_at[ss->nruns] = (uint8_t) k;
+            ss->run_len[ss->nruns++] = (uint8_t) (start - k);
+        } else {
+            for (; k < start; k++) {
+                ss->vary[ss->nvary++] = (uint8_t) k;
+            }
+        }
+        if (start < ss->npos) {
+            ss->vary[ss->nvary++] = (uint8_t) start++;
+        }
+    }
 }
 
 static void
@@ -152,15 +202,24 @@ uint64_t
 pxe_seqset_rules(const pxe_seqset_t *ss, const uint8_t *s, size_t len,
     uint64_t cand)
 {
-    size_t    k, end = len < ss->npos ? len : ss->npos;
+    size_t    i, k, n, end = len < ss->npos ? len : ss->npos;
     uint64_t  m, out = 0;
 
     m = ss->len_ok[len < PXE_SEQSET_LENS ? len : PXE_SEQSET_LENS - 1];
     if (len > 0 && s[len - 1] == '\n') {
         m |= ss->len_nl[len < PXE_SEQSET_LENS ? len : PXE_SEQSET_LENS - 1];
     }
-    for (k = 0; m != 0 && k < end; k++) {
-        m &= ss->pos[k][s[k]];
+    /* Only the first end bytes count: an alternative longer than the
+     * subject is out by its length already. */
+    for (i = 0; m != 0 && i < ss->nruns && ss->run_at[i] < end; i++) {
+        k = ss->run_at[i];
+        n = end - k < ss->run_len[i] ? end - k : ss->run_len[i];
+        if (memcmp(s + k, ss->lit + k, n) != 0) {
+            m = 0;
+        }
+    }
+    for (i = 0; m != 0 && i < ss->nvary && ss->vary[i] < end; i++) {
+        m &= ss->pos[ss->vary[i]][s[ss->vary[i]]];
     }
     /* The alternatives left are the few that matched: by them, not by
      * candidate rule. */

@@ -30,8 +30,13 @@ static const char *const  atoms[] = {
 };
 static const char  alphabet[] = "ab01\n";
 
+/*
+ * shared: a literal every pattern of the round starts with (after ^), so
+ * that the set has runs of positions all its alternatives spell alike;
+ * after it, the pattern's own atoms.
+ */
 static void
-make_pattern(char *out, size_t max)
+make_pattern(char *out, size_t max, const char *shared)
 {
     size_t  n = 0, k, parts = rnd(7);
 
@@ -39,6 +44,8 @@ make_pattern(char *out, size_t max)
     if (rnd(8) != 0) {
         out[n++] = '^';
     }
+    memcpy(out + n, shared, strlen(shared));
+    n += strlen(shared);
     for (k = 0; k < parts; k++) {
         const char  *a = atoms[rnd(sizeof(atoms) / sizeof(atoms[0]))];
 
@@ -60,20 +67,27 @@ test_agrees_with_each_pattern(void **state)
     static struct pxe_rule_s  rules[RULES];
     static pcre2_code        *dummy;    /* only compared with NULL */
     char                      pat[64];
-    uint8_t                   s[16];
+    char                      shared[12];
+    uint8_t                   s[24];
     pxe_seqset_t             *ss;
     uint64_t                  got, all = ((uint64_t) 1 << RULES) - 1;
     size_t                    round, i, j, len, built = 0, taken = 0,
-                              matched = 0, differ = 0;
+                              matched = 0, differ = 0, with_runs = 0;
     int                       want, anchored;
 
     (void) state;
-    for (round = 0; round < 200; round++) {
+    for (round = 0; round < 400; round++) {
         size_t  n = 1 + rnd(RULES);
 
+        /* Every other round, a shared start of 0 to 10 literal bytes. */
+        len = round % 2 ? rnd(sizeof(shared) - 1) : 0;
+        for (i = 0; i < len; i++) {
+            shared[i] = alphabet[rnd(sizeof(alphabet) - 2)];
+        }
+        shared[len] = '\0';
         memset(rules, 0, sizeof(rules));
         for (i = 0; i < n; i++) {
-            make_pattern(pat, sizeof(pat));
+            make_pattern(pat, sizeof(pat), shared);
             rules[i].seq[PAT_MAC] = pxe_seq_compile(pat, strlen(pat));
             if (rules[i].seq[PAT_MAC] != NULL) {
                 rules[i].pat[PAT_MAC] = (pcre2_code *) &dummy;
@@ -83,6 +97,7 @@ test_agrees_with_each_pattern(void **state)
         ss = pxe_seqset_build(rules, n, PAT_MAC);
         if (ss != NULL) {
             built++;
+            with_runs += ss->nruns > 0;
             for (i = 0; i < n; i++) {
                 const pxe_seq_t  *q = rules[i].seq[PAT_MAC];
 
@@ -100,6 +115,11 @@ test_agrees_with_each_pattern(void **state)
                 len = rnd(sizeof(s));
                 for (i = 0; i < len; i++) {
                     s[i] = (uint8_t) alphabet[rnd(sizeof(alphabet) - 1)];
+                }
+                /* Mostly the shared start, whole or cut short, with a
+                 * byte changed now and then: runs that hold and fail. */
+                for (i = 0; i < len && shared[i] != '\0' && rnd(8) != 0; i++) {
+                    s[i] = (uint8_t) shared[i];
                 }
                 got = pxe_seqset_rules(ss, s, len, all);
                 assert_int_equal(got & ~ss->rules, 0);
@@ -124,11 +144,12 @@ test_agrees_with_each_pattern(void **state)
             free(rules[i].seq[PAT_MAC]);
         }
     }
-    fprintf(stderr, "# %zu sets, %zu rules taken, %zu matches\n", built,
-            taken, matched);
+    fprintf(stderr, "# %zu sets (%zu with runs), %zu rules taken, %zu"
+            " matches\n", built, with_runs, taken, matched);
     assert_int_equal(differ, 0);
-    /* Not vacuous: many sets, and both answers in bulk. */
-    assert_true(built > 100);
+    /* Not vacuous: many sets, runs in many, and both answers in bulk. */
+    assert_true(built > 200);
+    assert_true(with_runs > 40);
     assert_true(matched > taken * SUBJECTS / 50);
     assert_true(matched < taken * SUBJECTS / 2);
 }
