@@ -1,5 +1,6 @@
 /* test_dhcpopt.c: option decoders take bytes and a length, trust neither. */
 
+#include <stdio.h>
 #include <string.h>
 
 #include "test.h"
@@ -199,6 +200,7 @@ test_mac(void **state)
     pxe_buf_t     b;
     char          mem[PXE_MACSTR_MAX];
     uint8_t       long_mac[17];
+    unsigned      i;
 
     (void) state;
     pxe_client_init(&c);
@@ -213,6 +215,16 @@ test_mac(void **state)
     pxe_buf_init_fixed(&b, mem, sizeof(mem));
     assert_int_equal(pxe_client_mac_string(&c, &b), PXE_OK);
     assert_int_equal(b.len, 47);
+    /* Every octet value, against printf's digits. */
+    for (i = 0; i < 256; i++) {
+        uint8_t  one = (uint8_t) i;
+        char     want[3];
+
+        assert_int_equal(pxe_client_set_mac(&c, &one, 1), PXE_OK);
+        assert_int_equal(pxe_client_mac_text(&c, mem), 2);
+        snprintf(want, sizeof(want), "%02x", i);
+        assert_memory_equal(mem, want, 2);
+    }
     assert_int_equal(pxe_client_set_mac(&c, long_mac, 17), PXE_EINVAL);
     assert_int_equal(c.mac_len, 0);
 
