@@ -24,6 +24,9 @@ relay mode on loopback, every client a BIOS PXE ROM: 93=0, 60 PXEClient):
    --throughput-kinds picks the configurations, e.g. the unfilterable
    worst case against Kea's classes doing the same tests:
    nohook,native24,pxekit24,pxekit24re,empty.
+   --paired: instead, each configuration and Kea alone are driven at the
+   same moment, sharing CPU 1 (see paired()): the box's swings within a
+   round hit both, and the rounds' ratios spread far less.
 2. Callgrind: user-space instructions per DORA (repeatable): Kea under
    valgrind, perfdhcp at a low rate, two runs of N1 and N2 exchanges; the
    difference / (N2 - N1) cancels start-up and shutdown.  The runs last
@@ -56,6 +59,7 @@ KIND as ./callgrind.out.KIND, for callgrind_annotate --inclusive=yes.
 """
 
 import argparse
+import contextlib
 import concurrent.futures
 import json
 import os
@@ -200,6 +204,27 @@ def quartiles(xs):
     return xs[n // 4], xs[n // 2], xs[(3 * n) // 4]
 
 
+@contextlib.contextmanager
+def saturated(wd, kinds, tag, seconds):
+    """Every configuration's kea-dhcp4 up and pinned to CPU 1, each warmed
+    up once (the lease database fills once, then every round renews the
+    same clients); stopped on the way out."""
+    keas = {}
+    try:
+        for kind in kinds:
+            kea = Kea(wd, "%s-%s" % (kind, tag))
+            keas[kind] = kea
+            if not kea.start(config(kind, kea)):
+                sys.exit("kea-dhcp4 (%s) did not start:\n%s" % (kind, kea.log()[-2000:]))
+            pin(kea.proc.pid, 1)
+        for kind in kinds:
+            perfdhcp(keas[kind], ["-r", "20000", "-p", str(seconds)])
+        yield keas
+    finally:
+        for kea in keas.values():
+            kea.stop()
+
+
 def throughput(wd, kinds, rounds, seconds):
     """Every configuration's kea-dhcp4 runs at once (idle ones wait in
     select), all on one CPU; perfdhcp, on the other, drives one at a time
@@ -207,18 +232,7 @@ def throughput(wd, kinds, rounds, seconds):
     divided by nohook's in the same round, so the box's slow drifts (other
     tenants) cancel; the median of those per-round ratios is the result."""
     hz = os.sysconf("SC_CLK_TCK")
-    keas = {}
-    try:
-        for kind in kinds:
-            kea = Kea(wd, "%s-t" % kind)
-            keas[kind] = kea
-            if not kea.start(config(kind, kea)):
-                sys.exit("kea-dhcp4 (%s) did not start:\n%s" % (kind, kea.log()[-2000:]))
-            pin(kea.proc.pid, 1)
-        for kind in kinds:
-            # Warm-up: the lease database fills once, then every round
-            # renews the same clients.
-            perfdhcp(keas[kind], ["-r", "20000", "-p", str(seconds)])
+    with saturated(wd, kinds, "t", seconds) as keas:
         res = {k: [] for k in kinds}
         for r in range(rounds):
             order = kinds[r % len(kinds):] + kinds[:r % len(kinds)]
@@ -236,9 +250,6 @@ def throughput(wd, kinds, rounds, seconds):
             print("  round %2d: %s" % (r + 1, ", ".join(line)))
             sys.stdout.flush()
         return res
-    finally:
-        for kea in keas.values():
-            kea.stop()
 
 
 def paired(wd, kinds, rounds, seconds):
@@ -250,16 +261,7 @@ def paired(wd, kinds, rounds, seconds):
     their DORA counts is the ratio of their costs per DORA on that CPU;
     which of the two perfdhcps starts first alternates by round."""
     hz = os.sysconf("SC_CLK_TCK")
-    keas = {}
-    try:
-        for kind in kinds:
-            kea = Kea(wd, "%s-p" % kind)
-            keas[kind] = kea
-            if not kea.start(config(kind, kea)):
-                sys.exit("kea-dhcp4 (%s) did not start:\n%s" % (kind, kea.log()[-2000:]))
-            pin(kea.proc.pid, 1)
-        for kind in kinds:
-            perfdhcp(keas[kind], ["-r", "20000", "-p", str(seconds)])
+    with saturated(wd, kinds, "p", seconds) as keas:
         res = {k: [] for k in kinds if k != "nohook"}
         for r in range(rounds):
             line = []
@@ -287,9 +289,6 @@ def paired(wd, kinds, rounds, seconds):
             print("  round %2d: %s" % (r + 1, ", ".join(line)))
             sys.stdout.flush()
         return res
-    finally:
-        for kea in keas.values():
-            kea.stop()
 
 
 CG_RATE = 40
