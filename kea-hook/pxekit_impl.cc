@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <typeinfo>
 
 #include "pxekit_impl.h"
 #include "pxekit_log.h"
@@ -71,17 +70,6 @@ toAddress(const uint8_t ip[4]) {
     return (IOAddress((static_cast<uint32_t>(ip[0]) << 24) |
                       (static_cast<uint32_t>(ip[1]) << 16) |
                       (static_cast<uint32_t>(ip[2]) << 8) | ip[3]));
-}
-
-/// @brief opt as a T when it is exactly one (the class Kea's definition
-/// of the code makes), else NULL.  Comparing type_info is a pointer
-/// compare where a dynamic_cast walks the class hierarchy (~85
-/// instructions each, three a reply); an option Kea holds in any other
-/// class, a subclass included, takes the caller's generic path.
-template <typename T>
-const T*
-exactly(const Option& opt) {
-    return (typeid(opt) == typeid(T) ? static_cast<const T*>(&opt) : NULL);
 }
 
 /// @brief The payload of option 55 (Kea decodes it as an array of uint8)

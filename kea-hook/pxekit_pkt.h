@@ -4,7 +4,10 @@
 #ifndef PXEKIT_PKT_H
 #define PXEKIT_PKT_H
 
+#include <dhcp/option.h>
 #include <dhcp/pkt.h>
+
+#include <typeinfo>
 
 namespace isc {
 namespace pxekit {
@@ -36,6 +39,17 @@ private:
     isc::dhcp::Pkt& pkt_;
     const bool copy_;
 };
+
+/// @brief opt as a T when it is exactly one (the class Kea's definition
+/// of the code makes), else NULL.  Comparing type_info is a pointer
+/// compare where a dynamic_cast walks the class hierarchy (~85
+/// instructions each); an option Kea holds in any other class, a
+/// subclass included, takes the caller's generic path.
+template <typename T>
+const T*
+exactly(const isc::dhcp::Option& opt) {
+    return (typeid(opt) == typeid(T) ? static_cast<const T*>(&opt) : NULL);
+}
 
 } // end of namespace isc::pxekit
 } // end of namespace isc

@@ -9,9 +9,13 @@
 #include <dhcp/dhcp6.h>
 #include <dhcp/option6_ia.h>
 #include <dhcp/option6_iaaddr.h>
+#include <dhcp/option_int_array.h>
+#include <dhcp/option_opaque_data_tuples.h>
 #include <dhcp/option_string.h>
+#include <dhcp/option_vendor_class.h>
 #include <exceptions/exceptions.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "pxekit_impl.h"
@@ -33,16 +37,90 @@ const uint16_t QUERY6_OPTIONS[] = {
     PXE_OPT6_VENDOR_CLASS
 };
 
+/// @brief A payload the core decodes, rebuilt from its typed form on the
+/// stack: past this, Option::toBinary() packs it.
+const size_t PAYLOAD6_MAX = 1024;
+
+/// @brief tuples as on the wire (DHCPv6's 2-byte lengths) after len
+/// bytes of buf; false when one has another length field or they do not
+/// fit.
+bool
+packTuples(const std::vector<OpaqueDataTuple>& tuples, uint8_t* buf,
+           size_t& len) {
+    for (auto const& tuple : tuples) {
+        const OpaqueDataTuple::Buffer& data = tuple.getData();
+        if (tuple.getLengthFieldType() != OpaqueDataTuple::LENGTH_2_BYTES ||
+            PAYLOAD6_MAX - len < 2 + data.size()) {
+            return (false);
+        }
+        buf[len++] = static_cast<uint8_t>(data.size() >> 8);
+        buf[len++] = static_cast<uint8_t>(data.size() & 0xff);
+        std::copy(data.begin(), data.end(), buf + len);
+        len += data.size();
+    }
+    return (true);
+}
+
+/// @brief The payload of opt as on the wire, read from the class Kea
+/// parsed it into (1 and 79 raw, 61 a uint16 array, 15 tuples, 16 an
+/// enterprise number and tuples) in place or into buf, without
+/// Option::toBinary()'s buffers (~700 instructions an option, three a
+/// reply).  False for any other form, or one with sub-options: the
+/// caller packs those.
+bool
+wirePayload(const Option& opt, uint8_t* buf, const uint8_t*& out,
+            size_t& len) {
+    len = 0;
+    out = buf;
+    if (!opt.getOptions().empty()) {
+        return (false);
+    }
+    if (exactly<Option>(opt)) {
+        const OptionBuffer& data = opt.getData();
+        out = data.empty() ? NULL : &data[0];
+        len = data.size();
+        return (true);
+    }
+    if (const OptionUint16Array* a16 = exactly<OptionUint16Array>(opt)) {
+        const std::vector<uint16_t>& v = a16->getValues();
+        if (v.size() * 2 > PAYLOAD6_MAX) {
+            return (false);
+        }
+        for (uint16_t value : v) {
+            buf[len++] = static_cast<uint8_t>(value >> 8);
+            buf[len++] = static_cast<uint8_t>(value & 0xff);
+        }
+        return (true);
+    }
+    if (const OptionVendorClass* vc = exactly<OptionVendorClass>(opt)) {
+        const uint32_t id = vc->getVendorId();
+        buf[len++] = static_cast<uint8_t>(id >> 24);
+        buf[len++] = static_cast<uint8_t>(id >> 16);
+        buf[len++] = static_cast<uint8_t>(id >> 8);
+        buf[len++] = static_cast<uint8_t>(id);
+        return (packTuples(vc->getTuples(), buf, len));
+    }
+    if (const OptionOpaqueDataTuples* uc =
+        exactly<OptionOpaqueDataTuples>(opt)) {
+        return (packTuples(uc->getTuples(), buf, len));
+    }
+    return (false);
+}
+
 /// @brief Hands one option's payload to the core; logs a malformed one.
 void
 decode(pxe_client_t& client, const Pkt6& query, uint16_t code,
        const OptionPtr& opt, bool debug) {
-    // toBinary(false): the payload as on the wire whatever class Kea
-    // parsed it into (61 is a uint16 array, 16 a vendor class).
-    OptionBuffer data = opt->toBinary(false);
-    int rc = pxe_client6_set_option(&client, code,
-                                    data.empty() ? NULL : &data[0],
-                                    data.size());
+    uint8_t buf[PAYLOAD6_MAX];
+    const uint8_t* bytes;
+    size_t len;
+    OptionBuffer packed;
+    if (!wirePayload(*opt, buf, bytes, len)) {
+        packed = opt->toBinary(false);
+        bytes = packed.empty() ? NULL : &packed[0];
+        len = packed.size();
+    }
+    int rc = pxe_client6_set_option(&client, code, len ? bytes : NULL, len);
     if (rc != PXE_OK && debug) {
         LOG_DEBUG(pxekit_logger, DBG_PXEKIT_DECISION, PXEKIT_BAD_OPTION)
             .arg(query.getLabel()).arg(code).arg(pxe_strerror(rc));
@@ -52,13 +130,21 @@ decode(pxe_client_t& client, const Pkt6& query, uint16_t code,
 /// @brief The first address Kea assigns in the reply's IA_NAs, or ::.
 IOAddress
 assignedAddress(Pkt6& response) {
+    // The classes Kea builds these in, compared exactly; any other
+    // (a subclass) through dynamic_cast.
     for (auto const& ia : response.getOptions(D6O_IA_NA)) {
-        Option6IAPtr ia_na = boost::dynamic_pointer_cast<Option6IA>(ia.second);
+        const Option6IA* ia_na = exactly<Option6IA>(*ia.second);
+        if (!ia_na) {
+            ia_na = dynamic_cast<const Option6IA*>(ia.second.get());
+        }
         if (!ia_na) {
             continue;
         }
-        Option6IAAddrPtr addr = boost::dynamic_pointer_cast<Option6IAAddr>(
-            ia_na->getOption(D6O_IAADDR));
+        OptionPtr sub = ia_na->getOption(D6O_IAADDR);
+        const Option6IAAddr* addr = sub ? exactly<Option6IAAddr>(*sub) : NULL;
+        if (sub && !addr) {
+            addr = dynamic_cast<const Option6IAAddr*>(sub.get());
+        }
         if (addr && addr->getValid() > 0 && addr->getAddress().isV6()) {
             return (addr->getAddress());
         }
