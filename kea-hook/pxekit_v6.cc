@@ -133,6 +133,9 @@ assignedAddress(Pkt6& response) {
     // The classes Kea builds these in, compared exactly; any other
     // (a subclass) through dynamic_cast.
     for (auto const& ia : response.getOptions(D6O_IA_NA)) {
+        if (!ia.second) {
+            continue;
+        }
         const Option6IA* ia_na = exactly<Option6IA>(*ia.second);
         if (!ia_na) {
             ia_na = dynamic_cast<const Option6IA*>(ia.second.get());
