@@ -89,17 +89,7 @@ arrayPayload(uint16_t code, const Option& opt, uint8_t* out, size_t max,
         len = v.size();
         return (true);
     }
-    const OptionUint16Array* a16 = exactly<OptionUint16Array>(opt);
-    if (!a16 || a16->getValues().size() * 2 > max) {
-        return (false);
-    }
-    const std::vector<uint16_t>& v = a16->getValues();
-    for (size_t i = 0; i < v.size(); ++i) {
-        out[2 * i] = static_cast<uint8_t>(v[i] >> 8);
-        out[2 * i + 1] = static_cast<uint8_t>(v[i] & 0xff);
-    }
-    len = v.size() * 2;
-    return (true);
+    return (uint16Payload(opt, out, max, len));
 }
 
 /// @brief What Pkt4::getType() answers, for less: one getOption (read in

@@ -5,6 +5,7 @@
 #define PXEKIT_PKT_H
 
 #include <dhcp/option.h>
+#include <dhcp/option_int_array.h>
 #include <dhcp/pkt.h>
 
 #include <typeinfo>
@@ -49,6 +50,25 @@ template <typename T>
 const T*
 exactly(const isc::dhcp::Option& opt) {
     return (typeid(opt) == typeid(T) ? static_cast<const T*>(&opt) : NULL);
+}
+
+/// @brief opt's payload as on the wire (big-endian values) into out when
+/// Kea holds it as exactly an array of uint16 (v4's 93, v6's 61) of at
+/// most max bytes; false otherwise (the caller then packs it).
+inline bool
+uint16Payload(const isc::dhcp::Option& opt, uint8_t* out, size_t max,
+              size_t& len) {
+    const isc::dhcp::OptionUint16Array* a16 =
+        exactly<isc::dhcp::OptionUint16Array>(opt);
+    if (!a16 || a16->getValues().size() * 2 > max) {
+        return (false);
+    }
+    len = 0;
+    for (uint16_t value : a16->getValues()) {
+        out[len++] = static_cast<uint8_t>(value >> 8);
+        out[len++] = static_cast<uint8_t>(value & 0xff);
+    }
+    return (true);
 }
 
 } // end of namespace isc::pxekit

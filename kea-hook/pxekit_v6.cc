@@ -9,7 +9,6 @@
 #include <dhcp/dhcp6.h>
 #include <dhcp/option6_ia.h>
 #include <dhcp/option6_iaaddr.h>
-#include <dhcp/option_int_array.h>
 #include <dhcp/option_opaque_data_tuples.h>
 #include <dhcp/option_string.h>
 #include <dhcp/option_vendor_class.h>
@@ -81,16 +80,8 @@ wirePayload(const Option& opt, uint8_t* buf, const uint8_t*& out,
         len = data.size();
         return (true);
     }
-    if (const OptionUint16Array* a16 = exactly<OptionUint16Array>(opt)) {
-        const std::vector<uint16_t>& v = a16->getValues();
-        if (v.size() * 2 > PAYLOAD6_MAX) {
-            return (false);
-        }
-        for (uint16_t value : v) {
-            buf[len++] = static_cast<uint8_t>(value >> 8);
-            buf[len++] = static_cast<uint8_t>(value & 0xff);
-        }
-        return (true);
+    if (exactly<OptionUint16Array>(opt)) {
+        return (uint16Payload(opt, buf, PAYLOAD6_MAX, len));
     }
     if (const OptionVendorClass* vc = exactly<OptionVendorClass>(opt)) {
         const uint32_t id = vc->getVendorId();

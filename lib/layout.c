@@ -148,12 +148,13 @@ probe_dir(int rootfd, const char *path, int *plain, struct stat *st)
 /*
  * Fills in what is on disk for one build whose directory is dir and whose
  * platform directory is platform (both relative to the root, whose real
- * path is rroot, NULL when it has none; pst is platform's stat).  A file counts only as a regular
- * file whose real path stays under the root: this is the containment
- * check of every file a server opens.  plain says that dir and platform
- * are no symlinks; with the directories below also none and the file
- * itself none, the path, of fixed names, cannot leave the root and needs
- * no realpath(3): the usual case costs one lstat per directory and file.
+ * path is rroot, NULL when it has none; pst is platform's stat).  A file
+ * counts only as a regular file whose real path stays under the root:
+ * this is the containment check of every file a server opens.  plain says
+ * that dir and platform are no symlinks; with the directories below also
+ * none and the file itself none, the path, of fixed names, cannot leave
+ * the root and needs no realpath(3): the usual case costs one lstat per
+ * directory and file.
  */
 static void
 scan_probe(int rootfd, const char *rroot, const char *dir,
